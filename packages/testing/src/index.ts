@@ -1,1 +1,2 @@
-export const placeholder = 'testing';
+export { createTestCa } from './pki.js';
+export type { KeyType, TestIdentity, IssueOptions, TestCa } from './pki.js';

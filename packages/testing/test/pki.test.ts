@@ -1,0 +1,93 @@
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createTestCa } from '../src/pki.js';
+import type { KeyType } from '../src/pki.js';
+
+const HOUR_MS = 3_600_000;
+
+describe.each<KeyType>(['rsa', 'ec'])('createTestCa (%s)', (keyType) => {
+  it('issues a server certificate that chains to the CA, with SANs and validity', async () => {
+    const ca = await createTestCa({ keyType, commonName: `test root ${keyType}` });
+    const server = await ca.issue({
+      commonName: 'vtn.test',
+      keyType,
+      hostnames: ['localhost'],
+      ipAddresses: ['127.0.0.1'],
+      usage: 'server',
+    });
+    const caCert = new X509Certificate(ca.certPem);
+    const cert = new X509Certificate(server.certPem);
+
+    expect(caCert.ca).toBe(true);
+    expect(caCert.verify(caCert.publicKey)).toBe(true);
+    expect(cert.ca).toBe(false);
+    expect(cert.checkIssued(caCert)).toBe(true);
+    expect(cert.verify(caCert.publicKey)).toBe(true);
+    expect(cert.subject).toBe('CN=vtn.test');
+    expect(cert.issuer).toBe(`CN=test root ${keyType}`);
+    expect(cert.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1');
+    expect(cert.checkHost('localhost')).toBe('localhost');
+    expect(cert.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']);
+    const now = Date.now();
+    expect(Date.parse(cert.validFrom)).toBeLessThanOrEqual(now);
+    expect(Date.parse(cert.validTo)).toBeGreaterThan(now + 300 * 24 * HOUR_MS);
+    expect(server.keyType).toBe(keyType);
+    expect(server.commonName).toBe('vtn.test');
+  });
+
+  it('returns a PKCS#8 key that matches the certificate', async () => {
+    const ca = await createTestCa({ keyType });
+    const client = await ca.issue({ commonName: 'ven', keyType, usage: 'client' });
+    expect(client.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(ca.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    const key = createPrivateKey(client.keyPem);
+    expect(key.asymmetricKeyType).toBe(keyType);
+    const cert = new X509Certificate(client.certPem);
+    expect(cert.checkPrivateKey(key)).toBe(true);
+    expect(createPublicKey(key).export({ format: 'pem', type: 'spki' })).toBe(
+      cert.publicKey.export({ format: 'pem', type: 'spki' }),
+    );
+    expect(cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.2']);
+    expect(cert.subjectAltName).toBeUndefined();
+  });
+});
+
+describe('createTestCa options', () => {
+  it('defaults to RSA 2048 with both extended key usages', async () => {
+    const ca = await createTestCa();
+    const identity = await ca.issue({ commonName: 'both' });
+    const cert = new X509Certificate(identity.certPem);
+    expect(identity.keyType).toBe('rsa');
+    expect(cert.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2']);
+    expect(new X509Certificate(ca.certPem).subject).toBe('CN=rxadr test CA');
+  });
+
+  it('uses P-256 for EC keys', async () => {
+    const ca = await createTestCa({ keyType: 'ec' });
+    const identity = await ca.issue({ commonName: 'ec', keyType: 'ec' });
+    expect(new X509Certificate(identity.certPem).publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+  });
+
+  it('issues an expired certificate on request', async () => {
+    const ca = await createTestCa();
+    const notAfter = new Date(Date.now() - 24 * HOUR_MS);
+    const expired = await ca.issue({
+      commonName: 'expired',
+      notBefore: new Date(Date.now() - 48 * HOUR_MS),
+      notAfter,
+    });
+    const cert = new X509Certificate(expired.certPem);
+    expect(Date.parse(cert.validTo)).toBeLessThan(Date.now());
+    expect(Date.parse(cert.validTo)).toBe(Math.floor(notAfter.getTime() / 1000) * 1000);
+    expect(cert.verify(new X509Certificate(ca.certPem).publicKey)).toBe(true);
+  });
+
+  it('issues certificates from different CAs that do not cross-verify', async () => {
+    const [a, b] = await Promise.all([createTestCa(), createTestCa({ keyType: 'ec' })]);
+    const fromA = new X509Certificate((await a.issue({ commonName: 'x' })).certPem);
+    expect(fromA.checkIssued(new X509Certificate(b.certPem))).toBe(false);
+    expect(fromA.verify(new X509Certificate(b.certPem).publicKey)).toBe(false);
+  });
+});
