@@ -1,0 +1,132 @@
+import { filter, type OperatorFunction } from 'rxjs';
+import { MESSAGE_TYPES, oadrPayloadCodec, type MessageBody, type MessageOf, type OadrMessage, type OadrMessageType } from '../model/message.js';
+import { NS } from '../xml/namespaces.js';
+import { readXml, type XmlReadLimits } from '../xml/read-xml.js';
+import { writeXml } from '../xml/write-xml.js';
+import type { XmlElement } from '../xml/xml-node.js';
+import { CodecEncodeError, INVALID, child, issueMessage, type CodecIssue } from './xml-codec.js';
+
+/** Why a document was rejected. */
+export type DecodeErrorKind =
+  | 'not-xml'
+  | 'doctype'
+  | 'too-large'
+  | 'too-deep'
+  | 'wrong-root'
+  | 'unknown-payload'
+  | 'invalid';
+
+/**
+ * A document that is not a valid OpenADR 2.0b message. `issues` lists every problem with its
+ * element path, what was expected and what was found.
+ */
+export class DecodeError extends Error {
+  override readonly name = 'DecodeError';
+  constructor(
+    readonly kind: DecodeErrorKind,
+    readonly issues: readonly CodecIssue[],
+  ) {
+    super(`${kind}: ${issues.map(issueMessage).join('; ')}`);
+  }
+}
+
+/** A decoded message with what the envelope said about it. */
+export interface DecodedMessage<M extends OadrMessage = OadrMessage> {
+  readonly message: M;
+  /** The raw `ds:Signature` element, when the document was signed (verify it with `@rxadr/signing`). */
+  readonly signature?: XmlElement;
+  /** The `oadr:Id` of `oadrSignedObject`, when present. */
+  readonly signedObjectId?: string;
+}
+
+export type DecodeResult = ({ readonly ok: true } & DecodedMessage) | { readonly ok: false; readonly error: DecodeError };
+
+export interface DecodeOptions extends XmlReadLimits {}
+
+const PAYLOAD_NAMES = new Set<string>(MESSAGE_TYPES);
+
+/**
+ * Decodes an `oadrPayload` document. Never throws: the result is the typed message or a
+ * `DecodeError`. Only namespace URIs matter, so any prefixes or default namespaces decode alike.
+ *
+ * @example
+ * const result = decodeMessage(xml);
+ * if (result.ok && isMessage(result.message, 'oadrDistributeEvent')) console.log(result.message.vtnID);
+ */
+export function decodeMessage(xml: string, options: DecodeOptions = {}): DecodeResult {
+  const read = readXml(xml, options);
+  if (!read.ok) {
+    return failure(read.failure.kind, [{ path: '', expected: 'a well-formed XML document', found: read.failure.message }]);
+  }
+  return decodeElement(read.root);
+}
+
+/** Decodes an already parsed element tree (see `readXml`). */
+export function decodeElement(root: XmlElement): DecodeResult {
+  if (root.name !== 'oadrPayload' || root.ns !== NS.oadr) {
+    return failure('wrong-root', [{ path: root.name, expected: `element <oadrPayload> in ${NS.oadr}`, found: `element <${root.name}> in ${root.ns || 'no namespace'}` }]);
+  }
+  const signedObject = root.children.find((c) => c.name === 'oadrSignedObject' && c.ns === NS.oadr);
+  const payloads = signedObject?.children ?? [];
+  const first = payloads[0];
+  if (signedObject && first && (first.ns !== NS.oadr || !PAYLOAD_NAMES.has(first.name))) {
+    return failure('unknown-payload', [
+      { path: 'oadrPayload/oadrSignedObject', expected: 'one of the 23 OpenADR 2.0b payloads', found: `element <${first.name}> in ${first.ns || 'no namespace'}` },
+    ]);
+  }
+  const issues: CodecIssue[] = [];
+  const value = oadrPayloadCodec.read(root, child(undefined, 'oadrPayload'), issues);
+  if (value === INVALID || issues.length > 0) return failure('invalid', issues);
+  return {
+    ok: true,
+    message: value.oadrSignedObject.message,
+    ...(value.signature ? { signature: value.signature } : {}),
+    ...(value.oadrSignedObject.id !== undefined ? { signedObjectId: value.oadrSignedObject.id } : {}),
+  };
+}
+
+function failure(kind: DecodeErrorKind, issues: CodecIssue[]): DecodeResult {
+  return { ok: false, error: new DecodeError(kind, issues) };
+}
+
+/**
+ * Encodes a message as an `oadrPayload` document: UTF-8 with an XML declaration, canonical
+ * prefixes, schema element order, `oadr:Id="oadrSignedObject"` and `ei:schemaVersion="2.0b"`.
+ * Throws `CodecEncodeError` (with paths) when the message breaks the schema.
+ */
+export function encodeMessage(message: OadrMessage): string {
+  return writeXml(encodeElement(message));
+}
+
+/** Encodes a message to an element tree (the step before serialisation). */
+export function encodeElement(message: OadrMessage): XmlElement {
+  const issues: CodecIssue[] = [];
+  const content = oadrPayloadCodec.write({ oadrSignedObject: { id: 'oadrSignedObject', message } }, child(undefined, 'oadrPayload'), issues);
+  if (issues.length > 0) throw new CodecEncodeError(issues);
+  const [signedObject] = content.children;
+  const payload = signedObject!.children[0]!;
+  const withVersion: XmlElement = { ...payload, attrs: [{ ns: NS.ei, name: 'schemaVersion', value: '2.0b' }, ...payload.attrs] };
+  return {
+    ns: NS.oadr,
+    name: 'oadrPayload',
+    attrs: [],
+    text: '',
+    children: [{ ...signedObject!, children: [withVersion] }],
+  };
+}
+
+/** Narrows the message union: `isMessage(m, 'oadrDistributeEvent')`. */
+export function isMessage<T extends OadrMessageType>(message: OadrMessage, type: T): message is MessageOf<T> {
+  return message.type === type;
+}
+
+/** An RxJS operator keeping only messages of the given types, typed as those members of the union. */
+export function ofType<T extends OadrMessageType>(...types: T[]): OperatorFunction<OadrMessage, MessageOf<T>> {
+  const wanted = new Set<string>(types);
+  return filter((message): message is MessageOf<T> => wanted.has(message.type));
+}
+
+/** Builds a message from its type and body: `message('oadrPoll', { venID: 'ven-1' })`. */
+export function message<T extends OadrMessageType>(type: T, body: MessageBody<T>): MessageOf<T> {
+  return { type, ...body } as MessageOf<T>;
+}

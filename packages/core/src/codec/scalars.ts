@@ -1,0 +1,206 @@
+import * as t from 'io-ts';
+import { Duration } from './duration.js';
+
+/**
+ * Scalar codecs: io-ts types from the text of an element to a value, and back. Each `encode`
+ * writes the form the OpenADR schema accepts. `validate` accepts the lexical forms XML Schema
+ * allows (OPENADR.md §9).
+ */
+export type Scalar<A> = t.Type<A, string, unknown> & {
+  /** Fast path used by the element codecs: the value, or undefined when the text is not valid. */
+  readonly parse: (text: string) => A | undefined;
+};
+
+function scalar<A>(name: string, is: (u: unknown) => u is A, parse: (text: string) => A | undefined, print: (a: A) => string): Scalar<A> {
+  const type = new t.Type<A, string, unknown>(
+    name,
+    is,
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c, `expected ${name}`);
+      const value = parse(u);
+      return value === undefined ? t.failure(u, c, `expected ${name}`) : t.success(value);
+    },
+    print,
+  );
+  return Object.assign(type, { parse });
+}
+
+const isString = (u: unknown): u is string => typeof u === 'string';
+
+/** xs:string, kept exactly as written (whitespace included). */
+export const xsString = scalar<string>('string', isString, (s) => s, (s) => s);
+
+/** xs:anyURI (market contexts): whitespace-collapsed, no inner spaces. */
+export const anyUri = scalar<string>(
+  'anyURI',
+  (u): u is string => typeof u === 'string' && !/\s/.test(u),
+  (s) => {
+    const v = s.trim();
+    return /\s/.test(v) ? undefined : v;
+  },
+  (s) => s,
+);
+
+const FLOAT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** xs:float / xs:double: `1`, `1.5`, `-2E3`, `INF`, `-INF`, `NaN`. */
+export const xsFloat = scalar<number>(
+  'float',
+  (u): u is number => typeof u === 'number',
+  (s) => {
+    const v = s.trim();
+    if (v === 'INF' || v === '+INF') return Infinity;
+    if (v === '-INF') return -Infinity;
+    if (v === 'NaN') return NaN;
+    return FLOAT.test(v) ? Number(v) : undefined;
+  },
+  (n) => (Number.isNaN(n) ? 'NaN' : n === Infinity ? 'INF' : n === -Infinity ? '-INF' : String(n)),
+);
+
+/** xs:decimal (hertz, voltage): no exponent, no INF/NaN. */
+export const xsDecimal = scalar<number>(
+  'decimal',
+  (u): u is number => typeof u === 'number' && Number.isFinite(u),
+  (s) => {
+    const v = s.trim();
+    return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(v) ? Number(v) : undefined;
+  },
+  (n) => {
+    const text = String(n);
+    return /e/i.test(text) ? n.toFixed(20).replace(/\.?0+$/, '') : text;
+  },
+);
+
+const isUInt = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= 4_294_967_295;
+
+/** xs:unsignedInt: 0 … 4294967295. */
+export const unsignedInt = scalar<number>(
+  'unsignedInt',
+  isUInt,
+  (s) => {
+    const v = s.trim();
+    if (!/^\+?\d+$/.test(v)) return undefined;
+    const n = Number(v);
+    return isUInt(n) ? n : undefined;
+  },
+  (n) => String(n),
+);
+
+/** `ei:confidence`: unsignedInt 0 … 100. */
+export const confidence = scalar<number>(
+  'integer 0-100',
+  (u): u is number => isUInt(u) && u <= 100,
+  (s) => {
+    const n = unsignedInt.parse(s);
+    return n !== undefined && n <= 100 ? n : undefined;
+  },
+  (n) => String(n),
+);
+
+/** xs:boolean: `true|false|1|0` in, `true|false` out. */
+export const xsBoolean = scalar<boolean>(
+  'boolean',
+  (u): u is boolean => typeof u === 'boolean',
+  (s) => {
+    const v = s.trim();
+    return v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : undefined;
+  },
+  (b) => (b ? 'true' : 'false'),
+);
+
+/** `ei:responseCode`: exactly three digits. */
+export const responseCode = scalar<string>(
+  'three-digit response code',
+  (u): u is string => typeof u === 'string' && /^\d{3}$/.test(u),
+  (s) => (/^\d{3}$/.test(s.trim()) ? s.trim() : undefined),
+  (s) => s,
+);
+
+const DATE_TIME = /^([+-]?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * `xcal:date-time` to an exact instant. Accepts `Z`, a numeric offset, or no zone at all — a value
+ * without a zone is read as UTC (the schema's own examples and every VTN surveyed mean UTC).
+ * Always written as UTC with `Z`, with milliseconds only when they are not zero.
+ */
+export const dateTime = scalar<Date>(
+  'date-time',
+  (u): u is Date => u instanceof Date && !Number.isNaN(u.getTime()),
+  (s) => {
+    const m = DATE_TIME.exec(s.trim());
+    if (!m) return undefined;
+    const [, y, mo, d, h, mi, sec, frac, zone] = m;
+    const month = Number(mo);
+    const day = Number(d);
+    const hour = Number(h);
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || Number(mi) > 59 || Number(sec) > 60) return undefined;
+    const ms = frac ? Math.round(Number(`0${frac}`) * 1000) : 0;
+    let epoch = Date.UTC(Number(y), month - 1, day, hour, Number(mi), Number(sec), ms);
+    const check = new Date(Date.UTC(Number(y), month - 1, 1));
+    if (day > new Date(Date.UTC(check.getUTCFullYear(), month, 0)).getUTCDate()) return undefined;
+    if (zone && zone !== 'Z') {
+      const sign = zone.startsWith('-') ? -1 : 1;
+      epoch -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
+    }
+    return Number.isNaN(epoch) ? undefined : new Date(epoch);
+  },
+  (date) => {
+    const iso = date.toISOString();
+    return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  },
+);
+
+/** `xcal:DurationValueType` to a `Duration`, written back in a schema-valid form. */
+export const duration = scalar<Duration>(
+  'duration',
+  (u): u is Duration => u instanceof Duration,
+  (s) => Duration.parse(s),
+  (d) => d.text,
+);
+
+/** An xs:token enumeration; with `extensible`, also any `x-` token (`ei:EiExtensionTokenType`). */
+export function enumeration<const V extends string>(name: string, values: readonly V[], extensible: false): Scalar<V>;
+export function enumeration<const V extends string>(name: string, values: readonly V[], extensible: true): Scalar<V | `x-${string}`>;
+export function enumeration<const V extends string>(name: string, values: readonly V[], extensible: boolean): Scalar<string> {
+  const set = new Set<string>(values);
+  const ok = (v: string): boolean => set.has(v) || (extensible && /^x-\S/.test(v));
+  return scalar<string>(
+    extensible ? `${name} (${values.join('|')} or x-…)` : `${name} (${values.join('|')})`,
+    (u): u is string => typeof u === 'string' && ok(u),
+    (s) => {
+      const v = s.trim().replace(/\s+/g, ' ');
+      return ok(v) ? v : undefined;
+    },
+    (s) => s,
+  );
+}
+
+/** A fixed token, e.g. `itemDescription` of `power:powerReal` is always `RealPower`. */
+export function fixedToken<const V extends string>(value: V): Scalar<V> {
+  return enumeration(`'${value}'`, [value], false);
+}
+
+/** ISO 4217 alphabetic currency code (three upper-case letters). */
+export const currencyCode = scalar<string>(
+  'ISO 4217 currency code',
+  (u): u is string => typeof u === 'string' && /^[A-Z]{3}$/.test(u),
+  (s) => (/^[A-Z]{3}$/.test(s.trim()) ? s.trim() : undefined),
+  (s) => s,
+);
+
+/** `gml:doubleList`: whitespace-separated doubles. */
+export const doubleList = scalar<number[]>(
+  'list of numbers',
+  (u): u is number[] => Array.isArray(u) && u.every((n) => typeof n === 'number'),
+  (s) => {
+    const parts = s.trim() === '' ? [] : s.trim().split(/\s+/);
+    const out: number[] = [];
+    for (const p of parts) {
+      const n = xsFloat.parse(p);
+      if (n === undefined) return undefined;
+      out.push(n);
+    }
+    return out;
+  },
+  (list) => list.map((n) => xsFloat.encode(n)).join(' '),
+);

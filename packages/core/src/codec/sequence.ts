@@ -1,0 +1,320 @@
+import type { XmlAttribute, XmlContent, XmlElement } from '../xml/xml-node.js';
+import type { Scalar } from './scalars.js';
+import {
+  INVALID,
+  XmlCodec,
+  asCodec,
+  child,
+  describeFound,
+  describeValue,
+  pathText,
+  type CodecIssue,
+  type Path,
+  type TypeOf,
+} from './xml-codec.js';
+
+/** How often an element may occur: 1, 0..1, 0..n, 1..n (XSD minOccurs/maxOccurs). */
+export type Card = 'one' | 'opt' | 'many' | 'some';
+
+interface Option {
+  readonly ns: string;
+  readonly name: string;
+  readonly codec: XmlCodec<unknown>;
+  /** Set for members of a substitution group: the value is `{ type: tag, ...decoded }`. */
+  readonly tag: string | undefined;
+}
+
+/** A child element (or one of several, for substitution groups) in a schema sequence. */
+export interface ElementField<A, C extends Card> {
+  readonly kind: 'element';
+  readonly card: C;
+  readonly options: readonly Option[];
+  readonly valueType?: A;
+}
+
+/** A qualified attribute. */
+export interface AttributeField<A, C extends 'one' | 'opt'> {
+  readonly kind: 'attribute';
+  readonly card: C;
+  readonly ns: string;
+  readonly name: string;
+  readonly scalar: Scalar<A>;
+}
+
+/** A required element with no content that the model leaves out (`<xcal:components/>` of an active period). */
+export interface FixedField {
+  readonly kind: 'fixed';
+  readonly ns: string;
+  readonly name: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyField = ElementField<any, Card> | AttributeField<any, 'one' | 'opt'> | FixedField;
+type Fields = Record<string, AnyField>;
+
+type ValueOf<F> =
+  F extends ElementField<infer A, infer C> ? (C extends 'many' | 'some' ? A[] : A) : F extends AttributeField<infer A, 'one' | 'opt'> ? A : never;
+type OptionalKeys<F extends Fields> = { [K in keyof F]: F[K] extends { card: 'opt' } ? K : never }[keyof F];
+type FixedKeys<F extends Fields> = { [K in keyof F]: F[K] extends FixedField ? K : never }[keyof F];
+type RequiredKeys<F extends Fields> = Exclude<keyof F, OptionalKeys<F> | FixedKeys<F>>;
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};
+export type SequenceOf<F extends Fields> = Simplify<
+  { -readonly [K in RequiredKeys<F>]: ValueOf<F[K]> } & { -readonly [K in OptionalKeys<F>]?: ValueOf<F[K]> }
+>;
+
+function element<A, C extends Card>(card: C, ns: string, name: string, codec: XmlCodec<A> | Scalar<A>): ElementField<A, C> {
+  return { kind: 'element', card, options: [{ ns, name, codec: asCodec(codec) as XmlCodec<unknown>, tag: undefined }] };
+}
+
+/** Exactly one child element. */
+export const one = <A>(ns: string, name: string, codec: XmlCodec<A> | Scalar<A>) => element('one', ns, name, codec);
+/** An optional child element. */
+export const opt = <A>(ns: string, name: string, codec: XmlCodec<A> | Scalar<A>) => element('opt', ns, name, codec);
+/** Zero or more child elements (an array, empty when none). */
+export const many = <A>(ns: string, name: string, codec: XmlCodec<A> | Scalar<A>) => element('many', ns, name, codec);
+/** One or more child elements. */
+export const some = <A>(ns: string, name: string, codec: XmlCodec<A> | Scalar<A>) => element('some', ns, name, codec);
+
+/** A qualified attribute (OpenADR schemas use `attributeFormDefault="qualified"`). */
+export function attribute<A, C extends 'one' | 'opt'>(card: C, ns: string, name: string, scalar: Scalar<A>): AttributeField<A, C> {
+  return { kind: 'attribute', card, ns, name, scalar };
+}
+
+export function fixed(ns: string, name: string): FixedField {
+  return { kind: 'fixed', ns, name };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ChoiceOptions = Record<string, readonly [ns: string, name: string, codec: XmlCodec<any>]>;
+export type ChoiceOf<O extends ChoiceOptions> = { [K in keyof O & string]: Simplify<{ type: K } & TypeOf<O[K][2]>> }[keyof O & string];
+
+/**
+ * A substitution group (`emix:itemBase`, `ei:payloadBase`, `strm:streamPayloadBase`): one of
+ * several elements, decoded to `{ type: <key>, ...value }`.
+ */
+export function choice<C extends Card, O extends ChoiceOptions>(card: C, options: O): ElementField<ChoiceOf<O>, C> {
+  return {
+    kind: 'element',
+    card,
+    options: Object.entries(options).map(([tag, [ns, name, codec]]) => ({ ns, name, codec: codec as XmlCodec<unknown>, tag })),
+  };
+}
+
+function matchOption(field: ElementField<unknown, Card>, el: XmlElement): Option | undefined {
+  for (const option of field.options) if (option.name === el.name && option.ns === el.ns) return option;
+  return undefined;
+}
+
+function expectedNames(field: ElementField<unknown, Card>): string {
+  return field.options.map((o) => `<${o.name}>`).join(' or ');
+}
+
+function readOption(option: Option, el: XmlElement, path: Path, issues: CodecIssue[]): unknown {
+  const value = option.codec.read(el, path, issues);
+  if (value === INVALID || option.tag === undefined) return value;
+  return { type: option.tag, ...(value as object) };
+}
+
+function findOptionByTag(field: ElementField<unknown, Card>, value: unknown): Option | undefined {
+  if (field.options.length === 1 && field.options[0]!.tag === undefined) return field.options[0];
+  const tag = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  return field.options.find((o) => o.tag === tag);
+}
+
+/** A schema sequence of attributes and child elements, decoded to an object with one key per field. */
+export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<SequenceOf<F>> {
+  const entries = Object.entries(fields);
+  const elementEntries = entries.filter(([, f]) => f.kind !== 'attribute') as Array<[string, ElementField<unknown, Card> | FixedField]>;
+  const attributeEntries = entries.filter(([, f]) => f.kind === 'attribute') as Array<[string, AttributeField<unknown, 'one' | 'opt'>]>;
+  type A = SequenceOf<F>;
+
+  const read = (el: XmlElement, path: Path, issues: CodecIssue[]): A => {
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of attributeEntries) {
+      const attr = el.attrs.find((a) => a.name === field.name && a.ns === field.ns);
+      if (!attr) {
+        if (field.card === 'one') issues.push({ path: pathText(path), expected: `attribute ${field.name}`, found: 'no such attribute' });
+        continue;
+      }
+      const value = field.scalar.parse(attr.value);
+      if (value === undefined) issues.push({ path: `${pathText(path)}/@${field.name}`, expected: field.scalar.name, found: JSON.stringify(attr.value) });
+      else out[key] = value;
+    }
+    if (el.text.trim() !== '') {
+      issues.push({ path: pathText(path), expected: 'child elements only', found: `text ${JSON.stringify(el.text.trim().slice(0, 40))}` });
+    }
+    const children = el.children;
+    let i = 0;
+    for (const [key, field] of elementEntries) {
+      if (field.kind === 'fixed') {
+        const c = children[i];
+        if (c && c.name === field.name && c.ns === field.ns) i++;
+        else issues.push({ path: pathText(path), expected: `element <${field.name}>`, found: describeFound(c) });
+        continue;
+      }
+      const repeated = field.card === 'many' || field.card === 'some';
+      const values: unknown[] = [];
+      while (i < children.length) {
+        const c = children[i]!;
+        const option = matchOption(field, c);
+        if (!option) break;
+        const childPath = child(path, repeated ? `${c.name}[${values.length}]` : c.name);
+        const value = readOption(option, c, childPath, issues);
+        values.push(value);
+        i++;
+        if (!repeated) break;
+      }
+      if (values.length === 0 && (field.card === 'one' || field.card === 'some')) {
+        issues.push({ path: pathText(path), expected: `element ${expectedNames(field)}`, found: describeFound(children[i]) });
+      }
+      if (repeated) out[key] = values;
+      else if (values.length === 1) out[key] = values[0];
+    }
+    if (i < children.length) {
+      issues.push({ path: pathText(path), expected: 'end of element', found: describeFound(children[i]) });
+    }
+    return out as A;
+  };
+
+  const write = (value: A, path: Path, issues: CodecIssue[]): XmlContent => {
+    const record = value as Record<string, unknown>;
+    const attrs: XmlAttribute[] = [];
+    const children: XmlElement[] = [];
+    if (typeof value !== 'object' || value === null) {
+      issues.push({ path: pathText(path), expected: `object (${name})`, found: describeValue(value) });
+      return { attrs, children, text: '' };
+    }
+    for (const [key, field] of attributeEntries) {
+      const v = record[key];
+      if (v === undefined) {
+        if (field.card === 'one') issues.push({ path: pathText(path), expected: `attribute ${key}`, found: 'nothing' });
+      } else if (!field.scalar.is(v)) {
+        issues.push({ path: `${pathText(path)}/@${field.name}`, expected: field.scalar.name, found: describeValue(v) });
+      } else {
+        attrs.push({ ns: field.ns, name: field.name, value: field.scalar.encode(v) });
+      }
+    }
+    for (const [key, field] of elementEntries) {
+      if (field.kind === 'fixed') {
+        children.push({ ns: field.ns, name: field.name, attrs: [], children: [], text: '' });
+        continue;
+      }
+      const v = record[key];
+      const repeated = field.card === 'many' || field.card === 'some';
+      const list = repeated ? v : v === undefined ? [] : [v];
+      if (repeated && v !== undefined && !Array.isArray(v)) {
+        issues.push({ path: `${pathText(path)}/${key}`, expected: 'an array', found: describeValue(v) });
+        continue;
+      }
+      const items = (list ?? []) as unknown[];
+      if (items.length === 0 && (field.card === 'one' || field.card === 'some')) {
+        issues.push({ path: `${pathText(path)}/${key}`, expected: field.card === 'one' ? 'a value' : 'at least one value', found: 'nothing' });
+      }
+      items.forEach((item, index) => {
+        const option = findOptionByTag(field, item);
+        const childPath = child(path, repeated ? `${key}[${index}]` : key);
+        if (!option) {
+          issues.push({ path: pathText(childPath), expected: `type ${field.options.map((o) => o.tag).join('|')}`, found: describeValue(item) });
+          return;
+        }
+        const content = option.codec.write(item, childPath, issues);
+        children.push({ ns: option.ns, name: option.name, attrs: content.attrs, children: content.children, text: content.text });
+      });
+    }
+    return { attrs, children, text: '' };
+  };
+
+  const toJson = (value: A): unknown => {
+    const record = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of entries) {
+      const v = record[key];
+      if (v === undefined || field.kind === 'fixed') continue;
+      if (field.kind === 'attribute') {
+        out[key] = v;
+        continue;
+      }
+      const convert = (item: unknown): unknown => {
+        const option = findOptionByTag(field, item);
+        if (!option) return item;
+        const json = option.codec.toJson(item);
+        return option.tag === undefined ? json : { type: option.tag, ...(json as object) };
+      };
+      out[key] = Array.isArray(v) && (field.card === 'many' || field.card === 'some') ? v.map(convert) : convert(v);
+    }
+    return out;
+  };
+
+  const fromJson = (json: unknown, path: Path, issues: CodecIssue[]): A => {
+    const out: Record<string, unknown> = {};
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      issues.push({ path: pathText(path), expected: `object (${name})`, found: describeValue(json) });
+      return out as A;
+    }
+    const record = json as Record<string, unknown>;
+    for (const [key, field] of entries) {
+      if (field.kind === 'fixed') continue;
+      const v = record[key];
+      const keyPath = child(path, key);
+      if (v === undefined || v === null) {
+        if (field.card === 'one' || field.card === 'some') issues.push({ path: pathText(keyPath), expected: 'a value', found: 'nothing' });
+        else if (field.card === 'many') out[key] = [];
+        continue;
+      }
+      if (field.kind === 'attribute') {
+        const parsed = field.scalar.is(v) ? v : typeof v === 'string' ? field.scalar.parse(v) : undefined;
+        if (parsed === undefined) issues.push({ path: pathText(keyPath), expected: field.scalar.name, found: describeValue(v) });
+        else out[key] = parsed;
+        continue;
+      }
+      const convert = (item: unknown, itemPath: Path): unknown => {
+        const option = findOptionByTag(field, item);
+        if (!option) {
+          issues.push({ path: pathText(itemPath), expected: `type ${field.options.map((o) => o.tag).join('|')}`, found: describeValue(item) });
+          return INVALID;
+        }
+        const value = option.codec.fromJson(item, itemPath, issues);
+        return option.tag === undefined || value === INVALID ? value : { type: option.tag, ...(value as object) };
+      };
+      const repeated = field.card === 'many' || field.card === 'some';
+      if (repeated) {
+        if (!Array.isArray(v)) issues.push({ path: pathText(keyPath), expected: 'an array', found: describeValue(v) });
+        else out[key] = v.map((item, index) => convert(item, child(path, `${key}[${index}]`)));
+      } else {
+        out[key] = convert(v, keyPath);
+      }
+    }
+    return out as A;
+  };
+
+  const is = (u: unknown): u is A => {
+    if (typeof u !== 'object' || u === null) return false;
+    const issues: CodecIssue[] = [];
+    write(u as A, undefined, issues);
+    return issues.length === 0;
+  };
+
+  return new XmlCodec<A>(name, { is, read, write, toJson, fromJson });
+}
+
+/**
+ * An element that only wraps a list of one repeated child (`strm:intervals` → `ei:interval+`,
+ * `oadrPendingReports` → `ei:reportRequestID*`), read as the array itself.
+ */
+export function listOf<A>(ns: string, name: string, codec: XmlCodec<A> | Scalar<A>, card: 'many' | 'some'): XmlCodec<A[]> {
+  const inner = sequence(`list of ${name}`, { [name]: element(card, ns, name, codec) }) as unknown as XmlCodec<Record<string, A[]>>;
+  const wrap = (items: A[]): Record<string, A[]> => ({ [name]: items });
+  return new XmlCodec<A[]>(inner.name, {
+    is: (u): u is A[] => Array.isArray(u) && inner.is(wrap(u)),
+    read(el, path, issues) {
+      const value = inner.read(el, path, issues);
+      return value === INVALID ? INVALID : (value[name] ?? []);
+    },
+    write: (value, path, issues) => inner.write(wrap(value), path, issues),
+    toJson: (value) => (inner.toJson(wrap(value)) as Record<string, unknown>)[name] ?? [],
+    fromJson(json, path, issues) {
+      const value = inner.fromJson({ [name]: json }, path, issues);
+      return value === INVALID ? INVALID : (value[name] ?? []);
+    },
+  });
+}

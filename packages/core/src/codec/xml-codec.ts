@@ -1,0 +1,195 @@
+import * as t from 'io-ts';
+import type { XmlAttribute, XmlContent, XmlElement } from '../xml/xml-node.js';
+import { Duration } from './duration.js';
+import type { Scalar } from './scalars.js';
+
+/** One problem found while decoding or encoding, with the element path where it was found. */
+export interface CodecIssue {
+  /** Element path from the root, e.g. `oadrPayload/oadrSignedObject/oadrDistributeEvent/oadrEvent[1]/eiEvent`. */
+  readonly path: string;
+  readonly expected: string;
+  readonly found: string;
+}
+
+/** A linked path, materialised only when an issue is recorded. */
+export type Path = { readonly parent: Path; readonly key: string } | undefined;
+
+export function pathText(path: Path): string {
+  const keys: string[] = [];
+  for (let p = path; p; p = p.parent) keys.push(p.key);
+  return keys.reverse().join('/');
+}
+
+export function child(path: Path, key: string): Path {
+  return { parent: path, key };
+}
+
+/** Marks a value that could not be decoded; the issue is already recorded. */
+export const INVALID: unique symbol = Symbol('invalid');
+export type Invalid = typeof INVALID;
+
+interface CodecImpl<A> {
+  is(u: unknown): u is A;
+  read(element: XmlElement, path: Path, issues: CodecIssue[]): A | Invalid;
+  write(value: A, path: Path, issues: CodecIssue[]): XmlContent;
+  toJson(value: A): unknown;
+  fromJson(json: unknown, path: Path, issues: CodecIssue[]): A | Invalid;
+}
+
+/**
+ * An io-ts codec between an XML element (namespace-resolved, see `readXml`) and a model value.
+ * The element's own name is chosen by the parent, so `encode` yields content only. The same
+ * codec also maps the model to and from JSON (dates and durations as ISO strings), so one
+ * definition per element serves XML in, XML out and the command-line JSON form.
+ */
+export class XmlCodec<A> extends t.Type<A, XmlContent, XmlElement> implements CodecImpl<A> {
+  readonly read: CodecImpl<A>['read'];
+  readonly write: CodecImpl<A>['write'];
+  readonly toJson: CodecImpl<A>['toJson'];
+  readonly fromJson: CodecImpl<A>['fromJson'];
+
+  constructor(name: string, impl: CodecImpl<A>) {
+    super(
+      name,
+      impl.is,
+      (input, context) => {
+        const issues: CodecIssue[] = [];
+        const value = impl.read(input, child(undefined, input.name), issues);
+        if (value === INVALID || issues.length > 0) {
+          return t.failures(issues.map((issue) => ({ value: input, context, message: issueMessage(issue) })));
+        }
+        return t.success(value);
+      },
+      (value) => {
+        const issues: CodecIssue[] = [];
+        const content = impl.write(value, undefined, issues);
+        if (issues.length > 0) throw new CodecEncodeError(issues);
+        return content;
+      },
+    );
+    this.read = impl.read;
+    this.write = impl.write;
+    this.toJson = impl.toJson;
+    this.fromJson = impl.fromJson;
+  }
+}
+
+export function issueMessage(issue: CodecIssue): string {
+  return `${issue.path}: expected ${issue.expected}, found ${issue.found}`;
+}
+
+/** Thrown by `XmlCodec.encode` when the value breaks the schema (a bad enum value, a missing field). */
+export class CodecEncodeError extends Error {
+  override readonly name = 'CodecEncodeError';
+  constructor(readonly issues: readonly CodecIssue[]) {
+    super(issues.map(issueMessage).join('\n'));
+  }
+}
+
+export type TypeOf<C> = C extends XmlCodec<infer A> ? A : C extends Scalar<infer A> ? A : never;
+
+const EMPTY: XmlContent = { attrs: [], children: [], text: '' };
+
+export function describeFound(element: XmlElement | undefined): string {
+  return element ? `element <${element.name}> (${element.ns || 'no namespace'})` : 'end of element';
+}
+
+function quote(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+}
+
+/** An element with text content only, read with a scalar codec. */
+export function leaf<A>(scalar: Scalar<A>): XmlCodec<A> {
+  return new XmlCodec<A>(scalar.name, {
+    is: scalar.is,
+    read(element, path, issues) {
+      if (element.children.length > 0) {
+        issues.push({ path: pathText(path), expected: `text (${scalar.name})`, found: describeFound(element.children[0]) });
+        return INVALID;
+      }
+      const value = scalar.parse(element.text);
+      if (value === undefined) {
+        issues.push({ path: pathText(path), expected: scalar.name, found: quote(element.text) });
+        return INVALID;
+      }
+      return value;
+    },
+    write(value, path, issues) {
+      if (!scalar.is(value)) {
+        issues.push({ path: pathText(path), expected: scalar.name, found: describeValue(value) });
+        return EMPTY;
+      }
+      return { attrs: [], children: [], text: scalar.encode(value) };
+    },
+    toJson(value) {
+      if (value instanceof Date || value instanceof Duration) return scalar.encode(value);
+      if (typeof value === 'number' && !Number.isFinite(value)) return scalar.encode(value);
+      return value;
+    },
+    fromJson(json, path, issues) {
+      if (scalar.is(json)) return json;
+      const value = typeof json === 'string' ? scalar.parse(json) : undefined;
+      if (value === undefined) {
+        issues.push({ path: pathText(path), expected: scalar.name, found: describeValue(json) });
+        return INVALID;
+      }
+      return value;
+    },
+  });
+}
+
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : value.toISOString();
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
+}
+
+/** Any element kept as a raw tree (Green Button Atom feeds): no schema check beyond well-formedness. */
+export const rawElement: XmlCodec<XmlElement> = new XmlCodec<XmlElement>('any XML element', {
+  is: (u): u is XmlElement => typeof u === 'object' && u !== null && 'ns' in u && 'name' in u && 'children' in u,
+  read: (element) => element,
+  write: (value) => value,
+  toJson: (value) => value,
+  fromJson(json, path, issues) {
+    if (rawElement.is(json)) return json;
+    issues.push({ path: pathText(path), expected: 'an XML element tree {ns, name, attrs, children, text}', found: describeValue(json) });
+    return INVALID;
+  },
+});
+
+/**
+ * An element holding exactly one child element whose value is the whole value:
+ * `<xcal:dtstart><xcal:date-time>…</xcal:date-time></xcal:dtstart>` reads as a Date.
+ */
+export function wrapper<A>(ns: string, name: string, inner: XmlCodec<A> | Scalar<A>): XmlCodec<A> {
+  const codec = asCodec(inner);
+  return new XmlCodec<A>(`${name}(${codec.name})`, {
+    is: codec.is,
+    read(element, path, issues) {
+      const [first, second] = element.children;
+      if (!first || first.ns !== ns || first.name !== name) {
+        issues.push({ path: pathText(path), expected: `element <${name}>`, found: describeFound(first) });
+        return INVALID;
+      }
+      if (second) {
+        issues.push({ path: pathText(path), expected: 'end of element', found: describeFound(second) });
+        return INVALID;
+      }
+      return codec.read(first, child(path, name), issues);
+    },
+    write(value, path, issues) {
+      const content = codec.write(value, child(path, name), issues);
+      return { attrs: [], children: [{ ns, name, ...content }], text: '' };
+    },
+    toJson: (value) => codec.toJson(value),
+    fromJson: (json, path, issues) => codec.fromJson(json, path, issues),
+  });
+}
+
+export function asCodec<A>(codec: XmlCodec<A> | Scalar<A>): XmlCodec<A> {
+  return codec instanceof XmlCodec ? codec : leaf(codec as Scalar<A>);
+}
+
+export type { XmlAttribute };
