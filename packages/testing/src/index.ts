@@ -1,2 +1,4 @@
 export { createTestCa } from './pki.js';
 export type { KeyType, TestIdentity, IssueOptions, TestCa } from './pki.js';
+export { createSchemaValidator, schemaAvailable, schemaDir } from './schema-validator.js';
+export type { SchemaValidation, SchemaValidator } from './schema-validator.js';
