@@ -1,0 +1,130 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+
+import { normaliseFingerprint } from './fingerprint.js';
+import { positive } from './http-transport-options.js';
+import { checkTlsIdentity, type PemInput, type TlsIdentityOptions } from './tls-identity.js';
+import { assertSecureContext, resolveTlsPolicy, type ResolvedTlsPolicy, type TlsPolicyOptions } from './tls-policy.js';
+import { TransportConfigError } from './transport-config-error.js';
+import { silentLogger, type TransportLogger } from './transport-logger.js';
+
+/**
+ * TLS settings of the push server (OPENADR.md §1.7, §7.1): the VEN's server identity and how
+ * the VTN's client certificate is checked. A client certificate is always required; at least
+ * one of `ca` and `pinnedFingerprints` must be given.
+ */
+export interface PushServerTlsOptions extends TlsIdentityOptions, TlsPolicyOptions {
+  /** Roots the VTN's client certificate must chain to; checked during the handshake. */
+  readonly ca?: PemInput | readonly PemInput[];
+  /**
+   * Fingerprints (OPENADR.md §7.2) the VTN's client certificate must match; checked per
+   * request, a mismatch is answered with HTTP 403. Without `ca`, a pin is the only check.
+   */
+  readonly pinnedFingerprints?: readonly string[];
+}
+
+/** Options of {@link httpPushServer}. Every field is optional. */
+export interface HttpPushServerOptions {
+  /** Interface to listen on. Default `'127.0.0.1'`; use `'0.0.0.0'` or `'::'` to be reachable. */
+  readonly host?: string;
+  /** Port; `0` picks a free one. Default `0`. */
+  readonly port?: number;
+  /**
+   * The base URL the VTN reaches this server at (register it as `oadrTransportAddress`),
+   * e.g. behind NAT. Default: `<scheme>://<host>:<bound port>`.
+   */
+  readonly publicUrl?: string;
+  /** Server identity and VTN client-certificate check. Omitted: plain HTTP, for tests only. */
+  readonly tls?: PushServerTlsOptions;
+  /** Milliseconds a pushed request may wait for `respond`/`reject` before it is answered 503. Default `9000`, below the usual 10 s VTN read timeout. */
+  readonly answerTimeout?: number;
+  /** Largest request body accepted, in bytes; larger requests get 413. Default 8 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Receives warnings (near-expiry certificate, late answers). Default: silent. */
+  readonly logger?: TransportLogger;
+  /** Timer for the answer timeout and "now" for certificate checks. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** {@link HttpPushServerOptions} after validation. */
+export interface ResolvedHttpPushServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string | undefined;
+  readonly answerTimeout: number;
+  readonly maxBodyBytes: number;
+  readonly logger: TransportLogger;
+  readonly scheduler: SchedulerLike;
+  readonly tls: ResolvedPushServerTls | undefined;
+}
+
+/** `https.createServer` options plus the canonical pins. */
+export interface ResolvedPushServerTls extends ResolvedTlsPolicy {
+  readonly cert?: PemInput;
+  readonly key?: PemInput;
+  readonly passphrase?: string;
+  readonly pfx?: Buffer;
+  readonly ca?: PemInput | PemInput[];
+  readonly requestCert: true;
+  /** `true` when `ca` is set: the handshake itself rejects unknown VTN certificates. */
+  readonly rejectUnauthorized: boolean;
+  readonly pinnedFingerprints: readonly string[];
+}
+
+/**
+ * Validates {@link HttpPushServerOptions} once (STYLE.md rule 13). Throws a
+ * `TransportConfigError` for a missing server identity, no way to check the VTN's client
+ * certificate, a malformed pin, a bad public URL, and the identity problems listed at
+ * `resolveHttpTransportOptions`.
+ */
+export function resolveHttpPushServerOptions(options: HttpPushServerOptions = {}): ResolvedHttpPushServerOptions {
+  const logger = options.logger ?? silentLogger;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new TransportConfigError('invalid-option', 'port', `expected 0–65535, got ${String(port)}`);
+  }
+  if (options.publicUrl !== undefined && !/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(options.publicUrl)) {
+    throw new TransportConfigError('invalid-url', 'publicUrl', `"${options.publicUrl}" must be an absolute http(s) URL without query`);
+  }
+  return {
+    host: options.host ?? '127.0.0.1',
+    port,
+    publicUrl: options.publicUrl?.replace(/\/+$/, ''),
+    answerTimeout: positive(options.answerTimeout, 9_000, 'answerTimeout'),
+    maxBodyBytes: positive(options.maxBodyBytes, 8 * 1024 * 1024, 'maxBodyBytes'),
+    logger,
+    scheduler,
+    tls: options.tls === undefined ? undefined : resolveServerTls(options.tls, scheduler.now(), logger),
+  };
+}
+
+function resolveServerTls(options: PushServerTlsOptions, now: number, logger: TransportLogger): ResolvedPushServerTls {
+  const policy = resolveTlsPolicy(options, 'tls');
+  if (options.pfx === undefined && options.cert === undefined && options.key === undefined) {
+    throw new TransportConfigError('incomplete-identity', 'tls.cert', 'a push server needs its own certificate; set cert + key or pfx');
+  }
+  checkTlsIdentity(options, 'tls', now, logger);
+  const pins = (options.pinnedFingerprints ?? []).map((pin, i) => normaliseFingerprint(pin, `tls.pinnedFingerprints[${i}]`));
+  if (options.ca === undefined && pins.length === 0) {
+    throw new TransportConfigError(
+      'invalid-option',
+      'tls.ca',
+      "the VTN's client certificate must be checked (OPENADR.md §7.1); set ca (the OpenADR roots) and/or pinnedFingerprints",
+    );
+  }
+  const ca = Array.isArray(options.ca) ? [...(options.ca as readonly PemInput[])] : (options.ca as PemInput | undefined);
+  const resolved: ResolvedPushServerTls = {
+    ...policy,
+    ...(options.cert !== undefined && { cert: options.cert }),
+    ...(options.key !== undefined && { key: options.key }),
+    ...(options.passphrase !== undefined && { passphrase: options.passphrase }),
+    ...(options.pfx !== undefined && { pfx: options.pfx }),
+    ...(ca !== undefined && { ca }),
+    requestCert: true,
+    rejectUnauthorized: ca !== undefined,
+    pinnedFingerprints: pins,
+  };
+  const { requestCert: _r, rejectUnauthorized: _u, pinnedFingerprints: _p, ...contextOptions } = resolved;
+  assertSecureContext(contextOptions, 'tls');
+  return resolved;
+}
