@@ -1,0 +1,46 @@
+import { createMemoryTransport } from '../../testing/src/memory-transport.js';
+import { createScriptedVtn, describeTransportContract } from '../../testing/src/transport-contract.js';
+import { httpTransport } from '../src/index.js';
+import { startLoopbackVtn } from './support/loopback-vtn.js';
+import { createPki, type Pki } from './support/pki-fixtures.js';
+
+describeTransportContract('undici pull client over plain HTTP', async () => {
+  const server = await startLoopbackVtn();
+  const transport = httpTransport({ vtnUrl: server.url });
+  return {
+    transport,
+    vtn: server.vtn,
+    teardown: async () => {
+      await transport.close?.();
+      await server.close();
+    },
+  };
+});
+
+let pki: Promise<Pki> | undefined;
+
+describeTransportContract('undici pull client over HTTPS with mutual TLS', async () => {
+  const { ca, server: serverId, client } = await (pki ??= createPki('ec', 'contract'));
+  const server = await startLoopbackVtn({
+    cert: serverId.certPem,
+    key: serverId.keyPem,
+    ca: ca.certPem,
+    requestCert: true,
+    rejectUnauthorized: true,
+  });
+  const transport = httpTransport({ vtnUrl: server.url, tls: { cert: client.certPem, key: client.keyPem, ca: ca.certPem } });
+  return {
+    transport,
+    vtn: server.vtn,
+    teardown: async () => {
+      await transport.close?.();
+      await server.close();
+    },
+  };
+});
+
+describeTransportContract('in-memory transport', async () => {
+  const vtn = createScriptedVtn();
+  const transport = createMemoryTransport((request) => vtn.answer(request.service, request.body));
+  return { transport, vtn, teardown: () => transport.close?.() ?? Promise.resolve() };
+});
