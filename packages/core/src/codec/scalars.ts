@@ -204,3 +204,11 @@ export const doubleList = scalar<number[]>(
   },
   (list) => list.map((n) => xsFloat.encode(n)).join(' '),
 );
+
+/** xs:ID / xs:NCName (gml:id): a name without colons that does not start with a digit, '-' or '.'. */
+export const ncName = scalar<string>(
+  'NCName',
+  (u): u is string => typeof u === 'string' && /^[A-Za-z_][\w.-]*$/u.test(u),
+  (s) => (/^[A-Za-z_][\w.-]*$/u.test(s.trim()) ? s.trim() : undefined),
+  (s) => s,
+);

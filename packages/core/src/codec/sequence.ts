@@ -54,7 +54,8 @@ type Fields = Record<string, AnyField>;
 
 type ValueOf<F> =
   F extends ElementField<infer A, infer C> ? (C extends 'many' | 'some' ? A[] : A) : F extends AttributeField<infer A, 'one' | 'opt'> ? A : never;
-type OptionalKeys<F extends Fields> = { [K in keyof F]: F[K] extends { card: 'opt' } ? K : never }[keyof F];
+/** Optional and zero-or-more fields are optional keys: an absent key means no such element. */
+type OptionalKeys<F extends Fields> = { [K in keyof F]: F[K] extends { card: 'opt' | 'many' } ? K : never }[keyof F];
 type FixedKeys<F extends Fields> = { [K in keyof F]: F[K] extends FixedField ? K : never }[keyof F];
 type RequiredKeys<F extends Fields> = Exclude<keyof F, OptionalKeys<F> | FixedKeys<F>>;
 export type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -167,8 +168,9 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
       if (values.length === 0 && (field.card === 'one' || field.card === 'some')) {
         issues.push({ path: pathText(path), expected: `element ${expectedNames(field)}`, found: describeFound(children[i]) });
       }
-      if (repeated) out[key] = values;
-      else if (values.length === 1) out[key] = values[0];
+      if (repeated) {
+        if (values.length > 0) out[key] = values;
+      } else if (values.length === 1) out[key] = values[0];
     }
     if (i < children.length) {
       issues.push({ path: pathText(path), expected: 'end of element', found: describeFound(children[i]) });
@@ -258,7 +260,6 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
       const keyPath = child(path, key);
       if (v === undefined || v === null) {
         if (field.card === 'one' || field.card === 'some') issues.push({ path: pathText(keyPath), expected: 'a value', found: 'nothing' });
-        else if (field.card === 'many') out[key] = [];
         continue;
       }
       if (field.kind === 'attribute') {
@@ -279,7 +280,7 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
       const repeated = field.card === 'many' || field.card === 'some';
       if (repeated) {
         if (!Array.isArray(v)) issues.push({ path: pathText(keyPath), expected: 'an array', found: describeValue(v) });
-        else out[key] = v.map((item, index) => convert(item, child(path, `${key}[${index}]`)));
+        else if (v.length > 0) out[key] = v.map((item, index) => convert(item, child(path, `${key}[${index}]`)));
       } else {
         out[key] = convert(v, keyPath);
       }

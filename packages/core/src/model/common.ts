@@ -13,6 +13,7 @@ import {
   xsFloat,
   xsString,
   confidence,
+  ncName,
 } from '../codec/scalars.js';
 import { rawElement, wrapper, type TypeOf } from '../codec/xml-codec.js';
 import { NS } from '../xml/namespaces.js';
@@ -63,7 +64,7 @@ export type QualifiedEventID = TypeOf<typeof qualifiedEventIdCodec>;
 
 // ---- Targets (OPENADR.md §2.3, §4.4) ----
 
-const gmlId = attribute('opt', gml, 'id', xsString);
+const gmlId = attribute('opt', gml, 'id', ncName);
 
 /** `gml:FeatureCollection` as OpenADR restricts it: one polygon given by its exterior ring. */
 export const featureCollectionCodec = sequence('FeatureCollection', {
