@@ -1,0 +1,147 @@
+import { C14N, DS_NS, DSP_NS, ECDSA_SHA256, OADR_NS, RSA_SHA256, SHA256 } from './constants.js';
+import { SignatureError } from './signature-error.js';
+import type { SignatureMethod } from './signature-algorithms.js';
+import { childElements, elementPath, findAll, isElementNamed, singleChild, text } from './xml-dom.js';
+
+/** The parts of a signed payload, after the structural (rule 514) checks. */
+export interface SignedPayloadParts {
+  readonly signedObject: Element;
+  readonly signedObjectId: string;
+  readonly signature: Element;
+  readonly method: SignatureMethod;
+  /** The `ds:Object` holding the one `dsp:ReplayProtect`, and its `Id`. */
+  readonly propertiesObject: Element;
+  readonly propertiesId: string;
+  /** Base64 DER of each `ds:X509Certificate`, signer first. */
+  readonly certificates: readonly string[];
+}
+
+const ID_NAMES = new Set(['Id', 'ID', 'id']);
+
+function fail(reason: 'malformed' | 'wrapping' | 'missing-reference' | 'unsupported-algorithm' | 'replay-missing', message: string): never {
+  throw new SignatureError(reason, message);
+}
+
+function one(elements: Element[], what: string, missing: () => never): Element {
+  const [first, second] = elements;
+  if (first === undefined) return missing();
+  if (second !== undefined) {
+    fail('wrapping', `${elements.length} ${what} elements (${elements.map(elementPath).join(', ')}); exactly one is allowed`);
+  }
+  return first;
+}
+
+/** Every ID-like attribute value in the document, each of which must be unique. */
+function indexIds(doc: Document): Map<string, Element> {
+  const ids = new Map<string, Element>();
+  for (const element of Array.from(doc.getElementsByTagName('*') as unknown as ArrayLike<Element>)) {
+    for (let i = 0; i < element.attributes.length; i++) {
+      const attribute = element.attributes.item(i);
+      if (attribute === null || !ID_NAMES.has(attribute.localName ?? '')) continue;
+      const earlier = ids.get(attribute.value);
+      if (earlier !== undefined) {
+        fail('wrapping', `duplicate ID '${attribute.value}' on ${elementPath(earlier)} and ${elementPath(element)}`);
+      }
+      ids.set(attribute.value, element);
+    }
+  }
+  return ids;
+}
+
+/**
+ * Locates the signature parts and enforces the OpenADR signature shape (OPENADR.md §2.2, §7.3,
+ * rule 514): one `oadrSignedObject`, a direct child of the root `oadrPayload`; at most one
+ * `ds:Signature`, its first child; unique IDs; one `ReplayProtect` inside a `ds:Object` of that
+ * signature; inclusive C14N, SHA-256, RSA/ECDSA-SHA256; exactly the two expected references.
+ * Returns `undefined` for an unsigned payload. Appends each passed check to `checks`.
+ *
+ * @throws SignatureError with `malformed`, `wrapping`, `missing-reference`,
+ *   `unsupported-algorithm` or `replay-missing`
+ */
+export function readSignedPayload(doc: Document, checks: string[]): SignedPayloadParts | undefined {
+  const root = doc.documentElement;
+  if (!isElementNamed(root, OADR_NS, 'oadrPayload')) {
+    fail('malformed', `root element is ${doc.documentElement.tagName}, expected oadr:oadrPayload (OPENADR.md §2.2)`);
+  }
+  const signedObject = one(findAll(doc, OADR_NS, 'oadrSignedObject'), 'oadrSignedObject', () =>
+    fail('malformed', 'oadrPayload holds no oadrSignedObject'),
+  );
+  if (signedObject.parentNode !== root) {
+    fail('wrapping', `oadrSignedObject is at ${elementPath(signedObject)}, not a direct child of the root oadrPayload`);
+  }
+  const signatures = findAll(doc, DS_NS, 'Signature');
+  if (signatures.length === 0) return undefined;
+  const signature = one(signatures, 'ds:Signature', () => fail('malformed', 'no ds:Signature'));
+  if (signature.parentNode !== root) {
+    fail('wrapping', `ds:Signature is at ${elementPath(signature)}, not a direct child of the root oadrPayload`);
+  }
+  if (childElements(root)[0] !== signature) fail('malformed', 'ds:Signature must be the first child of oadrPayload (§2.2)');
+  const ids = indexIds(doc);
+  checks.push('one oadrSignedObject and one ds:Signature, both children of oadrPayload; IDs unique');
+
+  const signedObjectId = signedObject.getAttributeNS(OADR_NS, 'Id') ?? '';
+  if (signedObjectId === '') fail('missing-reference', 'oadrSignedObject has no oadr:Id, so no reference can cover it');
+
+  const replayProtect = one(findAll(doc, DSP_NS, 'ReplayProtect'), 'dsp:ReplayProtect', () =>
+    fail('replay-missing', 'no dsp:ReplayProtect: signed OpenADR messages must carry timestamp and nonce (§7.3)'),
+  );
+  for (const field of ['timestamp', 'nonce']) {
+    one(findAll(doc, DSP_NS, field), `dsp:${field}`, () => fail('replay-missing', `dsp:ReplayProtect has no dsp:${field}`));
+  }
+  const property = replayProtect.parentNode;
+  const properties = property?.parentNode;
+  const propertiesObject = properties?.parentNode;
+  if (
+    !isElementNamed(property, DS_NS, 'SignatureProperty') ||
+    !isElementNamed(properties, DS_NS, 'SignatureProperties') ||
+    !isElementNamed(propertiesObject, DS_NS, 'Object') ||
+    propertiesObject.parentNode !== signature
+  ) {
+    fail('wrapping', `dsp:ReplayProtect is at ${elementPath(replayProtect)}, not in ds:Signature/ds:Object/ds:SignatureProperties/ds:SignatureProperty`);
+  }
+  const propertiesId = propertiesObject.getAttribute('Id') ?? '';
+  if (propertiesId === '') fail('missing-reference', 'the ds:Object holding dsp:ReplayProtect has no Id, so no reference can cover it');
+
+  const signedInfo = singleChild(signature, DS_NS, 'SignedInfo');
+  if (signedInfo === null || signedInfo === undefined || childElements(signature)[0] !== signedInfo) {
+    fail('malformed', 'ds:Signature must start with exactly one ds:SignedInfo');
+  }
+  const c14n = signedInfo.getElementsByTagNameNS(DS_NS, 'CanonicalizationMethod').item(0)?.getAttribute('Algorithm');
+  if (c14n !== C14N) fail('unsupported-algorithm', `CanonicalizationMethod is ${c14n ?? 'missing'}, expected ${C14N}`);
+  const method = signedInfo.getElementsByTagNameNS(DS_NS, 'SignatureMethod').item(0)?.getAttribute('Algorithm');
+  if (method !== RSA_SHA256 && method !== ECDSA_SHA256) {
+    fail('unsupported-algorithm', `SignatureMethod is ${method ?? 'missing'}, expected ${RSA_SHA256} or ${ECDSA_SHA256}`);
+  }
+  checks.push(`SignedInfo uses inclusive C14N 1.0 and ${method.replace(/.*#/, '')}`);
+
+  const covered = new Set<Element>();
+  for (const reference of childElements(signedInfo).filter((child) => isElementNamed(child, DS_NS, 'Reference'))) {
+    const uri = reference.getAttribute('URI') ?? '';
+    const target = uri.startsWith('#') ? ids.get(uri.slice(1)) : undefined;
+    if (!uri.startsWith('#')) fail('wrapping', `reference URI="${uri}" is not a same-document #ID reference`);
+    if (target === undefined) fail('missing-reference', `reference ${uri} points at no element`);
+    if (target !== signedObject && target !== propertiesObject) {
+      fail('wrapping', `reference ${uri} points at ${elementPath(target)}, neither the oadrSignedObject nor the ReplayProtect ds:Object`);
+    }
+    if (covered.has(target)) fail('malformed', `two references point at ${elementPath(target)}`);
+    covered.add(target);
+    const transforms = Array.from(reference.getElementsByTagNameNS(DS_NS, 'Transform') as unknown as ArrayLike<Element>);
+    const algorithms = transforms.map((transform) => transform.getAttribute('Algorithm') ?? '');
+    if (algorithms.some((algorithm) => algorithm !== C14N) || algorithms.length > 1) {
+      fail('unsupported-algorithm', `reference ${uri} has transforms [${algorithms.join(', ')}]; only inclusive C14N 1.0 is allowed`);
+    }
+    const digest = reference.getElementsByTagNameNS(DS_NS, 'DigestMethod').item(0)?.getAttribute('Algorithm');
+    if (digest !== SHA256) fail('unsupported-algorithm', `reference ${uri} uses DigestMethod ${digest ?? 'missing'}, expected ${SHA256}`);
+  }
+  if (!covered.has(signedObject)) fail('missing-reference', `no reference to #${signedObjectId} (the oadrSignedObject)`);
+  if (!covered.has(propertiesObject)) fail('missing-reference', `no reference to #${propertiesId} (the ds:Object holding dsp:ReplayProtect)`);
+  checks.push(`references #${signedObjectId} and #${propertiesId} present, C14N 1.0 and SHA-256`);
+
+  const keyInfo = singleChild(signature, DS_NS, 'KeyInfo');
+  const certificates =
+    keyInfo === null || keyInfo === undefined
+      ? []
+      : findAll(keyInfo, DS_NS, 'X509Certificate').map((element) => text(element).replace(/\s+/g, ''));
+  if (certificates.length === 0) fail('malformed', 'no ds:KeyInfo/ds:X509Data/ds:X509Certificate: the signer certificate is required');
+  return { signedObject, signedObjectId, signature, method, propertiesObject, propertiesId, certificates };
+}

@@ -1,0 +1,200 @@
+import { X509Certificate, createHash } from 'node:crypto';
+import { SignedXml } from 'xml-crypto';
+import { canonicalize } from './canonicalize.js';
+import { DEFAULT_REPLAY_WINDOW_MS, DSP_NS, OADR_NS } from './constants.js';
+import { readSignedPayload } from './payload-structure.js';
+import type { SignedPayloadParts } from './payload-structure.js';
+import type { ReplayCache } from './replay-cache.js';
+import { checkReplayWindow, parseDateTime, seconds } from './replay-window.js';
+import { SignatureError } from './signature-error.js';
+import type { SignatureFailureReason } from './signature-error.js';
+import { XML_CRYPTO_SIGNATURE_ALGORITHMS, methodName } from './signature-algorithms.js';
+import { checkCertificate, describe, resolveTrust } from './trust.js';
+import type { ResolvedTrust, TrustOptions } from './trust.js';
+import { findAll, parseXml, text } from './xml-dom.js';
+
+/** Options of {@link verifyPayload}. */
+export interface VerifyOptions {
+  /** The instant to check certificate validity and the replay window against. Default: the system clock. */
+  readonly now?: Date;
+  /** Remembers accepted (timestamp, nonce) pairs; without one, only the window is checked. */
+  readonly replayCache?: ReplayCache;
+  /** Replay window in ms, applied in both directions; default 300 000 (see `DEFAULT_REPLAY_WINDOW_MS`). */
+  readonly replayWindowMs?: number;
+}
+
+/** A verified payload: only what the signature covers, plus who signed it and when. */
+export interface VerifySuccess {
+  readonly ok: true;
+  /**
+   * A complete `oadr:oadrPayload` document holding only the verified `oadrSignedObject`, built
+   * from the canonical bytes that were digested, so decoding it gives exactly what was verified.
+   */
+  readonly signedObjectXml: string;
+  /** The signer certificate, PEM. */
+  readonly certificate: string;
+  readonly timestamp: Date;
+  readonly nonce: string;
+  /** Every check made, in words, in order. */
+  readonly checks: readonly string[];
+}
+
+/** A rejected payload: the reason, exactly what failed, and the checks that passed before. */
+export interface VerifyFailure {
+  readonly ok: false;
+  readonly reason: SignatureFailureReason;
+  readonly message: string;
+  readonly checks: readonly string[];
+}
+
+/** Outcome of {@link verifyPayload}. */
+export type VerifyResult = VerifySuccess | VerifyFailure;
+
+/**
+ * Verifies a signed `oadrPayload` (OPENADR.md §7.3) in the order §7.3 gives: structure and
+ * wrapping defence (rule 514), signer certificate (validity, pins by fingerprint §7.2 or
+ * certificate, chain to `ca`), reference digests and signature value (xml-crypto, with `oadr:Id`
+ * and the ds `Id` as ID attributes and ECDSA-SHA256 registered), then ReplayProtect: timestamp
+ * within ±`replayWindowMs` of `now` and (timestamp, nonce) not seen before.
+ *
+ * Never throws for a bad message; it returns `{ ok: false, reason, message, checks }`. An
+ * unsigned payload is always rejected here (`unsigned`): the transport wrapper passes unsigned
+ * messages through only when no trust is configured.
+ *
+ * @throws SignatureError `invalid-options` when `trust` cannot be parsed
+ * @example
+ * const result = verifyPayload(xml, { fingerprints: ['09:71:9E:0E:51:C0:8F:05:56:C9'] }, { now, replayCache });
+ * if (result.ok) decode(result.signedObjectXml); else log(result.reason, result.message);
+ */
+export function verifyPayload(xml: string, trust: TrustOptions, options: VerifyOptions = {}): VerifyResult {
+  return verifyWithTrust(xml, resolveTrust(trust), options);
+}
+
+/** {@link verifyPayload} with trust resolved once (used by the transport wrapper). */
+export function verifyWithTrust(xml: string, trust: ResolvedTrust, options: VerifyOptions = {}): VerifyResult {
+  const checks: string[] = [];
+  try {
+    return verifyOrThrow(xml, trust, options, checks);
+  } catch (error) {
+    if (error instanceof SignatureError && error.reason !== 'invalid-options') {
+      return { ok: false, reason: error.reason, message: error.message, checks };
+    }
+    return { ok: false, reason: 'malformed', message: `cannot verify: ${(error as Error).message}`, checks };
+  }
+}
+
+function verifyOrThrow(xml: string, trust: ResolvedTrust, options: VerifyOptions, checks: string[]): VerifySuccess {
+  const now = options.now ?? new Date();
+  const windowMs = options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS;
+  const doc = parseXml(xml, 'payload');
+  checks.push('well-formed XML');
+  const parts = readSignedPayload(doc, checks);
+  if (parts === undefined) {
+    throw new SignatureError('unsigned', 'payload has no ds:Signature but signed messages are required (trust is configured)');
+  }
+  const certificates = parts.certificates.map((base64, i) => {
+    try {
+      return new X509Certificate(Buffer.from(base64, 'base64'));
+    } catch (cause) {
+      throw new SignatureError('malformed', `ds:X509Certificate #${i + 1} is not a certificate`, { cause });
+    }
+  });
+  const [signer, ...extra] = certificates;
+  if (signer === undefined) throw new SignatureError('malformed', 'no signer certificate');
+  checkCertificate(signer, extra, trust, now, checks);
+
+  const canonical = checkSignature(xml, parts, signer, checks);
+  const { timestamp, nonce } = readReplayProtect(canonical.properties);
+  checkReplayWindow(timestamp, now, windowMs, checks);
+  if (options.replayCache === undefined) {
+    checks.push('no replay cache configured: nonce not checked for reuse');
+  } else {
+    const seen = options.replayCache.remember(timestamp, nonce, now, windowMs);
+    if (seen.replayed) {
+      const ago = seen.firstSeen === undefined ? '' : ` ${seconds(now.getTime() - seen.firstSeen.getTime())} ago`;
+      throw new SignatureError('replayed', `nonce ${nonce} with timestamp ${timestamp.toISOString()} was already accepted${ago}`);
+    }
+    checks.push(`nonce ${nonce} not seen within the window`);
+  }
+  return {
+    ok: true,
+    signedObjectXml: `<oadr:oadrPayload xmlns:oadr="${OADR_NS}">${canonical.signedObject}</oadr:oadrPayload>`,
+    certificate: signer.toString(),
+    timestamp,
+    nonce,
+    checks,
+  };
+}
+
+/**
+ * Checks both reference digests and the signature value with xml-crypto; returns the canonical
+ * XML of each referenced element exactly as it was digested.
+ */
+function checkSignature(
+  xml: string,
+  parts: SignedPayloadParts,
+  signer: X509Certificate,
+  checks: string[],
+): { signedObject: string; properties: string } {
+  const verifier = new SignedXml({ publicCert: signer.publicKey });
+  // xml-crypto matches ID attributes by local name, so 'Id' covers both the namespace-qualified
+  // oadr:Id (OPENADR.md §2.1) and the unqualified ds Id; readSignedPayload has already checked
+  // that every ID in the document is unique and which element each reference must resolve to.
+  verifier.idAttributes = ['Id'];
+  verifier.SignatureAlgorithms = XML_CRYPTO_SIGNATURE_ALGORITHMS;
+  verifier.loadSignature(parts.signature);
+  let valid: boolean;
+  try {
+    valid = verifier.checkSignature(xml);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (message.startsWith('invalid signature: the signature value')) {
+      throw new SignatureError(
+        'bad-signature',
+        `SignatureValue does not verify over SignedInfo (${methodName(parts.method)}) with the key of ${describe(signer)}`,
+      );
+    }
+    throw new SignatureError('malformed', `signature cannot be checked: ${message}`, { cause: error });
+  }
+  const references = verifier.getReferences();
+  if (!valid) {
+    for (const reference of references) {
+      if (reference.validationError === undefined) {
+        checks.push(`reference ${reference.uri} digest OK`);
+        continue;
+      }
+      const target = reference.uri === `#${parts.signedObjectId}` ? parts.signedObject : parts.propertiesObject;
+      const computed = createHash('sha256').update(canonicalize(target), 'utf8').digest('base64');
+      throw new SignatureError(
+        'digest-mismatch',
+        `reference ${reference.uri} digest mismatch: computed ${computed}, signed ${String(reference.digestValue)}`,
+      );
+    }
+    throw new SignatureError('malformed', 'signature references could not be validated');
+  }
+  for (const reference of references) checks.push(`reference ${reference.uri} digest OK`);
+  checks.push(`signature value OK (${methodName(parts.method)}) by ${describe(signer)}`);
+  const canonicalOf = (id: string): string => {
+    const found = references.find((reference) => reference.uri === `#${id}`)?.signedReference;
+    if (found === undefined) throw new SignatureError('missing-reference', `no verified reference to #${id}`);
+    return found;
+  };
+  return { signedObject: canonicalOf(parts.signedObjectId), properties: canonicalOf(parts.propertiesId) };
+}
+
+/** Reads timestamp and nonce from the canonical (verified) bytes of the ReplayProtect object. */
+function readReplayProtect(canonicalObject: string): { timestamp: Date; nonce: string } {
+  const doc = parseXml(canonicalObject, 'signed ds:Object');
+  const [timestampElement] = findAll(doc, DSP_NS, 'timestamp');
+  const [nonceElement] = findAll(doc, DSP_NS, 'nonce');
+  if (timestampElement === undefined || nonceElement === undefined) {
+    throw new SignatureError('replay-missing', 'the signed ds:Object lacks dsp:timestamp or dsp:nonce');
+  }
+  const timestamp = parseDateTime(text(timestampElement));
+  if (timestamp === undefined) {
+    throw new SignatureError('malformed', `dsp:timestamp '${text(timestampElement)}' is not an xs:dateTime`);
+  }
+  const nonce = text(nonceElement);
+  if (nonce === '') throw new SignatureError('replay-missing', 'dsp:nonce is empty');
+  return { timestamp, nonce };
+}
