@@ -67,7 +67,8 @@ export const xsDecimal = scalar<number>(
   },
   (n) => {
     const text = String(n);
-    return /e/i.test(text) ? n.toFixed(20).replace(/\.?0+$/, '') : text;
+    if (!/e/i.test(text)) return text;
+    return Number.isInteger(n) ? BigInt(n).toString() : n.toFixed(20).replace(/\.?0+$/, '');
   },
 );
 
