@@ -2,7 +2,7 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 
 import { normaliseFingerprint } from './fingerprint.js';
 import { positive } from './http-transport-options.js';
-import { checkTlsIdentity, type PemInput, type TlsIdentityOptions } from './tls-identity.js';
+import { checkCaBundle, checkTlsIdentity, type PemInput, type TlsIdentityOptions } from './tls-identity.js';
 import { assertSecureContext, resolveTlsPolicy, type ResolvedTlsPolicy, type TlsPolicyOptions } from './tls-policy.js';
 import { TransportConfigError } from './transport-config-error.js';
 import { silentLogger, type TransportLogger } from './transport-logger.js';
@@ -112,7 +112,7 @@ function resolveServerTls(options: PushServerTlsOptions, now: number, logger: Tr
       "the VTN's client certificate must be checked (OPENADR.md §7.1); set ca (the OpenADR roots) and/or pinnedFingerprints",
     );
   }
-  const ca = Array.isArray(options.ca) ? [...(options.ca as readonly PemInput[])] : (options.ca as PemInput | undefined);
+  const ca = checkCaBundle(options.ca, 'tls.ca');
   const resolved: ResolvedPushServerTls = {
     ...policy,
     ...(options.cert !== undefined && { cert: options.cert }),

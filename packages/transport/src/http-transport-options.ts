@@ -2,7 +2,7 @@ import { checkServerIdentity as nodeCheckServerIdentity, type PeerCertificate } 
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 
 import { parseVtnUrl, type VtnEndpoint } from './service-path.js';
-import { checkTlsIdentity, type PemInput, type TlsIdentityOptions } from './tls-identity.js';
+import { checkCaBundle, checkTlsIdentity, type PemInput, type TlsIdentityOptions } from './tls-identity.js';
 import { assertSecureContext, resolveTlsPolicy, type ResolvedTlsPolicy, type TlsPolicyOptions } from './tls-policy.js';
 import { TransportConfigError } from './transport-config-error.js';
 import { silentLogger, type TransportLogger } from './transport-logger.js';
@@ -112,7 +112,7 @@ export function resolveHttpTransportOptions(options: HttpTransportOptions): Reso
 function resolveClientTls(options: HttpTransportTlsOptions, now: number, logger: TransportLogger): ResolvedClientTls {
   const policy = resolveTlsPolicy(options, 'tls');
   checkTlsIdentity(options, 'tls', now, logger);
-  const ca = Array.isArray(options.ca) ? [...(options.ca as readonly PemInput[])] : (options.ca as PemInput | undefined);
+  const ca = checkCaBundle(options.ca, 'tls.ca');
   const resolved: ResolvedClientTls = {
     ...policy,
     ...(options.cert !== undefined && { cert: options.cert }),

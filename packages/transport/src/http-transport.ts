@@ -7,6 +7,7 @@ import {
   type HttpTransportOptions,
   type ResolvedHttpTransportOptions,
 } from './http-transport-options.js';
+import { handshakeAwareConnector } from './handshake-aware-connector.js';
 import { toTransportError } from './map-transport-error.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -115,7 +116,7 @@ function createPool(settings: ResolvedHttpTransportOptions): Pool {
     headersTimeout: settings.readTimeout,
     bodyTimeout: settings.readTimeout,
     maxResponseSize: settings.maxResponseBytes,
-    connect: { ...(settings.tls ?? {}), timeout: settings.connectTimeout },
+    connect: handshakeAwareConnector({ ...(settings.tls ?? {}), timeout: settings.connectTimeout }),
   });
 }
 

@@ -1,5 +1,7 @@
 import { TransportError } from '@rxadr/core';
 
+import { isHandshakeFailure } from './handshake-aware-connector.js';
+
 const TLS_VERIFY_CODES = new Set([
   'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
@@ -63,6 +65,13 @@ export function toTransportError(error: unknown, what: string, closed = false): 
   }
   if (codes.some(isTlsCode) || isOpenSslError(error)) {
     return new TransportError('tls', `${what}: TLS failure (${reason})`, { cause: error });
+  }
+  if (isHandshakeFailure(error)) {
+    return new TransportError(
+      'tls',
+      `${what}: the peer closed the connection during the TLS handshake; it may not accept this client certificate (${reason})`,
+      { cause: error },
+    );
   }
   if (has(PROTOCOL_CODES) || codes.some((code) => code.startsWith('HPE_'))) {
     return new TransportError('protocol', `${what}: malformed HTTP answer (${reason})`, { cause: error });

@@ -133,3 +133,24 @@ function checkValidity(certificate: X509Certificate, prefix: string, now: number
     logger.warn(`${prefix}.cert: certificate "${subject}" expires on ${certificate.validTo} (${daysLeft} days left); renew it soon`);
   }
 }
+
+/**
+ * Checks that every entry of a trust store holds at least one certificate (Node silently
+ * ignores text that is not PEM, leaving an empty trust store that fails every handshake).
+ * Returns the entries as a mutable array for `tls` options.
+ */
+export function checkCaBundle(ca: PemInput | readonly PemInput[] | undefined, option: string): PemInput | PemInput[] | undefined {
+  if (ca === undefined) return undefined;
+  const entries: PemInput[] = Array.isArray(ca) ? [...(ca as readonly PemInput[])] : [ca as PemInput];
+  entries.forEach((entry, i) => {
+    try {
+      new X509Certificate(entry);
+    } catch (error) {
+      const where = Array.isArray(ca) ? `${option}[${i}]` : option;
+      throw new TransportConfigError('invalid-certificate', where, 'holds no certificate; give the PEM text of the trusted root(s)', {
+        cause: error,
+      });
+    }
+  });
+  return Array.isArray(ca) ? entries : (ca as PemInput);
+}
