@@ -30,8 +30,19 @@ export class Duration {
   /** Zero: `PT0S`. */
   static readonly ZERO: Duration = Duration.of({});
 
-  /** Parses a duration; returns undefined when the text is not an ISO 8601 duration. */
+  /** Parses a duration; returns undefined when the text is not an ISO 8601 duration. Values are immutable and cached. */
   static parse(text: string): Duration | undefined {
+    const cached = CACHE.get(text);
+    if (cached) return cached;
+    const parsed = Duration.parseUncached(text);
+    if (parsed) {
+      if (CACHE.size >= CACHE_LIMIT) CACHE.clear();
+      CACHE.set(text, parsed);
+    }
+    return parsed;
+  }
+
+  private static parseUncached(text: string): Duration | undefined {
     const m = PATTERN.exec(text.trim());
     if (!m) return undefined;
     const [, sign, y, mo, w, d, h, mi, s] = m;
@@ -131,6 +142,9 @@ export interface DurationParts {
 }
 
 type Parts = Required<DurationParts>;
+
+const CACHE = new Map<string, Duration>();
+const CACHE_LIMIT = 1024;
 
 const PATTERN =
   /^([+-])?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;

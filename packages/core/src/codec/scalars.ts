@@ -136,9 +136,9 @@ export const dateTime = scalar<Date>(
     const hour = Number(h);
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || Number(mi) > 59 || Number(sec) > 60) return undefined;
     const ms = frac ? Math.round(Number(`0${frac}`) * 1000) : 0;
-    let epoch = Date.UTC(Number(y), month - 1, day, hour, Number(mi), Number(sec), ms);
-    const check = new Date(Date.UTC(Number(y), month - 1, 1));
-    if (day > new Date(Date.UTC(check.getUTCFullYear(), month, 0)).getUTCDate()) return undefined;
+    const year = Number(y);
+    if (day > daysInMonth(year, month)) return undefined;
+    let epoch = Date.UTC(year, month - 1, day, hour, Number(mi), Number(sec), ms);
     if (zone && zone !== 'Z') {
       const sign = zone.startsWith('-') ? -1 : 1;
       epoch -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
@@ -150,6 +150,11 @@ export const dateTime = scalar<Date>(
     return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
   },
 );
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
 
 /** `xcal:DurationValueType` to a `Duration`, written back in a schema-valid form. */
 export const duration = scalar<Duration>(

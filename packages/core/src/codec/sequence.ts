@@ -113,7 +113,9 @@ function expectedNames(field: ElementField<unknown, Card>): string {
 function readOption(option: Option, el: XmlElement, path: Path, issues: CodecIssue[]): unknown {
   const value = option.codec.read(el, path, issues);
   if (value === INVALID || option.tag === undefined) return value;
-  return { type: option.tag, ...(value as object) };
+  // Members of substitution groups are sequences, whose read returns a fresh object: tag it in place.
+  (value as { type?: string }).type = option.tag;
+  return value;
 }
 
 function findOptionByTag(field: ElementField<unknown, Card>, value: unknown): Option | undefined {
@@ -159,7 +161,7 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
         const c = children[i]!;
         const option = matchOption(field, c);
         if (!option) break;
-        const childPath = child(path, repeated ? `${c.name}[${values.length}]` : c.name);
+        const childPath = child(path, c.name, repeated ? values.length : -1);
         const value = readOption(option, c, childPath, issues);
         values.push(value);
         i++;
@@ -214,7 +216,7 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
       }
       items.forEach((item, index) => {
         const option = findOptionByTag(field, item);
-        const childPath = child(path, repeated ? `${key}[${index}]` : key);
+        const childPath = child(path, key, repeated ? index : -1);
         if (!option) {
           issues.push({ path: pathText(childPath), expected: `type ${field.options.map((o) => o.tag).join('|')}`, found: describeValue(item) });
           return;
@@ -280,7 +282,7 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
       const repeated = field.card === 'many' || field.card === 'some';
       if (repeated) {
         if (!Array.isArray(v)) issues.push({ path: pathText(keyPath), expected: 'an array', found: describeValue(v) });
-        else if (v.length > 0) out[key] = v.map((item, index) => convert(item, child(path, `${key}[${index}]`)));
+        else if (v.length > 0) out[key] = v.map((item, index) => convert(item, child(path, key, index)));
       } else {
         out[key] = convert(v, keyPath);
       }

@@ -12,16 +12,17 @@ export interface CodecIssue {
 }
 
 /** A linked path, materialised only when an issue is recorded. */
-export type Path = { readonly parent: Path; readonly key: string } | undefined;
+export type Path = { readonly parent: Path; readonly key: string; readonly index: number } | undefined;
 
 export function pathText(path: Path): string {
   const keys: string[] = [];
-  for (let p = path; p; p = p.parent) keys.push(p.key);
+  for (let p = path; p; p = p.parent) keys.push(p.index < 0 ? p.key : `${p.key}[${p.index}]`);
   return keys.reverse().join('/');
 }
 
-export function child(path: Path, key: string): Path {
-  return { parent: path, key };
+/** The path of a child; `index` marks one of several repeated elements. */
+export function child(path: Path, key: string, index = -1): Path {
+  return { parent: path, key, index };
 }
 
 /** Marks a value that could not be decoded; the issue is already recorded. */

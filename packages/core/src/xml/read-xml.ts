@@ -35,6 +35,10 @@ interface Building {
   text: string;
 }
 
+/** Shared by every element without attributes or children: most of a document (fewer allocations). */
+const NONE: never[] = [];
+Object.freeze(NONE);
+
 /**
  * Reads a document into a namespace-resolved element tree with saxes. DOCTYPE declarations are
  * refused outright, so no entity can be declared (no XXE, no entity expansion); undeclared
@@ -46,7 +50,7 @@ export function readXml(xml: string, limits: XmlReadLimits = {}): XmlReadResult 
   if (xml.length > maxBytes) {
     return { ok: false, failure: { kind: 'too-large', message: `document of ${xml.length} characters exceeds the limit of ${maxBytes}` } };
   }
-  const parser = new SaxesParser({ xmlns: true, position: true });
+  const parser = new SaxesParser({ xmlns: true, position: false });
   const stack: Building[] = [];
   let root: XmlElement | undefined;
   let current: Building | undefined;
@@ -58,19 +62,23 @@ export function readXml(xml: string, limits: XmlReadLimits = {}): XmlReadResult 
     if (stack.length >= maxDepth) {
       throw new Stop({ kind: 'too-deep', message: `element nesting exceeds the limit of ${maxDepth}` });
     }
-    const attrs: XmlAttribute[] = [];
+    let attrs: XmlAttribute[] = NONE;
     for (const key in tag.attributes) {
       const attr = tag.attributes[key]!;
       if (attr.prefix === 'xmlns' || (attr.prefix === '' && attr.local === 'xmlns')) continue;
+      if (attrs === NONE) attrs = [];
       attrs.push({ ns: attr.uri, name: attr.local, value: attr.value });
     }
-    const element: Building = { ns: tag.uri ?? '', name: tag.local ?? tag.name, attrs, children: [], text: '' };
-    if (current) current.children.push(element);
+    const element: Building = { ns: tag.uri ?? '', name: tag.local ?? tag.name, attrs, children: NONE, text: '' };
+    if (current) {
+      if (current.children === NONE) current.children = [element];
+      else current.children.push(element);
+    }
     stack.push(element);
     current = element;
   });
   parser.on('text', (text) => {
-    if (current) current.text += text;
+    if (current) current.text = current.text === '' ? text : current.text + text;
     else if (text.trim() !== '') throw new Stop({ kind: 'not-xml', message: 'text outside the root element' });
   });
   parser.on('cdata', (text) => {

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { processIo, type CliIo } from './cli-io.js';
+import { runDecode, runEncode } from './codec-cli.js';
+
+type Command = (args: readonly string[], io: CliIo) => number | Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  decode: { run: runDecode, usage: 'decode [file|-]            print an OpenADR message as JSON' },
+  encode: { run: runEncode, usage: 'encode [file|-]            turn that JSON back into XML' },
+};
+
+/** Registers a subcommand (used by the signing, mock VTN and VEN simulator modules). */
+export function registerCommand(name: string, run: Command, usage: string): void {
+  COMMANDS[name] = { run, usage };
+}
+
+function usage(): string {
+  return `usage: rxadr <command> [options]\n\n${Object.values(COMMANDS)
+    .map((c) => `  rxadr ${c.usage}`)
+    .join('\n')}\n`;
+}
+
+/** Runs the `rxadr` command line; returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    io.stdout(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`unknown command: ${name}\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    io.stderr(`rxadr ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
