@@ -1,4 +1,5 @@
 import { OADR_SERVICES, TransportError, type Transport, type TransportRequest } from '@rxadr/core';
+import { EventEmitter } from 'node:events';
 import { Observable } from 'rxjs';
 import { Pool } from 'undici';
 
@@ -49,7 +50,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   const pool = createPool(resolved);
   let closing: Promise<void> | undefined;
 
-  const post = async (request: TransportRequest, signal: AbortSignal): Promise<string> => {
+  const post = async (request: TransportRequest, signal: EventEmitter): Promise<string> => {
     const payload = Buffer.from(request.body, 'utf8');
     const response = await pool.request({
       path: `${endpoint.basePath}/${request.service}`,
@@ -84,9 +85,10 @@ export function httpTransport(options: HttpTransportOptions): Transport {
           subscriber.error(new TransportError('aborted', `${request.service}: transport is closed`));
           return undefined;
         }
-        const controller = new AbortController();
+        // undici accepts an EventEmitter as abort signal; it costs far less per request than an AbortController.
+        const cancel = new EventEmitter();
         let settled = false;
-        post(request, controller.signal).then(
+        post(request, cancel).then(
           (body) => {
             settled = true;
             subscriber.next(body);
@@ -98,7 +100,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
           },
         );
         return () => {
-          if (!settled) controller.abort();
+          if (!settled) cancel.emit('abort');
         };
       }),
     close: () => {
