@@ -5,7 +5,8 @@ import { randomBytes, webcrypto } from 'node:crypto';
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
-x509.cryptoProvider.set(webcrypto);
+// Node's webcrypto is the Web Crypto API @peculiar/x509 expects; its Node and DOM-lib typings differ in details.
+x509.cryptoProvider.set(webcrypto as unknown as ReturnType<typeof x509.cryptoProvider.get>);
 
 /** Key algorithm of a test identity: RSA 2048 or ECDSA P-256 (OPENADR.md §7.1). */
 export type KeyType = 'rsa' | 'ec';

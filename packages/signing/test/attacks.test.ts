@@ -1,0 +1,222 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fingerprint, signPayload, verifyPayload } from '@rxadr/signing';
+import type { SignatureFailureReason, TrustOptions } from '@rxadr/signing';
+import { SIGNED_AT, createTestPki, fixture } from './helpers.js';
+import type { TestPki } from './helpers.js';
+
+let pki: TestPki;
+let signed: string;
+let trust: TrustOptions;
+beforeAll(async () => {
+  pki = await createTestPki();
+  signed = signPayload(fixture('oadrPoll.unsigned.xml'), pki.vtn.rsa, { now: () => SIGNED_AT, nonce: () => 'n-1' });
+  trust = { fingerprints: [fingerprint(pki.vtn.rsa.certPem)], ca: [pki.ca.rsa.certPem] };
+});
+
+const SIGNED_OBJECT = /<oadr:oadrSignedObject oadr:Id="oadrSignedObject">[\s\S]*<\/oadr:oadrSignedObject>/;
+const PROPERTIES = /<ds:Object Id="signatureProperties">[\s\S]*<\/ds:Object>/;
+const SIGNATURE = /<ds:Signature [\s\S]*<\/ds:Signature>/;
+
+function part(xml: string, pattern: RegExp): string {
+  const match = pattern.exec(xml);
+  if (match === null) throw new Error(`test setup: ${String(pattern)} not found`);
+  return match[0];
+}
+
+interface Attack {
+  readonly name: string;
+  readonly mutate: (xml: string) => string;
+  readonly reason: SignatureFailureReason;
+  readonly message: RegExp;
+}
+
+/** Each way a signed payload can be changed after signing, and how it must be rejected. */
+const attacks: Attack[] = [
+  {
+    name: 'tampered payload',
+    mutate: (xml) => xml.replace('<ei:venID>VEN-1</ei:venID>', '<ei:venID>VEN-2</ei:venID>'),
+    reason: 'digest-mismatch',
+    message: /^reference #oadrSignedObject digest mismatch: computed \S+=, signed \S+=$/,
+  },
+  {
+    name: 'tampered ReplayProtect nonce',
+    mutate: (xml) => xml.replace('<dsp:nonce>n-1</dsp:nonce>', '<dsp:nonce>n-2</dsp:nonce>'),
+    reason: 'digest-mismatch',
+    message: /^reference #signatureProperties digest mismatch: computed \S+, signed \S+$/,
+  },
+  {
+    name: 'tampered ReplayProtect timestamp',
+    mutate: (xml) => xml.replace('2031-05-04T12:00:00.000Z', '2031-05-04T12:04:00.000Z'),
+    reason: 'digest-mismatch',
+    message: /^reference #signatureProperties digest mismatch/,
+  },
+  {
+    name: 'altered SignatureValue',
+    mutate: (xml) => xml.replace(/<ds:SignatureValue>(.)(.)/, (_m, a: string, b: string) => `<ds:SignatureValue>${b}${a}`),
+    reason: 'bad-signature',
+    message: /^SignatureValue does not verify over SignedInfo \(rsa-sha256\) with the key of CN=vtn-rsa\.test$/,
+  },
+  {
+    name: 'duplicate ID on a forged element',
+    mutate: (xml) =>
+      xml.replace('</ds:Signature>', '<ds:Object><evil:order xmlns:evil="urn:evil" Id="oadrSignedObject"/></ds:Object></ds:Signature>'),
+    reason: 'wrapping',
+    message: /^duplicate ID 'oadrSignedObject' on oadr:oadrPayload\/ds:Signature\/ds:Object\/evil:order and oadr:oadrPayload\/oadr:oadrSignedObject$/,
+  },
+  {
+    name: 'signed object moved into ds:Object, forged one in its place',
+    mutate: (xml) => {
+      const original = part(xml, SIGNED_OBJECT);
+      const forged = original.replace(' oadr:Id="oadrSignedObject"', '').replace('VEN-1', 'VEN-EVIL');
+      return xml.replace(original, forged).replace('</ds:Signature>', `<ds:Object>${original}</ds:Object></ds:Signature>`);
+    },
+    reason: 'wrapping',
+    message: /^2 oadrSignedObject elements \(.*\); exactly one is allowed$/,
+  },
+  {
+    name: 'signed object moved out of oadrPayload',
+    mutate: (xml) => {
+      const original = part(xml, SIGNED_OBJECT);
+      return xml.replace(original, '').replace('</ds:Signature>', `<ds:Object>${original}</ds:Object></ds:Signature>`);
+    },
+    reason: 'wrapping',
+    message: /^oadrSignedObject is at oadr:oadrPayload\/ds:Signature\/ds:Object\/oadr:oadrSignedObject, not a direct child of the root oadrPayload$/,
+  },
+  {
+    name: 'second ds:Signature',
+    mutate: (xml) => {
+      const signature = part(xml, SIGNATURE).replace(/Id="[^"]*"/g, '');
+      return xml.replace('</oadr:oadrSignedObject>', `</oadr:oadrSignedObject>${signature}`);
+    },
+    reason: 'wrapping',
+    message: /^2 ds:Signature elements/,
+  },
+  {
+    name: 'ds:Signature moved into the signed object',
+    mutate: (xml) => {
+      const signature = part(xml, SIGNATURE);
+      return xml.replace(signature, '').replace('</oadr:oadrPoll>', `</oadr:oadrPoll>${signature}`);
+    },
+    reason: 'wrapping',
+    message: /^ds:Signature is at oadr:oadrPayload\/oadr:oadrSignedObject\/ds:Signature, not a direct child/,
+  },
+  {
+    name: 'second ReplayProtect',
+    mutate: (xml) =>
+      xml.replace(
+        '</ds:SignatureProperties>',
+        '<ds:SignatureProperty Target="#signature"><dsp:ReplayProtect xmlns:dsp="http://openadr.org/oadr-2.0b/2012/07/xmldsig-properties">' +
+          '<dsp:timestamp>2031-05-04T12:00:01Z</dsp:timestamp><dsp:nonce>n-3</dsp:nonce></dsp:ReplayProtect></ds:SignatureProperty></ds:SignatureProperties>',
+      ),
+    reason: 'wrapping',
+    message: /^2 dsp:ReplayProtect elements/,
+  },
+  {
+    name: 'ReplayProtect outside the signature',
+    mutate: (xml) => {
+      const properties = part(xml, PROPERTIES);
+      return xml.replace(properties, '').replace('</oadr:oadrPoll>', `</oadr:oadrPoll>${properties.replace('Id="signatureProperties"', '')}`);
+    },
+    reason: 'wrapping',
+    message: /^dsp:ReplayProtect is at oadr:oadrPayload\/oadr:oadrSignedObject\/ds:Object\/.*, not in ds:Signature\/ds:Object/,
+  },
+  {
+    name: 'ReplayProtect removed',
+    mutate: (xml) => xml.replace(PROPERTIES, ''),
+    reason: 'replay-missing',
+    message: /^no dsp:ReplayProtect/,
+  },
+  {
+    name: 'reference to the ReplayProtect object removed',
+    mutate: (xml) => xml.replace(/<ds:Reference URI="#signatureProperties">[\s\S]*?<\/ds:Reference>/, ''),
+    reason: 'missing-reference',
+    message: /^no reference to #signatureProperties \(the ds:Object holding dsp:ReplayProtect\)$/,
+  },
+  {
+    name: 'reference pointing at nothing',
+    mutate: (xml) => xml.replace('URI="#signatureProperties"', 'URI="#elsewhere"'),
+    reason: 'missing-reference',
+    message: /^reference #elsewhere points at no element$/,
+  },
+  {
+    name: 'extra reference to another element',
+    mutate: (xml) =>
+      xml.replace('</ds:SignedInfo>', '<ds:Reference URI="#signature"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AA==</ds:DigestValue></ds:Reference></ds:SignedInfo>'),
+    reason: 'wrapping',
+    message: /^reference #signature points at oadr:oadrPayload\/ds:Signature, neither the oadrSignedObject nor the ReplayProtect ds:Object$/,
+  },
+  {
+    name: 'whole-document reference',
+    mutate: (xml) => xml.replace('URI="#oadrSignedObject"', 'URI=""'),
+    reason: 'wrapping',
+    message: /^reference URI="" is not a same-document #ID reference$/,
+  },
+  {
+    name: 'SHA-1 digest',
+    mutate: (xml) => xml.replace('http://www.w3.org/2001/04/xmlenc#sha256', 'http://www.w3.org/2000/09/xmldsig#sha1'),
+    reason: 'unsupported-algorithm',
+    message: /^reference #oadrSignedObject uses DigestMethod http:\/\/www\.w3\.org\/2000\/09\/xmldsig#sha1/,
+  },
+  {
+    name: 'enveloped-signature transform',
+    mutate: (xml) => xml.replace('<ds:Transforms>', '<ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>'),
+    reason: 'unsupported-algorithm',
+    message: /^reference #oadrSignedObject has transforms \[.*enveloped-signature.*\]/,
+  },
+  {
+    name: 'exclusive C14N for SignedInfo',
+    mutate: (xml) => xml.replace('<ds:CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"/>', '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>'),
+    reason: 'unsupported-algorithm',
+    message: /^CanonicalizationMethod is http:\/\/www\.w3\.org\/2001\/10\/xml-exc-c14n#/,
+  },
+  {
+    name: 'DOCTYPE declaring entities',
+    mutate: (xml) => xml.replace('<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE oadr:oadrPayload [<!ENTITY v "VEN-1">]>'),
+    reason: 'malformed',
+    message: /DOCTYPE/,
+  },
+];
+
+describe('verifyPayload rejects changed payloads', () => {
+  it('accepts the untouched payload', () => {
+    expect(verifyPayload(signed, trust, { now: SIGNED_AT }).ok).toBe(true);
+  });
+
+  it.each(attacks)('$name → $reason', ({ mutate, reason, message }) => {
+    const attacked = mutate(signed);
+    expect(attacked).not.toBe(signed);
+    const result = verifyPayload(attacked, trust, { now: SIGNED_AT });
+    if (result.ok) expect.fail('attack was accepted');
+    expect(result.reason).toBe(reason);
+    expect(result.message).toMatch(message);
+  });
+});
+
+describe('verifyPayload rejects untrusted signers', () => {
+  it('names the actual fingerprint and the pins on a fingerprint mismatch', () => {
+    const pin = fingerprint(pki.stranger.certPem);
+    const result = verifyPayload(signed, { fingerprints: [pin] }, { now: SIGNED_AT });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'fingerprint-mismatch',
+      message: `certificate fingerprint ${fingerprint(pki.vtn.rsa.certPem)} (CN=vtn-rsa.test) matches no pin; expected one of ${pin}`,
+    });
+    expect(result.checks).toContain('certificate CN=vtn-rsa.test valid until 2040-01-01T00:00:00.000Z');
+  });
+
+  it('rejects a signer from an untrusted CA', () => {
+    const foreign = signPayload(fixture('oadrPoll.unsigned.xml'), pki.stranger, { now: () => SIGNED_AT });
+    const result = verifyPayload(foreign, { ca: [pki.ca.rsa.certPem, pki.ca.ec.certPem] }, { now: SIGNED_AT });
+    expect(result).toMatchObject({ ok: false, reason: 'untrusted-certificate' });
+    expect(result.ok || result.message).toBe(
+      'certificate CN=vtn.stranger issued by CN=Stranger Root does not chain to a trusted CA (CN=Test Root RSA; CN=Test Root EC)',
+    );
+  });
+
+  it('rejects a certificate swapped into KeyInfo', () => {
+    const strangerBase64 = pki.stranger.certPem.replace(/-----[^-]+-----|\s/g, '');
+    const swapped = signed.replace(/<ds:X509Certificate>[^<]*</, `<ds:X509Certificate>${strangerBase64}<`);
+    const result = verifyPayload(swapped, { fingerprints: [fingerprint(pki.stranger.certPem)] }, { now: SIGNED_AT });
+    expect(result).toMatchObject({ ok: false, reason: 'bad-signature' });
+  });
+});
