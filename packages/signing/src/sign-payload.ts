@@ -164,7 +164,7 @@ function rootStartTagEnd(xml: string): number {
       if (c === quote) quote = '';
     } else if (c === '"' || c === "'") quote = c;
     else if (c === '>') {
-      if (xml.charAt(j - 1) === '/') throw new SignatureError('malformed', 'oadrPayload is empty');
+      if (xml.charAt(j - 1) === '/') throw new SignatureError('malformed', 'the root element is empty; expected oadr:oadrPayload holding oadr:oadrSignedObject');
       return j + 1;
     }
   }
