@@ -12,9 +12,9 @@ import {
   type ResolvedHttpPushServerOptions,
   type ResolvedPushServerTls,
 } from './http-push-server-options.js';
-import { isXmlContentType } from './http-transport.js';
 import { serviceOfPath } from './service-path.js';
 import { TransportConfigError } from './transport-config-error.js';
+import { isXmlContentType } from './xml-content-type.js';
 
 /** A running push endpoint (OPENADR.md §1.7). */
 export interface PushServer {

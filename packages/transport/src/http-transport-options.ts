@@ -34,9 +34,12 @@ export interface HttpTransportOptions {
   readonly vtnUrl: string;
   /** Client certificate, trust store and cipher policy. Default: no client certificate, Node roots, OpenADR TLS 1.2 profile. */
   readonly tls?: HttpTransportTlsOptions;
-  /** Milliseconds to establish TCP and, for https, the TLS handshake. Default `5000` (OPENADR.md §1.4). */
+  /**
+   * Milliseconds to establish TCP and, for https, the TLS handshake. Default `5000` (OPENADR.md §1.4).
+   * undici checks its timers about twice a second, so a timeout may fire up to ~0.5 s late.
+   */
   readonly connectTimeout?: number;
-  /** Milliseconds to wait for the response headers, and between body chunks. Default `10000` (OPENADR.md §1.4). */
+  /** Milliseconds to wait for the response headers, and between body chunks. Default `10000` (OPENADR.md §1.4); same timer resolution as `connectTimeout`. */
   readonly readTimeout?: number;
   /** Most sockets kept open to the VTN at once. Default `4`. */
   readonly maxConnections?: number;

@@ -10,6 +10,7 @@ import {
 } from './http-transport-options.js';
 import { handshakeAwareConnector } from './handshake-aware-connector.js';
 import { toTransportError } from './map-transport-error.js';
+import { isXmlContentType } from './xml-content-type.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -33,7 +34,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * returned (the decoder is the judge of the content) and reported through `logger.warn`; an
  * empty body is accepted whatever its content type.
  *
- * Sockets are kept alive and reused across requests; `close()` destroys the pool (idempotent).
+ * Sockets are kept alive and reused across requests; `close()` destroys the pool (idempotent),
+ * failing requests still in flight with `aborted`.
  * Options are validated once by {@link resolveHttpTransportOptions}, which throws a
  * `TransportConfigError` for contradictory settings.
  *
@@ -128,11 +130,4 @@ function decodeUtf8(bytes: Buffer, service: string): string {
   } catch (error) {
     throw new TransportError('protocol', `${service}: answer is not valid UTF-8 (OPENADR.md §1.4)`, { cause: error });
   }
-}
-
-/** `application/xml`, `text/xml` or any `+xml` type, parameters ignored. */
-export function isXmlContentType(value: string | string[] | undefined): boolean {
-  const first = Array.isArray(value) ? value[0] : value;
-  const mime = (first ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
-  return mime === 'application/xml' || mime === 'text/xml' || mime.endsWith('+xml');
 }

@@ -32,4 +32,4 @@ export type { ResolvedTlsPolicy, TlsPolicyOptions } from './tls-policy.js';
 export { EXPIRY_WARNING_DAYS } from './tls-identity.js';
 export type { PemInput, TlsIdentityOptions } from './tls-identity.js';
 export { toTransportError } from './map-transport-error.js';
-export { isXmlContentType } from './http-transport.js';
+export { isXmlContentType } from './xml-content-type.js';

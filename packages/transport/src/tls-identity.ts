@@ -27,7 +27,7 @@ export const EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 /**
- * Validates an own identity once: a complete pair, a readable key, a key that belongs to the
+ * Validates an own identity (OPENADR.md §7.1: X.509v3, RSA or EC) once: a complete pair, a readable key, a key that belongs to the
  * certificate, a certificate valid at `now`. Warns when it expires within
  * {@link EXPIRY_WARNING_DAYS} days. Returns the parsed leaf certificate, or `undefined` when no
  * identity is configured.
@@ -135,7 +135,7 @@ function checkValidity(certificate: X509Certificate, prefix: string, now: number
 }
 
 /**
- * Checks that every entry of a trust store holds at least one certificate (Node silently
+ * Checks that every entry of a trust store (the OpenADR roots, OPENADR.md §7.1) holds at least one certificate (Node silently
  * ignores text that is not PEM, leaving an empty trust store that fails every handshake).
  * Returns the entries as a mutable array for `tls` options.
  */

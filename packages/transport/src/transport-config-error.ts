@@ -27,7 +27,8 @@ export type TransportConfigErrorCode =
 
 /**
  * Thrown once, at construction, when transport options are contradictory or unusable
- * (STYLE.md rule 13: fail at start-up, not on the first request). The message says what to do;
+ * (STYLE.md rule 13: fail at start-up, not on the first request), typically TLS settings that
+ * cannot satisfy OPENADR.md §7.1 or a URL that cannot carry the §1.3 layout. The message says what to do;
  * `option` names the offending field (e.g. `tls.key`).
  *
  * @example
