@@ -64,8 +64,8 @@ export function resolveTlsPolicy(options: TlsPolicyOptions, prefix: string): Res
 }
 
 /**
- * Builds a throw-away secure context so that Node's TLS layer checks the OPENADR.md §7.1 settings — the cipher list, the CA
- * bundle and the key material — once, at construction.
+ * Builds a throw-away secure context so that Node's TLS layer checks the OPENADR.md §7.1
+ * settings (cipher list, CA bundle, key material) once, at construction.
  */
 export function assertSecureContext(options: SecureContextOptions, prefix: string): void {
   try {
