@@ -94,6 +94,12 @@ describe('httpPushServer over mutual TLS (OPENADR.md §1.7, §7.1)', () => {
     expect(await res.body.text()).toBe(RESPONSE);
   });
 
+  it('speaks only the OpenADR profile: a TLS 1.3-only VTN cannot connect', async () => {
+    const server = await startServer({ tls: serverTls() });
+    const client = vtnClient(server.address, { cert: vtn.client.certPem, key: vtn.client.keyPem, ca: ven.ca.certPem, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' });
+    expect(await failureOf(firstValueFrom(client.send({ service: 'EiEvent', body: EVENT })))).toMatchObject({ code: 'tls' });
+  });
+
   it('refuses a VTN client certificate from another CA in the handshake', async () => {
     const server = await startServer({ tls: serverTls() });
     const seen = answerAll(server, (exchange) => exchange.respond(RESPONSE));
