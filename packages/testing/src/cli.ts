@@ -3,12 +3,20 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { processIo, type CliIo } from './cli-io.js';
 import { runDecode, runEncode } from './codec-cli.js';
+import { runFingerprint } from './fingerprint-cli.js';
+import { runSign, runVerify } from './signing-cli.js';
 
 type Command = (args: readonly string[], io: CliIo) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   decode: { run: runDecode, usage: 'decode [file|-]            print an OpenADR message as JSON' },
   encode: { run: runEncode, usage: 'encode [file|-]            turn that JSON back into XML' },
+  sign: { run: runSign, usage: 'sign <file> --cert C --key K  sign an oadrPayload (RSA or ECDSA, ReplayProtect)' },
+  verify: {
+    run: runVerify,
+    usage: 'verify <file> [--fingerprint F] [--ca FILE] [--cert FILE] [--at INSTANT]  check a signature and say why it fails',
+  },
+  fingerprint: { run: runFingerprint, usage: 'fingerprint <cert.pem>...  the OpenADR fingerprint of a certificate' },
 };
 
 /** Registers a subcommand (used by the signing, mock VTN and VEN simulator modules). */
