@@ -24,3 +24,35 @@ export { writeXml } from './xml/write-xml.js';
 export { xmlElement } from './xml/xml-node.js';
 export type { XmlAttribute, XmlContent, XmlElement } from './xml/xml-node.js';
 export { XmlCodec } from './codec/xml-codec.js';
+
+// End-user API: the VEN engine
+export { createVen } from './ven/create-ven.js';
+export type { Ven } from './ven/create-ven.js';
+export { resolveVenOptions, MAX_POLL_FREQUENCY_MS } from './ven/ven-options.js';
+export type { VenOptions, ResolvedVenOptions } from './ven/ven-options.js';
+export type { VenStatus, VenStatusName } from './ven/ven-status.js';
+export { VenError, isVenError } from './ven/ven-error.js';
+export type { VenErrorCode, VenErrorOptions } from './ven/ven-error.js';
+export type { VenLogger } from './ven/ven-logger.js';
+export { optIn, optOut } from './ven/decision.js';
+export type { Decision, DecisionOperator } from './ven/decision.js';
+export type { EventSnapshot, EventIntervalSnapshot, SignalSnapshot, VenEventStatus } from './ven/event-snapshot.js';
+export { eiTarget } from './ven/opt-request.js';
+export type { AvailabilityWindow, CreateOptRequest } from './ven/opt-request.js';
+export type { OptRecord, OptStatus } from './ven/opt-record.js';
+export { createMemoryStore, EMPTY_VEN_STATE } from './ven/ven-store.js';
+export type { RegistrationState, VenState, VenStore } from './ven/ven-store.js';
+export { createFileStore } from './ven/file-store.js';
+export { DEFAULT_BACKOFF, backoffDelay } from './ven/backoff.js';
+export type { BackoffPolicy } from './ven/backoff.js';
+export { fromPromiseTransport } from './ven/from-promise-transport.js';
+
+// Integrator API: VEN engine building blocks
+export { reduceDistribution, recordAnswers, pruneEvents } from './ven/event-reducer.js';
+export type { DistributionContext, DistributionResult, EventOutcome, EventOutcomeKind } from './ven/event-reducer.js';
+export type { EventAnswer, EventCancellation, EventRecord, EventTable } from './ven/event-record.js';
+export { eventSnapshot, eventTimes, nextBoundary, recordStatus } from './ven/event-schedule.js';
+export { decodeDistribution } from './ven/decode-distribution.js';
+export type { LenientDistribution, RejectedEvent } from './ven/decode-distribution.js';
+export { createNoReports } from './ven/report-handler.js';
+export type { ReportContext, ReportHandler, ReportRequestMessage } from './ven/report-handler.js';

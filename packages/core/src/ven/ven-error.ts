@@ -10,6 +10,7 @@
  * - `not-registered`: an operation that needs a registration was called without one
  * - `opt-rejected`: the VTN refused an oadrCreateOpt/oadrCancelOpt (`responseCode` set)
  * - `store`: the persisted state could not be read or written
+ * - `stopped`: the work was not done because `ven.stop()` was called first
  */
 export type VenErrorCode =
   | 'config'
@@ -21,7 +22,8 @@ export type VenErrorCode =
   | 'event-rejected'
   | 'not-registered'
   | 'opt-rejected'
-  | 'store';
+  | 'store'
+  | 'stopped';
 
 export interface VenErrorOptions {
   /** The OpenADR response code involved, when there is one (§8). */

@@ -1,0 +1,158 @@
+import { EMPTY, Subject, Subscription, concat, concatMap, defer, forkJoin, from, map, of, timer, type Observable, type SchedulerLike } from 'rxjs';
+import type { MessageOf, OadrMessage } from '../model/message.js';
+import type { OptType } from '../model/model-exports.js';
+import { createdEvent, refusedDistribution, type EventAnswerLine } from './created-event.js';
+import type { RejectedEvent } from './decode-distribution.js';
+import type { Decision } from './decision.js';
+import type { DecisionRunner } from './decision-runner.js';
+import type { EventCheckConfig } from './event-checks.js';
+import type { EventRecord, EventTable } from './event-record.js';
+import { pruneEvents, recordAnswers, reduceDistribution } from './event-reducer.js';
+import { eventSnapshot, nextBoundary } from './event-schedule.js';
+import type { EventSnapshot } from './event-snapshot.js';
+
+export interface EventEngineDeps {
+  readonly scheduler: SchedulerLike;
+  readonly random: () => number;
+  readonly checks: () => EventCheckConfig;
+  readonly vtnID: () => string | undefined;
+  readonly decisions: DecisionRunner;
+  /** Sends oadrCreatedEvent (EiEvent); the answer is of no further interest. */
+  readonly send: (message: OadrMessage) => Observable<unknown>;
+  /** Runs work in the engine's queue (used for changes of mind). */
+  readonly enqueue: (work: Observable<unknown>) => void;
+  readonly changed: () => void;
+}
+
+/** Known events, their status timers, decisions and oadrCreatedEvent answers (§4). */
+export interface EventEngine {
+  readonly events$: Observable<EventSnapshot>;
+  /** Applies one oadrDistributeEvent and sends the oadrCreatedEvent it needs, if any (§4.8). */
+  handle(message: MessageOf<'oadrDistributeEvent'>, rejected: readonly RejectedEvent[]): Observable<void>;
+  /** Applies a later decision (rule 17): stores it and sends a new oadrCreatedEvent for that event. */
+  change(decision: Decision): void;
+  snapshots(): EventSnapshot[];
+  records(): EventRecord[];
+  /** Replaces the known events (after a restart) and arms their timers. */
+  restore(records: readonly EventRecord[]): void;
+  /** Forgets every event (registration cancelled). */
+  clear(): void;
+  /** Stops timers and decisions, completes `events$`. */
+  stop(): void;
+}
+
+/** Creates the event part of the engine: the reducer's state plus the timers of `events$` (DESIGN.md). */
+export function createEventEngine(deps: EventEngineDeps): EventEngine {
+  let table: EventTable = new Map();
+  const changes = new Subject<EventSnapshot>();
+  const timers = new Map<string, Subscription>();
+  const now = (): number => deps.scheduler.now();
+
+  const emit = (eventID: string): void => {
+    const record = table.get(eventID);
+    if (record) changes.next(eventSnapshot(record, now()));
+  };
+
+  const arm = (eventID: string): void => {
+    timers.get(eventID)?.unsubscribe();
+    timers.delete(eventID);
+    const record = table.get(eventID);
+    const at = record && nextBoundary(record, now());
+    if (at === undefined) return;
+    timers.set(
+      eventID,
+      timer(at - now(), deps.scheduler).subscribe(() => {
+        timers.delete(eventID);
+        emit(eventID);
+        const pruned = pruneEvents(table, now());
+        if (pruned !== table) {
+          table = pruned;
+          deps.changed();
+        }
+        arm(eventID);
+      }),
+    );
+  };
+
+  const setTable = (next: EventTable): void => {
+    const before = table;
+    table = next;
+    for (const eventID of before.keys()) {
+      if (next.has(eventID)) continue;
+      deps.decisions.drop(eventID);
+      arm(eventID);
+    }
+    for (const [eventID, record] of next) {
+      if (before.get(eventID) === record) continue;
+      if (record.cancellation || before.get(eventID)?.event !== record.event) deps.decisions.drop(eventID);
+      arm(eventID);
+      emit(eventID);
+    }
+    deps.changed();
+  };
+
+  const handle = (message: MessageOf<'oadrDistributeEvent'>, rejected: readonly RejectedEvent[]): Observable<void> =>
+    defer(() => {
+      const result = reduceDistribution(table, message, rejected, { ...deps.checks(), now: now(), vtnID: deps.vtnID(), random: deps.random });
+      const venID = deps.checks().venID ?? '';
+      if (result.refused) return deps.send(refusedDistribution(venID, message.requestID, result.refused.code, result.refused.description)).pipe(map(() => undefined));
+      setTable(result.events);
+      const asks = result.outcomes
+        .filter((o) => o.needsDecision && table.has(o.eventID))
+        .map((o) => deps.decisions.ask(eventSnapshot(table.get(o.eventID)!, now())).pipe(map((optType) => [o.eventID, optType] as const)));
+      return (asks.length > 0 ? forkJoin(asks) : of([])).pipe(
+        concatMap((decided) => {
+          const decisions = new Map<string, OptType>(decided);
+          const answers = new Map<string, { modificationNumber: number; optType: OptType }>();
+          for (const [eventID, optType] of decisions) {
+            answers.set(eventID, { modificationNumber: table.get(eventID)!.event.eiEvent.eventDescriptor.modificationNumber, optType });
+          }
+          if (answers.size > 0) setTable(recordAnswers(table, answers));
+          const lines: EventAnswerLine[] = result.outcomes
+            .filter((o) => o.respond)
+            .map((o) => ({
+              eventID: o.eventID,
+              modificationNumber: o.modificationNumber,
+              code: o.code,
+              description: o.description,
+              optType: o.optType ?? decisions.get(o.eventID) ?? 'optOut',
+              requestID: message.requestID,
+            }));
+          const answer = createdEvent(venID, lines);
+          return answer ? deps.send(answer).pipe(map(() => undefined)) : EMPTY;
+        }),
+      );
+    });
+
+  const change = (decision: Decision): void => {
+    const record = table.get(decision.eventID);
+    if (!record || record.cancellation || record.event.eiEvent.eventDescriptor.modificationNumber !== decision.modificationNumber) return;
+    if (record.answer?.optType === decision.optType && record.answer.modificationNumber === decision.modificationNumber) return;
+    setTable(recordAnswers(table, new Map([[decision.eventID, decision]])));
+    if (record.event.oadrResponseRequired !== 'always') return;
+    const line: EventAnswerLine = { ...decision, code: '200', description: undefined, requestID: record.requestID };
+    const answer = createdEvent(deps.checks().venID ?? '', [line]);
+    if (answer) deps.enqueue(deps.send(answer));
+  };
+
+  return {
+    events$: defer(() => concat(from([...table.values()].map((r) => eventSnapshot(r, now()))), changes)),
+    handle,
+    change,
+    snapshots: () => [...table.values()].map((r) => eventSnapshot(r, now())),
+    records: () => [...table.values()],
+    restore(records) {
+      setTable(new Map(records.map((r) => [r.event.eiEvent.eventDescriptor.eventID, r])));
+    },
+    clear() {
+      deps.decisions.dropAll();
+      setTable(new Map());
+    },
+    stop() {
+      deps.decisions.dropAll();
+      for (const sub of timers.values()) sub.unsubscribe();
+      timers.clear();
+      changes.complete();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { MessageOf, OadrMessage } from '../model/message.js';
+
+/** The report payloads a VTN can send to a VEN (§3.5). */
+export type ReportRequestMessage = MessageOf<'oadrCreateReport' | 'oadrRegisterReport' | 'oadrCancelReport' | 'oadrUpdateReport'>;
+
+/** What the engine tells the report module about the registration it runs under. */
+export interface ReportContext {
+  readonly venID: string;
+  readonly now: Date;
+}
+
+/**
+ * The seam between the VEN engine and the report module (§5). The engine calls `handle` for
+ * every report payload it receives and POSTs the returned answers to EiReport in order, before
+ * the next poll (rule 64); it calls `registered` after every (re-)registration, for the report
+ * module to (re-)send its METADATA oadrRegisterReport (§1.6, §10 item 5), and sends what it returns.
+ */
+export interface ReportHandler {
+  handle(message: ReportRequestMessage, context: ReportContext): readonly OadrMessage[];
+  registered(context: ReportContext): readonly OadrMessage[];
+}
+
+/**
+ * The report handler until reports are implemented: answers rather than staying silent —
+ * oadrCreateReport → oadrCreatedReport 452 with an empty pending list, oadrCancelReport →
+ * oadrCanceledReport 452, oadrRegisterReport → oadrRegisteredReport 200, oadrUpdateReport →
+ * oadrUpdatedReport 200 (§3.5, §5.7). Registers no reports of its own.
+ */
+export function createNoReports(): ReportHandler {
+  return {
+    registered: () => [],
+    handle(message, { venID }) {
+      const ok = (requestID: string) => ({ responseCode: '200', responseDescription: 'OK', requestID });
+      switch (message.type) {
+        case 'oadrCreateReport':
+          return [
+            {
+              type: 'oadrCreatedReport',
+              eiResponse: { responseCode: '452', responseDescription: 'report specifier unknown', requestID: message.requestID },
+              oadrPendingReports: [],
+              venID,
+            },
+          ];
+        case 'oadrCancelReport':
+          return [
+            {
+              type: 'oadrCanceledReport',
+              eiResponse: { responseCode: '452', responseDescription: 'report request unknown', requestID: message.requestID },
+              oadrPendingReports: [],
+              venID,
+            },
+          ];
+        case 'oadrRegisterReport':
+          return [{ type: 'oadrRegisteredReport', eiResponse: ok(message.requestID), oadrReportRequest: [], venID }];
+        case 'oadrUpdateReport':
+          return [{ type: 'oadrUpdatedReport', eiResponse: ok(message.requestID), venID }];
+      }
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { Observable, catchError, map, throwError } from 'rxjs';
+import { decodeMessage, encodeMessage } from '../codec/decode-message.js';
+import type { OadrMessage } from '../model/message.js';
+import type { OadrService, Transport } from '../transport/transport.js';
+import { isTransportError } from '../transport/transport-error.js';
+import { decodeDistribution, type RejectedEvent } from './decode-distribution.js';
+import { VenError } from './ven-error.js';
+
+/** A decoded VTN document: the message, plus the events that had to be set aside (rule 19). */
+export interface Inbound {
+  readonly message: OadrMessage;
+  readonly rejected: readonly RejectedEvent[];
+}
+
+/** The engine's side of the transport: encode, send, decode; every failure a `VenError`. */
+export interface VenChannel {
+  /** Sends one message; emits the decoded answer (undefined for an empty 200) once and completes. */
+  send(service: OadrService, message: OadrMessage): Observable<Inbound | undefined>;
+  /** Decodes a VTN document (leniently per event for oadrDistributeEvent); throws `VenError('decode')`. */
+  decode(xml: string): Inbound;
+}
+
+/** The service a VEN posts each message type to (§3.0). */
+export function serviceOf(message: OadrMessage): OadrService {
+  switch (message.type) {
+    case 'oadrRequestEvent':
+    case 'oadrCreatedEvent':
+      return 'EiEvent';
+    case 'oadrCreateOpt':
+    case 'oadrCancelOpt':
+      return 'EiOpt';
+    case 'oadrPoll':
+      return 'OadrPoll';
+    case 'oadrRegisterReport':
+    case 'oadrRegisteredReport':
+    case 'oadrCreateReport':
+    case 'oadrCreatedReport':
+    case 'oadrUpdateReport':
+    case 'oadrUpdatedReport':
+    case 'oadrCancelReport':
+    case 'oadrCanceledReport':
+      return 'EiReport';
+    default:
+      return 'EiRegisterParty';
+  }
+}
+
+/** Creates the channel; `inbound` sees every decoded VTN message (it feeds `ven.messages$`). */
+export function createVenChannel(transport: Transport, inbound: (message: OadrMessage) => void): VenChannel {
+  const decode = (xml: string): Inbound => {
+    const result = decodeMessage(xml);
+    if (result.ok) {
+      inbound(result.message);
+      return { message: result.message, rejected: [] };
+    }
+    const lenient = decodeDistribution(xml);
+    if (lenient) {
+      inbound(lenient.result.message);
+      return lenient.result;
+    }
+    throw new VenError('decode', `the VTN sent an invalid document: ${result.error.message}`, { cause: result.error });
+  };
+  return {
+    decode,
+    send: (service, message) =>
+      transport.send({ service, body: encodeMessage(message) }).pipe(
+        catchError((error: unknown) =>
+          throwError(() => (isTransportError(error) ? new VenError('transport', `${service} ${message.type}: ${error.message}`, { cause: error }) : error)),
+        ),
+        map((body) => (body.trim() === '' ? undefined : decode(body))),
+      ),
+  };
+}

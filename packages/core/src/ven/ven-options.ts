@@ -1,0 +1,133 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { EiTarget, OptType } from '../model/model-exports.js';
+import type { Transport } from '../transport/transport.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import type { DecisionOperator } from './decision.js';
+import { createNoReports, type ReportHandler } from './report-handler.js';
+import { VenError } from './ven-error.js';
+import { resolveLogger, type ResolvedLogger, type VenLogger } from './ven-logger.js';
+import { createMemoryStore, type VenStore } from './ven-store.js';
+
+/** Longest poll interval the VEN honours: 24 h, as [OL] caps it (§1.6). */
+export const MAX_POLL_FREQUENCY_MS = 24 * 60 * 60 * 1000;
+
+/** Options of `createVen`. Only `venName` and `transport` are required. */
+export interface VenOptions {
+  /** `oadrVenName` sent at registration. Required, non-empty. */
+  readonly venName: string;
+  /** A venID provisioned out of band; sent at registration and replaced by the VTN's venID (§3.1). */
+  readonly venId?: string;
+  /** The network. A transport with `inbound$` registers for push (`oadrHttpPullModel=false`) and must give `pushAddress`. */
+  readonly transport: Transport;
+  /** Every wait and every "now". Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Persistence. Default `createMemoryStore()`. */
+  readonly store?: VenStore;
+  /** Decision logic; can also be set later with `ven.decide(op)`. Default: `defaultDecision` for every event. */
+  readonly decide?: DecisionOperator;
+  /** What an event gets when the decision operator errors, stays silent or misses the deadline. Default `optOut`. */
+  readonly defaultDecision?: OptType;
+  /** How long the first decision on one event version may take, in ms. Default 5 000. */
+  readonly decisionDeadlineMs?: number;
+  /** Random fraction of the poll interval added to each wait, 0 ≤ x < 1 (spreads a fleet). Default 0. */
+  readonly pollJitter?: number;
+  /** Poll interval when the VTN names none, in ms. Default 10 000 ([OL]). */
+  readonly defaultPollFrequencyMs?: number;
+  /** Retry pacing for registration and failed polls. Default {@link DEFAULT_BACKOFF}. */
+  readonly backoff?: Partial<BackoffPolicy>;
+  /** `oadrReportOnly` at registration. Default false. */
+  readonly reportOnly?: boolean;
+  /** `oadrXmlSignature` at registration: set it to true exactly when the transport signs (the signing wrapper's user does). Default false. */
+  readonly xmlSignature?: boolean;
+  readonly logger?: VenLogger;
+  /** Market contexts the VEN is enrolled in; when set, an event for another one is answered 462 (rule 48). */
+  readonly marketContexts?: readonly string[];
+  /** The VEN's own targets (resources, groups, …); when set, an event whose target names none of them is answered 462 (rule 48). */
+  readonly targets?: Partial<EiTarget>;
+  /** Random source in [0, 1) for startafter offsets, jitter and IDs. Default `Math.random`. */
+  readonly random?: () => number;
+  /** The report module's seam. Default answers report payloads with the codes of `createNoReports`. */
+  readonly reports?: ReportHandler;
+}
+
+/** The options after `resolveVenOptions`: complete and checked. */
+export interface ResolvedVenOptions {
+  readonly venName: string;
+  readonly venId: string | undefined;
+  readonly transport: Transport;
+  readonly pushAddress: string | undefined;
+  readonly scheduler: SchedulerLike;
+  readonly store: VenStore;
+  readonly decide: DecisionOperator | undefined;
+  readonly defaultDecision: OptType;
+  readonly decisionDeadlineMs: number;
+  readonly pollJitter: number;
+  readonly defaultPollFrequencyMs: number;
+  readonly backoff: BackoffPolicy;
+  readonly reportOnly: boolean;
+  readonly xmlSignature: boolean;
+  readonly logger: ResolvedLogger;
+  readonly marketContexts: ReadonlySet<string> | undefined;
+  readonly targets: Partial<EiTarget> | undefined;
+  readonly random: () => number;
+  readonly reports: ReportHandler;
+}
+
+function fail(message: string): never {
+  throw new VenError('config', `createVen: ${message}`);
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) fail(`${name} must be a positive number of milliseconds, got ${value}`);
+  return value;
+}
+
+/**
+ * Checks and completes the options once (STYLE.md rule 13); throws `VenError('config')` with a
+ * message that says what to change.
+ */
+export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
+  if (typeof options.venName !== 'string' || options.venName.trim() === '') fail('venName is required (the oadrVenName to register with)');
+  if (!options.transport || typeof options.transport.send !== 'function') fail('transport is required (an object with send(request))');
+  if (options.venId !== undefined && options.venId.trim() === '') fail('venId must be a non-empty string or left out');
+  const push = options.transport.inbound$ !== undefined;
+  if (push && !options.transport.pushAddress) fail('the transport has inbound$ (push) but no pushAddress to register as oadrTransportAddress');
+  const defaultDecision = options.defaultDecision ?? 'optOut';
+  if (defaultDecision !== 'optIn' && defaultDecision !== 'optOut') fail(`defaultDecision must be 'optIn' or 'optOut', got ${String(defaultDecision)}`);
+  const pollJitter = options.pollJitter ?? 0;
+  if (!(pollJitter >= 0 && pollJitter < 1)) fail(`pollJitter must be a fraction in [0, 1), got ${pollJitter}`);
+  const backoff: BackoffPolicy = { ...DEFAULT_BACKOFF, ...options.backoff };
+  positive('backoff.initialMs', backoff.initialMs, 1);
+  if (!(backoff.factor >= 1)) fail(`backoff.factor must be ≥ 1, got ${backoff.factor}`);
+  if (!(backoff.maxMs >= backoff.initialMs)) fail(`backoff.maxMs (${backoff.maxMs}) must be ≥ backoff.initialMs (${backoff.initialMs})`);
+  if (!(backoff.jitter >= 0 && backoff.jitter <= 1)) fail(`backoff.jitter must be in [0, 1], got ${backoff.jitter}`);
+  const defaultPollFrequencyMs = positive('defaultPollFrequencyMs', options.defaultPollFrequencyMs, 10_000);
+  if (defaultPollFrequencyMs > MAX_POLL_FREQUENCY_MS) fail('defaultPollFrequencyMs must not exceed 24 h');
+  const marketContexts = options.marketContexts;
+  if (marketContexts !== undefined && (marketContexts.length === 0 || marketContexts.some((m) => typeof m !== 'string' || m.trim() === ''))) {
+    fail('marketContexts must list at least one non-empty URI, or be left out to accept every market context');
+  }
+  if (options.random !== undefined && typeof options.random !== 'function') fail('random must be a function returning a number in [0, 1)');
+  return {
+    venName: options.venName,
+    venId: options.venId,
+    transport: options.transport,
+    pushAddress: push ? options.transport.pushAddress : undefined,
+    scheduler: options.scheduler ?? asyncScheduler,
+    store: options.store ?? createMemoryStore(),
+    decide: options.decide,
+    defaultDecision,
+    decisionDeadlineMs: positive('decisionDeadlineMs', options.decisionDeadlineMs, 5_000),
+    pollJitter,
+    defaultPollFrequencyMs,
+    backoff,
+    reportOnly: options.reportOnly ?? false,
+    xmlSignature: options.xmlSignature ?? false,
+    logger: resolveLogger(options.logger),
+    marketContexts: marketContexts === undefined ? undefined : new Set(marketContexts),
+    targets: options.targets,
+    random: options.random ?? Math.random,
+    reports: options.reports ?? createNoReports(),
+  };
+}
