@@ -4,3 +4,16 @@ export { createSchemaValidator, schemaAvailable, schemaDir } from './schema-vali
 export type { SchemaValidation, SchemaValidator } from './schema-validator.js';
 export { createMemoryTransport } from './memory-transport.js';
 export type { MemoryAnswer, MemoryHandler } from './memory-transport.js';
+export { createVirtualClock } from './virtual-time.js';
+export type { VirtualClock } from './virtual-time.js';
+export { createMockVtn } from './mock-vtn/create-mock-vtn.js';
+export type { MockVtn, MockVtnOptions } from './mock-vtn/create-mock-vtn.js';
+export { createVtnModel } from './mock-vtn/vtn-model.js';
+export type { AuthoredEvent, QueuedItem, VtnAnswer, VtnModel, VtnModelOptions, VtnVen } from './mock-vtn/vtn-model.js';
+export { authorEvent, DEFAULT_MARKET_CONTEXT } from './mock-vtn/event-authoring.js';
+export type { EventSpec, IntervalSpec } from './mock-vtn/event-authoring.js';
+export { createVtnFaults } from './mock-vtn/vtn-faults.js';
+export type { FaultKind, VtnFaults } from './mock-vtn/vtn-faults.js';
+export { createVtnRecorder } from './mock-vtn/vtn-recorder.js';
+export type { RecordedRequest, VtnRecorder } from './mock-vtn/vtn-recorder.js';
+export { createMemoryFrontDoor } from './mock-vtn/memory-front-door.js';

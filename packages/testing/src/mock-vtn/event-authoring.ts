@@ -1,0 +1,87 @@
+import { Duration, eiTarget, type EiTarget, type EventStatus, type OadrEvent, type ResponseRequired, type SignalName, type SignalType } from '@rxadr/core';
+
+/** One interval of an authored event signal. */
+export interface IntervalSpec {
+  readonly duration: string;
+  readonly value: number;
+}
+
+/** What a test says about an event; everything but `start` has a default. */
+export interface EventSpec {
+  /** Default: generated (`event-1`, `event-2`, …). */
+  readonly eventID?: string;
+  readonly start: Date | string;
+  /** Default `PT1H`; `PT0S` = open-ended (rule 47). */
+  readonly duration?: string;
+  /** Default: one interval over the whole duration with value 1. */
+  readonly intervals?: readonly IntervalSpec[];
+  readonly signalName?: SignalName;
+  readonly signalType?: SignalType;
+  /** Default `http://mock-vtn.example/programs/default`. */
+  readonly marketContext?: string;
+  readonly priority?: number;
+  readonly testEvent?: string;
+  readonly rampUp?: string;
+  readonly startafter?: string;
+  /** Default `always`. */
+  readonly responseRequired?: ResponseRequired;
+  /** Event target; default empty (every VEN it is sent to). */
+  readonly targets?: Partial<EiTarget>;
+  /** VENs that receive the event; default every registered VEN. */
+  readonly venIDs?: readonly string[];
+  readonly status?: EventStatus;
+}
+
+/** The default market context of authored events. */
+export const DEFAULT_MARKET_CONTEXT = 'http://mock-vtn.example/programs/default';
+
+function duration(text: string): Duration {
+  const d = Duration.parse(text);
+  if (!d) throw new RangeError(`not an ISO 8601 duration: ${text}`);
+  return d;
+}
+
+/** Builds the `oadr:oadrEvent` for a spec at a modification number (OPENADR.md §4). */
+export function authorEvent(spec: EventSpec & { readonly eventID: string }, modificationNumber: number, createdAt: Date): OadrEvent {
+  const total = spec.duration ?? 'PT1H';
+  const intervals = spec.intervals ?? [{ duration: total, value: 1 }];
+  return {
+    eiEvent: {
+      eventDescriptor: {
+        eventID: spec.eventID,
+        modificationNumber,
+        ...(modificationNumber > 0 ? { modificationDateTime: createdAt } : {}),
+        ...(spec.priority !== undefined ? { priority: spec.priority } : {}),
+        eiMarketContext: spec.marketContext ?? DEFAULT_MARKET_CONTEXT,
+        createdDateTime: createdAt,
+        eventStatus: spec.status ?? 'far',
+        ...(spec.testEvent !== undefined ? { testEvent: spec.testEvent } : {}),
+      },
+      eiActivePeriod: {
+        properties: {
+          dtstart: new Date(spec.start),
+          duration: duration(total),
+          ...(spec.startafter ? { tolerance: { startafter: duration(spec.startafter) } } : {}),
+          ...(spec.rampUp ? { xEiRampUp: duration(spec.rampUp) } : {}),
+        },
+      },
+      eiEventSignals: {
+        eiEventSignal: [
+          {
+            intervals: intervals.map((interval, i) => ({
+              duration: duration(interval.duration),
+              uid: String(i),
+              streamPayloadBase: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: interval.value } }],
+            })),
+            signalName: spec.signalName ?? 'SIMPLE',
+            signalType: spec.signalType ?? 'level',
+            signalID: `${spec.eventID}-signal-0`,
+            currentValue: 0,
+          },
+        ],
+      },
+      eiTarget: eiTarget(spec.targets),
+    },
+    oadrResponseRequired: spec.responseRequired ?? 'always',
+  };
+}
