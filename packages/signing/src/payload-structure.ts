@@ -3,12 +3,25 @@ import { SignatureError } from './signature-error.js';
 import type { SignatureMethod } from './signature-algorithms.js';
 import { childElements, elementPath, findAll, isElementNamed, singleChild, text } from './xml-dom.js';
 
+/** One `ds:Reference`, resolved through the document's (unique) IDs. */
+export interface ResolvedReference {
+  readonly uri: string;
+  readonly target: Element;
+  /** Base64 `DigestValue`, whitespace removed. */
+  readonly digestValue: string;
+}
+
 /** The parts of a signed payload, after the structural (rule 514) checks. */
 export interface SignedPayloadParts {
   readonly signedObject: Element;
   readonly signedObjectId: string;
   readonly signature: Element;
+  readonly signedInfo: Element;
+  /** Base64 `SignatureValue`, whitespace removed. */
+  readonly signatureValue: string;
   readonly method: SignatureMethod;
+  /** The references in `SignedInfo` order; exactly the two expected ones. */
+  readonly references: readonly ResolvedReference[];
   /** The `ds:Object` holding the one `dsp:ReplayProtect`, and its `Id`. */
   readonly propertiesObject: Element;
   readonly propertiesId: string;
@@ -16,6 +29,12 @@ export interface SignedPayloadParts {
   readonly certificates: readonly string[];
 }
 
+/**
+ * ID attributes, matched by local name in any namespace: this covers `oadr:Id` on
+ * `oadrSignedObject` (namespace-qualified, OPENADR.md §2.1) and the unqualified `Id` of ds
+ * elements, and also `ID`/`id`, which some signature libraries resolve. Every value of any of
+ * them must be unique, so no reference can resolve to two candidates (signature wrapping).
+ */
 const ID_NAMES = new Set(['Id', 'ID', 'id']);
 
 function fail(reason: 'malformed' | 'wrapping' | 'missing-reference' | 'unsupported-algorithm' | 'replay-missing', message: string): never {
@@ -115,6 +134,7 @@ export function readSignedPayload(doc: Document, checks: string[]): SignedPayloa
   checks.push(`SignedInfo uses inclusive C14N 1.0 and ${method.replace(/.*#/, '')}`);
 
   const covered = new Set<Element>();
+  const references: ResolvedReference[] = [];
   for (const reference of childElements(signedInfo).filter((child) => isElementNamed(child, DS_NS, 'Reference'))) {
     const uri = reference.getAttribute('URI') ?? '';
     const target = uri.startsWith('#') ? ids.get(uri.slice(1)) : undefined;
@@ -132,10 +152,18 @@ export function readSignedPayload(doc: Document, checks: string[]): SignedPayloa
     }
     const digest = reference.getElementsByTagNameNS(DS_NS, 'DigestMethod').item(0)?.getAttribute('Algorithm');
     if (digest !== SHA256) fail('unsupported-algorithm', `reference ${uri} uses DigestMethod ${digest ?? 'missing'}, expected ${SHA256}`);
+    const digestValue = singleChild(reference, DS_NS, 'DigestValue');
+    if (digestValue === null || digestValue === undefined) fail('malformed', `reference ${uri} needs exactly one ds:DigestValue`);
+    references.push({ uri, target, digestValue: text(digestValue).replace(/\s+/g, '') });
   }
   if (!covered.has(signedObject)) fail('missing-reference', `no reference to #${signedObjectId} (the oadrSignedObject)`);
   if (!covered.has(propertiesObject)) fail('missing-reference', `no reference to #${propertiesId} (the ds:Object holding dsp:ReplayProtect)`);
   checks.push(`references #${signedObjectId} and #${propertiesId} present, C14N 1.0 and SHA-256`);
+
+  const signatureValue = singleChild(signature, DS_NS, 'SignatureValue');
+  if (signatureValue === null || signatureValue === undefined || childElements(signature)[1] !== signatureValue) {
+    fail('malformed', 'ds:SignedInfo must be followed by exactly one ds:SignatureValue');
+  }
 
   const keyInfo = singleChild(signature, DS_NS, 'KeyInfo');
   const certificates =
@@ -143,5 +171,16 @@ export function readSignedPayload(doc: Document, checks: string[]): SignedPayloa
       ? []
       : findAll(keyInfo, DS_NS, 'X509Certificate').map((element) => text(element).replace(/\s+/g, ''));
   if (certificates.length === 0) fail('malformed', 'no ds:KeyInfo/ds:X509Data/ds:X509Certificate: the signer certificate is required');
-  return { signedObject, signedObjectId, signature, method, propertiesObject, propertiesId, certificates };
+  return {
+    signedObject,
+    signedObjectId,
+    signature,
+    signedInfo,
+    signatureValue: text(signatureValue).replace(/\s+/g, ''),
+    method,
+    references,
+    propertiesObject,
+    propertiesId,
+    certificates,
+  };
 }

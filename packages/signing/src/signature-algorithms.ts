@@ -1,7 +1,5 @@
-import { KeyObject, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import type { KeyLike } from 'node:crypto';
-import { createOptionalCallbackFunction } from 'xml-crypto';
-import type { SignatureAlgorithm } from 'xml-crypto';
+import { sign, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { ECDSA_SHA256, RSA_SHA256 } from './constants.js';
 
 /** The two XML signature methods OpenADR 2.0b uses (OPENADR.md §7.3). */
@@ -32,27 +30,6 @@ export function verifyBytes(method: SignatureMethod, data: string | Buffer, key:
     return false;
   }
 }
-
-function xmlCryptoAlgorithm(method: SignatureMethod): new () => SignatureAlgorithm {
-  return class implements SignatureAlgorithm {
-    getSignature = createOptionalCallbackFunction((signedInfo: string | Buffer, privateKey: KeyLike) =>
-      signBytes(method, signedInfo, privateKey instanceof KeyObject ? privateKey : createPrivateKey(privateKey)),
-    );
-    verifySignature = createOptionalCallbackFunction((material: string, key: KeyLike, signatureValue: string) =>
-      verifyBytes(method, material, key instanceof KeyObject ? key : createPublicKey(key), signatureValue),
-    );
-    getAlgorithmName = (): string => method;
-  } as unknown as new () => SignatureAlgorithm;
-}
-
-/**
- * The signature algorithms registered with xml-crypto for verification: exactly RSA-SHA256 and
- * ECDSA-SHA256 (xml-crypto has no ECDSA of its own), so SHA-1 and HMAC methods are refused.
- */
-export const XML_CRYPTO_SIGNATURE_ALGORITHMS: Record<string, new () => SignatureAlgorithm> = {
-  [RSA_SHA256]: xmlCryptoAlgorithm(RSA_SHA256),
-  [ECDSA_SHA256]: xmlCryptoAlgorithm(ECDSA_SHA256),
-};
 
 /** The signature method that fits a key, or `undefined` for key types OpenADR does not use. */
 export function methodForKey(key: KeyObject): SignatureMethod | undefined {

@@ -1,15 +1,12 @@
-import { X509Certificate, createHash } from 'node:crypto';
-import { SignedXml } from 'xml-crypto';
-import { canonicalize } from './canonicalize.js';
+import { X509Certificate } from 'node:crypto';
+import { checkSignature } from './check-signature.js';
 import { DEFAULT_REPLAY_WINDOW_MS, DSP_NS, OADR_NS } from './constants.js';
 import { readSignedPayload } from './payload-structure.js';
-import type { SignedPayloadParts } from './payload-structure.js';
 import type { ReplayCache } from './replay-cache.js';
 import { checkReplayWindow, parseDateTime, seconds } from './replay-window.js';
 import { SignatureError } from './signature-error.js';
 import type { SignatureFailureReason } from './signature-error.js';
-import { XML_CRYPTO_SIGNATURE_ALGORITHMS, methodName } from './signature-algorithms.js';
-import { checkCertificate, describe, resolveTrust } from './trust.js';
+import { checkCertificate, resolveTrust } from './trust.js';
 import type { ResolvedTrust, TrustOptions } from './trust.js';
 import { findAll, parseXml, text } from './xml-dom.js';
 
@@ -52,10 +49,11 @@ export type VerifyResult = VerifySuccess | VerifyFailure;
 
 /**
  * Verifies a signed `oadrPayload` (OPENADR.md §7.3) in the order §7.3 gives: structure and
- * wrapping defence (rule 514), signer certificate (validity, pins by fingerprint §7.2 or
- * certificate, chain to `ca`), reference digests and signature value (xml-crypto, with `oadr:Id`
- * and the ds `Id` as ID attributes and ECDSA-SHA256 registered), then ReplayProtect: timestamp
- * within ±`replayWindowMs` of `now` and (timestamp, nonce) not seen before.
+ * wrapping defence (rule 514, with `oadr:Id` and the ds `Id` as ID attributes), signer
+ * certificate (validity, pins by fingerprint §7.2 or certificate, chain to `ca`), signature value
+ * and both reference digests (inclusive C14N, SHA-256, RSA-SHA256 or ECDSA-SHA256 with raw r‖s),
+ * then ReplayProtect: timestamp within ±`replayWindowMs` of `now` and (timestamp, nonce) not
+ * seen before. Timestamp and nonce are read from the canonical bytes that were digested.
  *
  * Never throws for a bad message; it returns `{ ok: false, reason, message, checks }`. An
  * unsigned payload is always rejected here (`unsigned`): the transport wrapper passes unsigned
@@ -103,7 +101,7 @@ function verifyOrThrow(xml: string, trust: ResolvedTrust, options: VerifyOptions
   if (signer === undefined) throw new SignatureError('malformed', 'no signer certificate');
   checkCertificate(signer, extra, trust, now, checks);
 
-  const canonical = checkSignature(xml, parts, signer, checks);
+  const canonical = checkSignature(parts, signer, checks);
   const { timestamp, nonce } = readReplayProtect(canonical.properties);
   checkReplayWindow(timestamp, now, windowMs, checks);
   if (options.replayCache === undefined) {
@@ -124,62 +122,6 @@ function verifyOrThrow(xml: string, trust: ResolvedTrust, options: VerifyOptions
     nonce,
     checks,
   };
-}
-
-/**
- * Checks both reference digests and the signature value with xml-crypto; returns the canonical
- * XML of each referenced element exactly as it was digested.
- */
-function checkSignature(
-  xml: string,
-  parts: SignedPayloadParts,
-  signer: X509Certificate,
-  checks: string[],
-): { signedObject: string; properties: string } {
-  const verifier = new SignedXml({ publicCert: signer.publicKey });
-  // xml-crypto matches ID attributes by local name, so 'Id' covers both the namespace-qualified
-  // oadr:Id (OPENADR.md §2.1) and the unqualified ds Id; readSignedPayload has already checked
-  // that every ID in the document is unique and which element each reference must resolve to.
-  verifier.idAttributes = ['Id'];
-  verifier.SignatureAlgorithms = XML_CRYPTO_SIGNATURE_ALGORITHMS;
-  verifier.loadSignature(parts.signature);
-  let valid: boolean;
-  try {
-    valid = verifier.checkSignature(xml);
-  } catch (error) {
-    const message = (error as Error).message;
-    if (message.startsWith('invalid signature: the signature value')) {
-      throw new SignatureError(
-        'bad-signature',
-        `SignatureValue does not verify over SignedInfo (${methodName(parts.method)}) with the key of ${describe(signer)}`,
-      );
-    }
-    throw new SignatureError('malformed', `signature cannot be checked: ${message}`, { cause: error });
-  }
-  const references = verifier.getReferences();
-  if (!valid) {
-    for (const reference of references) {
-      if (reference.validationError === undefined) {
-        checks.push(`reference ${reference.uri} digest OK`);
-        continue;
-      }
-      const target = reference.uri === `#${parts.signedObjectId}` ? parts.signedObject : parts.propertiesObject;
-      const computed = createHash('sha256').update(canonicalize(target), 'utf8').digest('base64');
-      throw new SignatureError(
-        'digest-mismatch',
-        `reference ${reference.uri} digest mismatch: computed ${computed}, signed ${String(reference.digestValue)}`,
-      );
-    }
-    throw new SignatureError('malformed', 'signature references could not be validated');
-  }
-  for (const reference of references) checks.push(`reference ${reference.uri} digest OK`);
-  checks.push(`signature value OK (${methodName(parts.method)}) by ${describe(signer)}`);
-  const canonicalOf = (id: string): string => {
-    const found = references.find((reference) => reference.uri === `#${id}`)?.signedReference;
-    if (found === undefined) throw new SignatureError('missing-reference', `no verified reference to #${id}`);
-    return found;
-  };
-  return { signedObject: canonicalOf(parts.signedObjectId), properties: canonicalOf(parts.propertiesId) };
 }
 
 /** Reads timestamp and nonce from the canonical (verified) bytes of the ReplayProtect object. */
