@@ -40,6 +40,10 @@ function ancestorNamespaces(element: Element): NamespaceBinding[] {
  * Inclusive Canonical XML 1.0 (without comments) of `element` as a document subset in its
  * document: the form both references are digested over (OPENADR.md §7.3). Comments are
  * dropped as same-document references require.
+ *
+ * Known limit, shared with xml-crypto: `xml:lang`/`xml:space` set on an ancestor (e.g. on
+ * `oadrPayload`) are not copied onto the apex as C14N 1.0 asks, so a VTN putting them on the
+ * root would not interoperate. No OpenADR implementation surveyed does.
  */
 export function canonicalize(element: Element): string {
   return new C14nCanonicalization().process(element, { ancestorNamespaces: ancestorNamespaces(element) });

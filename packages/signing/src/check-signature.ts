@@ -4,7 +4,7 @@ import { canonicalize } from './canonicalize.js';
 import type { SignedPayloadParts } from './payload-structure.js';
 import { SignatureError } from './signature-error.js';
 import { methodName, verifyBytes } from './signature-algorithms.js';
-import { describe } from './trust.js';
+import { describeCertificate } from './trust.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -38,10 +38,10 @@ export function checkSignature(
   if (!verifyBytes(parts.method, canonicalize(parts.signedInfo), signer.publicKey, parts.signatureValue)) {
     throw new SignatureError(
       'bad-signature',
-      `SignatureValue does not verify over SignedInfo (${methodName(parts.method)}) with the key of ${describe(signer)}`,
+      `SignatureValue does not verify over SignedInfo (${methodName(parts.method)}) with the key of ${describeCertificate(signer)}`,
     );
   }
-  checks.push(`signature value OK (${methodName(parts.method)}) by ${describe(signer)}`);
+  checks.push(`signature value OK (${methodName(parts.method)}) by ${describeCertificate(signer)}`);
   let signedObject: string | undefined;
   let properties: string | undefined;
   for (const reference of parts.references) {

@@ -72,7 +72,7 @@ export function resolveTrust(trust: TrustOptions = {}): ResolvedTrust {
 }
 
 /** `CN=vtn.example.com` style name for messages. */
-export function describe(certificate: X509Certificate): string {
+export function describeCertificate(certificate: X509Certificate): string {
   return certificate.subject.replace(/\n/g, ', ');
 }
 
@@ -82,16 +82,16 @@ function checkValidity(certificate: X509Certificate, now: Date, role: string, ch
   if (now < from) {
     throw new SignatureError(
       'expired-certificate',
-      `${role} ${describe(certificate)} is not valid before ${from.toISOString()} (checked at ${now.toISOString()})`,
+      `${role} ${describeCertificate(certificate)} is not valid before ${from.toISOString()} (checked at ${now.toISOString()})`,
     );
   }
   if (now > to) {
     throw new SignatureError(
       'expired-certificate',
-      `${role} ${describe(certificate)} expired at ${to.toISOString()} (checked at ${now.toISOString()})`,
+      `${role} ${describeCertificate(certificate)} expired at ${to.toISOString()} (checked at ${now.toISOString()})`,
     );
   }
-  checks.push(`${role} ${describe(certificate)} valid until ${to.toISOString()}`);
+  checks.push(`${role} ${describeCertificate(certificate)} valid until ${to.toISOString()}`);
 }
 
 function issues(issuer: X509Certificate, subject: X509Certificate): boolean {
@@ -143,12 +143,12 @@ export function checkCertificate(
     if (trust.fingerprints.includes(short) || trust.fingerprints.includes(full)) {
       checks.push(`certificate fingerprint ${short} matches pin`);
     } else if (trust.pinned.some((pin) => pin.raw.equals(signer.raw))) {
-      checks.push(`certificate ${describe(signer)} (fingerprint ${short}) matches a pinned certificate`);
+      checks.push(`certificate ${describeCertificate(signer)} (fingerprint ${short}) matches a pinned certificate`);
     } else {
       const pins = [...trust.fingerprints, ...trust.pinned.map((pin) => fingerprintOf(pin))];
       throw new SignatureError(
         'fingerprint-mismatch',
-        `certificate fingerprint ${short} (${describe(signer)}) matches no pin; expected one of ${pins.join(', ')}`,
+        `certificate fingerprint ${short} (${describeCertificate(signer)}) matches no pin; expected one of ${pins.join(', ')}`,
       );
     }
   }
@@ -157,12 +157,12 @@ export function checkCertificate(
     if (chain === undefined) {
       throw new SignatureError(
         'untrusted-certificate',
-        `certificate ${describe(signer)} issued by ${signer.issuer.replace(/\n/g, ', ')} does not chain to a trusted CA ` +
-          `(${trust.anchors.map(describe).join('; ')})`,
+        `certificate ${describeCertificate(signer)} issued by ${signer.issuer.replace(/\n/g, ', ')} does not chain to a trusted CA ` +
+          `(${trust.anchors.map(describeCertificate).join('; ')})`,
       );
     }
     for (const link of chain.slice(1)) checkValidity(link, now, 'CA certificate', checks);
     const root = chain[chain.length - 1] ?? signer;
-    checks.push(`certificate chains to trusted CA ${describe(root)} (${chain.length - 1} link${chain.length === 2 ? '' : 's'})`);
+    checks.push(`certificate chains to trusted CA ${describeCertificate(root)} (${chain.length - 1} link${chain.length === 2 ? '' : 's'})`);
   }
 }
