@@ -3,7 +3,7 @@ import { EMPTY } from 'rxjs';
 import { Duration, createVen, type Ven, type VenOptions, type VenStatus, VenError } from '@rxadr/core';
 import { createMockVtn, createSchemaValidator, createVirtualClock, schemaAvailable, type MockVtn, type VirtualClock } from '@rxadr/testing';
 
-const sent: Record<string, string> = {};
+const sent = new Map<string, string>();
 let running: { ven: Ven; clock: VirtualClock; vtn: MockVtn; name: string } | undefined;
 
 function setup(name: string, options: Partial<VenOptions> = {}, vtnOptions: { pollFrequency?: string } = {}) {
@@ -23,7 +23,8 @@ afterEach(async () => {
   const { ven, clock, vtn, name } = running;
   running = undefined;
   await ven.stop();
-  vtn.recorder.requests.forEach((r, i) => (sent[`${name}#${i}:${r.message?.type ?? '?'}`] = r.xml));
+  // Identical documents (hours of identical polls) are validated once.
+  vtn.recorder.requests.forEach((r, i) => sent.has(r.xml) || sent.set(r.xml, `${name}#${i}:${r.message?.type ?? '?'}`));
   expect(clock.pending).toBe(0); // tests leave nothing running
 });
 
@@ -32,7 +33,9 @@ afterAll(async () => {
     if (process.env['CI'] === 'true') throw new Error('OpenADR schema missing: set OADR_SCHEMA_DIR');
     return;
   }
-  await createSchemaValidator().assertValid(sent);
+  const validator = createSchemaValidator();
+  const documents = [...sent].map(([xml, name]) => [name, xml] as const);
+  for (let i = 0; i < documents.length; i += 100) await validator.assertValid(Object.fromEntries(documents.slice(i, i + 100)));
 });
 
 describe('registration (§3.1)', () => {

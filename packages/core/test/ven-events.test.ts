@@ -1,0 +1,256 @@
+import { NEVER, concat, map, mergeMap, of, timer } from 'rxjs';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createVen, encodeMessage, optIn, optOut, type DecisionOperator, type EventSnapshot, type Ven, type VenError, type VenOptions } from '@rxadr/core';
+import { authorEvent, createMockVtn, createSchemaValidator, createVirtualClock, schemaAvailable, type MockVtn, type VirtualClock } from '@rxadr/testing';
+
+const sent = new Map<string, string>();
+let running: { ven: Ven; clock: VirtualClock; vtn: MockVtn; name: string } | undefined;
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const at = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
+
+function setup(name: string, options: Partial<VenOptions> = {}) {
+  const clock = createVirtualClock(T0);
+  const vtn = createMockVtn({ scheduler: clock });
+  const asked: EventSnapshot[] = [];
+  const decide: DecisionOperator = (events$) => events$.pipe(map((e) => (asked.push(e), optIn(e))));
+  const ven = createVen({ venName: 'ven-under-test', transport: vtn.transport(), scheduler: clock, random: () => 0.5, decide, ...options });
+  const errors: VenError[] = [];
+  ven.errors$.subscribe((e) => errors.push(e));
+  const snapshots: EventSnapshot[] = [];
+  ven.events$.subscribe((s) => snapshots.push(s));
+  running = { ven, clock, vtn, name };
+  ven.start();
+  vtn.recorder.clear();
+  const poll = (): void => clock.advanceBy(10_000);
+  const created = () => vtn.recorder.messages('oadrCreatedEvent').map((m) => m.eiCreatedEvent);
+  const responses = () => created().flatMap((c) => c.eventResponses ?? []);
+  return { clock, vtn, ven, asked, errors, snapshots, poll, created, responses };
+}
+
+afterEach(async () => {
+  if (!running) return;
+  const { ven, clock, vtn, name } = running;
+  running = undefined;
+  await ven.stop();
+  // Identical documents (hours of identical polls) are validated once.
+  vtn.recorder.requests.forEach((r, i) => sent.has(r.xml) || sent.set(r.xml, `${name}#${i}:${r.message?.type ?? '?'}`));
+  expect(clock.pending).toBe(0);
+});
+
+afterAll(async () => {
+  if (!schemaAvailable()) {
+    if (process.env['CI'] === 'true') throw new Error('OpenADR schema missing: set OADR_SCHEMA_DIR');
+    return;
+  }
+  const validator = createSchemaValidator();
+  const documents = [...sent].map(([xml, name]) => [name, xml] as const);
+  for (let i = 0; i < documents.length; i += 100) await validator.assertValid(Object.fromEntries(documents.slice(i, i + 100)));
+});
+
+describe('events and oadrCreatedEvent (§4.6, §4.8)', () => {
+  it('a new event: one decision, one oadrCreatedEvent before the next poll', () => {
+    const { vtn, asked, poll, created } = setup('new');
+    const id = vtn.model.createEvent({ eventID: 'e1', start: at(60) });
+    poll();
+    expect(vtn.recorder.types()).toEqual(['oadrPoll', 'oadrCreatedEvent', 'oadrPoll']);
+    expect(asked.map((e) => e.eventID)).toEqual([id]);
+    const distribution = vtn.model.distribution('VEN-1');
+    expect(created()).toEqual([
+      {
+        eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: '' },
+        eventResponses: [{ responseCode: '200', requestID: expect.stringMatching(/^dist-/), qualifiedEventID: { eventID: 'e1', modificationNumber: 0 }, optType: 'optIn' }],
+        venID: 'VEN-1',
+      },
+    ]);
+    expect(created()[0]?.eventResponses?.[0]?.requestID).not.toBe(distribution.requestID);
+  });
+
+  it('re-delivery of an unchanged event re-sends the stored answer without asking again', () => {
+    const { vtn, asked, poll, responses } = setup('unchanged');
+    vtn.model.createEvent({ eventID: 'e1', start: at(60) });
+    poll();
+    vtn.model.distribute({ start: at(60) });
+    poll();
+    expect(asked).toHaveLength(1);
+    expect(responses().map((r) => [r.qualifiedEventID.modificationNumber, r.optType, r.responseCode])).toEqual([
+      [0, 'optIn', '200'],
+      [0, 'optIn', '200'],
+    ]);
+  });
+
+  it('a modification asks again; a lower modificationNumber is answered 450 and the stored version kept', () => {
+    const { vtn, asked, poll, responses, snapshots } = setup('modification');
+    vtn.model.createEvent({ eventID: 'e1', start: at(60) });
+    poll();
+    vtn.model.modifyEvent('e1', { duration: 'PT2H' });
+    poll();
+    expect(asked.map((e) => e.modificationNumber)).toEqual([0, 1]);
+    const old = authorEvent({ eventID: 'e1', start: at(60) }, 0, new Date(T0));
+    vtn.model.enqueue('VEN-1', { message: { ...vtn.model.distribution('VEN-1'), oadrEvent: [old] } });
+    poll();
+    expect(responses().map((r) => [r.qualifiedEventID.modificationNumber, r.responseCode])).toEqual([
+      [0, '200'],
+      [1, '200'],
+      [0, '450'],
+    ]);
+    expect(asked).toHaveLength(2);
+    expect(snapshots.at(-1)?.modificationNumber).toBe(1);
+  });
+
+  it('an explicit cancellation is confirmed with optIn; a cancelled event re-sent with a new one still reaches the user for the new one', () => {
+    const { vtn, asked, poll, responses, snapshots } = setup('cancel');
+    vtn.model.createEvent({ eventID: 'a', start: at(60) });
+    poll();
+    vtn.model.cancelEvent('a');
+    vtn.model.createEvent({ eventID: 'b', start: at(90) });
+    poll();
+    expect(asked.map((e) => e.eventID)).toEqual(['a', 'b']);
+    expect(responses().map((r) => `${r.qualifiedEventID.eventID}#${r.qualifiedEventID.modificationNumber}:${r.optType}`)).toEqual([
+      'a#0:optIn',
+      'a#1:optIn', // cancellation confirmed (rule 36)
+      'a#1:optIn', // second distribution: still cancelled
+      'b#0:optIn',
+    ]);
+    expect(snapshots.filter((s) => s.eventID === 'a').at(-1)?.status).toBe('cancelled');
+  });
+
+  it('an unknown cancelled event is not an error and is answered 200 optIn', () => {
+    const { vtn, poll, responses, errors, snapshots } = setup('unknown-cancelled');
+    const ghost = authorEvent({ eventID: 'ghost', start: at(60), status: 'cancelled' }, 3, new Date(T0));
+    vtn.model.enqueue('VEN-1', { message: { ...vtn.model.distribution('VEN-1'), oadrEvent: [ghost] } });
+    poll();
+    expect(responses()).toMatchObject([{ responseCode: '200', optType: 'optIn', qualifiedEventID: { eventID: 'ghost', modificationNumber: 3 } }]);
+    expect(errors).toEqual([]);
+    expect(snapshots).toEqual([]);
+  });
+
+  it('sends nothing for `never` events and for events already completed', () => {
+    const { vtn, poll, asked } = setup('never-completed');
+    vtn.model.createEvent({ eventID: 'quiet', start: at(60), responseRequired: 'never' });
+    vtn.model.createEvent({ eventID: 'past', start: at(-120), duration: 'PT1H' });
+    poll();
+    expect(vtn.recorder.types()).not.toContain('oadrCreatedEvent');
+    expect(asked.map((e) => e.eventID)).toEqual(['quiet']);
+  });
+
+  it('answers two events with different modification numbers in one message', () => {
+    const { vtn, poll, responses } = setup('two-versions');
+    vtn.model.createEvent({ eventID: 'a', start: at(60), venIDs: ['nobody'] });
+    vtn.model.modifyEvent('a', { venIDs: undefined }, false);
+    vtn.model.modifyEvent('a', { duration: 'PT30M' }, false);
+    vtn.model.createEvent({ eventID: 'b', start: at(60) });
+    poll();
+    expect(responses().map((r) => r.qualifiedEventID)).toEqual([
+      { eventID: 'a', modificationNumber: 2 },
+      { eventID: 'b', modificationNumber: 0 },
+    ]);
+  });
+});
+
+describe('decisions', () => {
+  it('an operator that throws for one event opts that event out only', () => {
+    const decide: DecisionOperator = (events$) => events$.pipe(map((e) => (e.eventID === 'bad' ? (() => { throw new Error('boom'); })() : optIn(e))));
+    const { vtn, poll, responses, errors } = setup('throws', { decide });
+    vtn.model.createEvent({ eventID: 'good', start: at(60) });
+    vtn.model.modifyEvent('good', {}, false);
+    vtn.model.createEvent({ eventID: 'bad', start: at(60) });
+    poll();
+    const last = responses().slice(-2).map((r) => `${r.qualifiedEventID.eventID}:${r.optType}`);
+    expect(last).toEqual(['good:optIn', 'bad:optOut']);
+    expect(errors.map((e) => [e.code, e.eventID])).toContainEqual(['decision', 'bad']);
+  });
+
+  it('an operator that never answers gets the default at the deadline, for that event only', () => {
+    const decide: DecisionOperator = (events$) => events$.pipe(mergeMap((e) => (e.eventID === 'slow' ? NEVER : of(optIn(e)))));
+    const { clock, vtn, poll, responses, errors } = setup('deadline', { decide, decisionDeadlineMs: 3_000, defaultDecision: 'optOut' });
+    vtn.model.createEvent({ eventID: 'slow', start: at(60) });
+    vtn.model.modifyEvent('slow', {}, false);
+    vtn.model.createEvent({ eventID: 'fast', start: at(60) });
+    vtn.model.vens.get('VEN-1')!.queue.shift(); // one distribution listing both
+    poll();
+    clock.advanceBy(3_000);
+    const created = vtn.recorder.requests.filter((r) => r.message?.type === 'oadrCreatedEvent');
+    expect(created.at(-1)?.at.getTime()).toBe(T0 + 13_000);
+    expect(responses().slice(-2).map((r) => `${r.qualifiedEventID.eventID}:${r.optType}`)).toEqual(['slow:optOut', 'fast:optIn']);
+    expect(errors.map((e) => e.code)).toContain('decision');
+  });
+
+  it('a later change of mind sends a new oadrCreatedEvent for that event, with the same requestID', () => {
+    const decide: DecisionOperator = (events$) => events$.pipe(mergeMap((e) => concat(of(optIn(e)), timer(60_000, running!.clock).pipe(map(() => optOut(e))))));
+    const { clock, vtn, poll, created } = setup('change-of-mind', { decide });
+    vtn.model.createEvent({ eventID: 'e1', start: at(60) });
+    poll();
+    clock.advanceBy(60_000);
+    const all = created();
+    expect(all).toHaveLength(2);
+    expect(all[1]?.eventResponses).toEqual([{ responseCode: '200', requestID: all[0]?.eventResponses?.[0]?.requestID, qualifiedEventID: { eventID: 'e1', modificationNumber: 0 }, optType: 'optOut' }]);
+  });
+});
+
+describe('per-event checks (rule 48, §4.7)', () => {
+  it('accepts x- signal names and answers an unknown standard name 460 without sinking the others', () => {
+    const { vtn, poll, responses, asked } = setup('signal-names');
+    vtn.model.createEvent({ eventID: 'custom', start: at(60), signalName: 'x-custom' });
+    vtn.model.modifyEvent('custom', {}, false);
+    vtn.model.createEvent({ eventID: 'bogus', start: at(60) });
+    vtn.model.vens.get('VEN-1')!.queue.length = 0;
+    const xml = encodeMessage(vtn.model.distribution('VEN-1')).replace(/(<ei:eventID>bogus<\/ei:eventID>[\s\S]*?<ei:signalName>)SIMPLE/, '$1BOGUS');
+    expect(xml).toContain('BOGUS');
+    vtn.model.enqueue('VEN-1', { raw: xml });
+    poll();
+    expect(responses().map((r) => `${r.qualifiedEventID.eventID}:${r.responseCode}:${r.optType}`)).toEqual(['custom:200:optIn', 'bogus:460:optOut']);
+    expect(asked.map((e) => e.eventID)).toEqual(['custom']);
+  });
+
+  it('refuses a distribution from another vtnID as a whole with 452', () => {
+    const { vtn, poll, created, ven } = setup('vtn-id');
+    vtn.model.createEvent({ eventID: 'e1', start: at(60) });
+    vtn.model.vens.get('VEN-1')!.queue.length = 0;
+    const foreign = { ...vtn.model.distribution('VEN-1'), vtnID: 'OTHER-VTN' };
+    vtn.model.enqueue('VEN-1', { message: foreign });
+    poll();
+    expect(created()).toEqual([{ eiResponse: { responseCode: '452', responseDescription: expect.any(String), requestID: foreign.requestID }, venID: 'VEN-1' }]);
+    expect(ven.status.state).toBe('polling');
+  });
+
+  it('answers 462 for a market context or target that is not configured', () => {
+    const { vtn, poll, responses } = setup('targets', { marketContexts: ['http://mock-vtn.example/programs/default'], targets: { resourceID: ['r1'] } });
+    vtn.model.createEvent({ eventID: 'mine', start: at(60), targets: { resourceID: ['r1', 'r9'] } });
+    vtn.model.createEvent({ eventID: 'other-resource', start: at(60), targets: { resourceID: ['r9'] } });
+    vtn.model.createEvent({ eventID: 'other-program', start: at(60), marketContext: 'http://elsewhere.example/p' });
+    vtn.model.vens.get('VEN-1')!.queue.splice(0, 2);
+    poll();
+    expect(responses().map((r) => `${r.qualifiedEventID.eventID}:${r.responseCode}`)).toEqual(['mine:200', 'other-resource:462', 'other-program:462']);
+  });
+});
+
+describe('event status on the VEN clock (§4.5)', () => {
+  it('implied cancellation of an event missing from a later distribution', () => {
+    const { vtn, poll, snapshots } = setup('implied');
+    vtn.model.createEvent({ eventID: 'a', start: at(60) });
+    vtn.model.createEvent({ eventID: 'b', start: at(60) });
+    poll();
+    vtn.model.removeEvent('a');
+    vtn.model.createEvent({ eventID: 'c', start: at(60) });
+    poll();
+    const a = snapshots.filter((s) => s.eventID === 'a').at(-1);
+    expect(a).toMatchObject({ status: 'cancelled', cancelled: true });
+  });
+
+  it('far → near (ramp-up) → active with startafter offset; open-ended; cancel while running stops after a random offset', () => {
+    const { clock, vtn, poll, snapshots } = setup('timeline');
+    vtn.model.createEvent({ eventID: 'e', start: at(60), duration: 'PT0S', rampUp: 'PT15M', startafter: 'PT10M', intervals: [{ duration: 'PT0S', value: 2 }], testEvent: 'true' });
+    poll();
+    clock.advanceTo(at(24 * 60));
+    const timeline = () => snapshots.filter((s) => s.eventID === 'e').map((s) => `${s.at.toISOString().slice(11, 16)} ${s.status}${s.cancelled ? '*' : ''}`);
+    // offset = 0.5 × 10 min = 5 min: start 01:05, near from 00:50; duration 0 = no end.
+    expect([...new Set(timeline())]).toEqual(['00:00 far', '00:50 near', '01:05 active']);
+    const active = snapshots.filter((s) => s.status === 'active').at(-1)!;
+    expect(active).toMatchObject({ testEvent: true, end: undefined, randomOffsetMs: 300_000 });
+    expect(active.signals[0]).toMatchObject({ currentInterval: 0, currentValue: 2 });
+    vtn.model.cancelEvent('e');
+    clock.advanceBy(10_000);
+    clock.advanceBy(10 * 60_000);
+    expect(timeline().slice(-2)).toEqual(['00:00 active*', '00:05 cancelled*']);
+  });
+});
