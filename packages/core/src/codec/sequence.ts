@@ -63,7 +63,7 @@ export type SequenceOf<F extends Fields> = Simplify<
   { -readonly [K in RequiredKeys<F>]: ValueOf<F[K]> } & { -readonly [K in OptionalKeys<F>]?: ValueOf<F[K]> }
 >;
 
-function element<A, C extends Card>(card: C, ns: string, name: string, codec: XmlCodec<A> | Scalar<A>): ElementField<A, C> {
+export function element<A, C extends Card>(card: C, ns: string, name: string, codec: XmlCodec<A> | Scalar<A>): ElementField<A, C> {
   return { kind: 'element', card, options: [{ ns, name, codec: asCodec(codec) as XmlCodec<unknown>, tag: undefined }] };
 }
 
@@ -300,24 +300,3 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
   return new XmlCodec<A>(name, { is, read, write, toJson, fromJson });
 }
 
-/**
- * An element that only wraps a list of one repeated child (`strm:intervals` → `ei:interval+`,
- * `oadrPendingReports` → `ei:reportRequestID*`), read as the array itself.
- */
-export function listOf<A>(ns: string, name: string, codec: XmlCodec<A> | Scalar<A>, card: 'many' | 'some'): XmlCodec<A[]> {
-  const inner = sequence(`list of ${name}`, { [name]: element(card, ns, name, codec) }) as unknown as XmlCodec<Record<string, A[]>>;
-  const wrap = (items: A[]): Record<string, A[]> => ({ [name]: items });
-  return new XmlCodec<A[]>(inner.name, {
-    is: (u): u is A[] => Array.isArray(u) && inner.is(wrap(u)),
-    read(el, path, issues) {
-      const value = inner.read(el, path, issues);
-      return value === INVALID ? INVALID : (value[name] ?? []);
-    },
-    write: (value, path, issues) => inner.write(wrap(value), path, issues),
-    toJson: (value) => (inner.toJson(wrap(value)) as Record<string, unknown>)[name] ?? [],
-    fromJson(json, path, issues) {
-      const value = inner.fromJson({ [name]: json }, path, issues);
-      return value === INVALID ? INVALID : (value[name] ?? []);
-    },
-  });
-}

@@ -4,7 +4,7 @@ import type { TypeOf } from '../codec/xml-codec.js';
 import { NS } from '../xml/namespaces.js';
 import { calendarIntervalCodec, eiResponseCodec, eiTargetCodec, qualifiedEventIdCodec } from './common.js';
 import { optType } from './event.js';
-import { listOf } from '../codec/sequence.js';
+import { listOf } from '../codec/list-of.js';
 
 const { oadr, ei, pyld, emix, xcal } = NS;
 
