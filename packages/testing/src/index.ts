@@ -17,3 +17,5 @@ export type { FaultKind, VtnFaults } from './mock-vtn/vtn-faults.js';
 export { createVtnRecorder } from './mock-vtn/vtn-recorder.js';
 export type { RecordedRequest, VtnRecorder } from './mock-vtn/vtn-recorder.js';
 export { createMemoryFrontDoor } from './mock-vtn/memory-front-door.js';
+export { createDefaultVtnReports, VEN_REPORT_TYPES } from './mock-vtn/vtn-report-hooks.js';
+export type { VenReportMessage, VtnReportContext, VtnReportHooks } from './mock-vtn/vtn-report-hooks.js';

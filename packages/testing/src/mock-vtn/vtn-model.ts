@@ -1,5 +1,6 @@
 import { Duration, type EiResponse, type MessageOf, type OadrEvent, type OadrMessage } from '@rxadr/core';
 import { authorEvent, type EventSpec } from './event-authoring.js';
+import { VEN_REPORT_TYPES, createDefaultVtnReports, type VenReportMessage, type VtnReportContext, type VtnReportHooks } from './vtn-report-hooks.js';
 
 /** Something waiting in a VEN's poll queue: a message, or raw XML for malformed-input tests. */
 export type QueuedItem = { readonly message: OadrMessage } | { readonly raw: string };
@@ -51,6 +52,8 @@ export function createVtnModel(options: VtnModelOptions) {
     refuseRegistration: undefined as string | undefined,
     /** The code oadrCreateOpt/oadrCancelOpt get. */
     optResponseCode: '200',
+    /** The report side (OPENADR.md §5); replace it to request and check reports. Default {@link createDefaultVtnReports}. */
+    reports: createDefaultVtnReports() as VtnReportHooks,
     vens,
     events,
     opts,
@@ -106,6 +109,11 @@ export function createVtnModel(options: VtnModelOptions) {
     },
 
     handle(message: OadrMessage): VtnAnswer {
+      if (VEN_REPORT_TYPES.has(message.type)) {
+        const report = message as VenReportMessage;
+        const venID = 'venID' in report && report.venID !== undefined && vens.has(report.venID) ? report.venID : undefined;
+        return model.reports.handle(report, reportContext(venID));
+      }
       switch (message.type) {
         case 'oadrQueryRegistration':
           return created(ok(message.requestID));
@@ -114,6 +122,7 @@ export function createVtnModel(options: VtnModelOptions) {
           const known = message.registrationID !== undefined ? [...vens.values()].find((v) => v.registrationID === message.registrationID) : undefined;
           const ven: VtnVen = known ?? { venID: next('VEN'), registrationID: next('REG'), venName: message.oadrVenName, queue: [] };
           vens.set(ven.venID, ven);
+          model.reports.registered?.(ven.venID, reportContext(ven.venID));
           return created(ok(message.requestID), ven);
         }
         case 'oadrCancelPartyRegistration':
@@ -148,6 +157,10 @@ export function createVtnModel(options: VtnModelOptions) {
       }
     },
   };
+
+  function reportContext(venID: string | undefined): VtnReportContext {
+    return { venID, now: options.now(), enqueue: (id, message) => model.enqueue(id, { message }), nextId: next };
+  }
 
   function created(eiResponse: EiResponse, ven?: VtnVen): MessageOf<'oadrCreatedPartyRegistration'> {
     return {
