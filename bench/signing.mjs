@@ -8,6 +8,7 @@ import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { signPayload, verifyPayload } from '../packages/signing/dist/index.js';
+import { canonicalize } from '../packages/signing/dist/canonicalize.js';
 import { createTestCa } from '../packages/testing/dist/index.js';
 
 const requireFromSigning = createRequire(new URL('../packages/signing/package.json', import.meta.url));
@@ -78,8 +79,8 @@ export async function run(messages = sampleMessages()) {
     { key: 'EC P-256', identity: await ecCa.issue({ commonName: 'bench-ec', keyType: 'ec', ...validity }), dsa: { dsaEncoding: 'ieee-p1363' } },
   ];
   console.log('\n## XML signatures (OPENADR.md §7.3)\n');
-  console.log('| message | key | bytes | DOM parse ms | sign ms | raw sign ms | sign / raw | verify ms | raw verify ms | verify / raw |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| message | key | bytes | DOM parse ms | sign ms | raw sign ms | limit ms (parse + C14N + raw sign) | sign / limit | verify ms | raw verify ms | verify / raw |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const { label, xml } of messages) {
     const parseMs = time(() => new DOMParser().parseFromString(xml, 'application/xml'));
     for (const { key, identity, dsa } of identities) {
@@ -97,14 +98,21 @@ export async function run(messages = sampleMessages()) {
 
       const signMs = time(() => signPayload(xml, identity, options));
       const rawSignMs = time(() => sign('sha256', canonical, privateKey));
+      // The limit the goal is stated against: parse the document, canonicalize the signed object, sign those bytes.
+      const limitMs = time(() => {
+        const doc = new DOMParser().parseFromString(xml, 'application/xml');
+        const signedObject = doc.getElementsByTagNameNS('http://openadr.org/oadr-2.0b/2012/07', 'oadrSignedObject')[0];
+        sign('sha256', Buffer.from(canonicalize(signedObject), 'utf8'), privateKey);
+      });
       const verifyMs = time(() => verifyPayload(signed, trust, { now: SIGNED_AT }));
       const rawVerifyMs = time(() => verify('sha256', canonical, publicKey, rawSignature));
       console.log(
-        `| ${label} | ${key} | ${Buffer.byteLength(xml)} | ${parseMs.toFixed(3)} | ${signMs.toFixed(3)} | ${rawSignMs.toFixed(3)} | ${(signMs / rawSignMs).toFixed(1)}x ` +
+        `| ${label} | ${key} | ${Buffer.byteLength(xml)} | ${parseMs.toFixed(3)} | ${signMs.toFixed(3)} | ${rawSignMs.toFixed(3)} | ${limitMs.toFixed(3)} | ${(signMs / limitMs).toFixed(2)}x ` +
           `| ${verifyMs.toFixed(3)} | ${rawVerifyMs.toFixed(3)} | ${(verifyMs / rawVerifyMs).toFixed(1)}x |`,
       );
     }
   }
+  console.log('\nGoal: sign within 2x of the limit (raw crypto plus canonicalization).');
   console.log(
     '\nRaw = crypto.sign / crypto.verify over the canonical bytes of the signed object, with parsed keys: one SHA-256' +
       '\npass and one key operation, the floor for any signature over that content. signPayload = one DOM parse,' +
