@@ -1,0 +1,45 @@
+/**
+ * The scenario pack as vitest tests. Imports vitest, so it is not part of the package's entry
+ * point: import it by path (`@rxadr/testing/scenarios/vitest` is not exported on purpose).
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { ScenarioIdentities } from './memory-backend.js';
+import { createScenarioIdentities, runScenario, selectScenarios, type RunScenariosOptions } from './run-scenarios.js';
+import { SCENARIO_CATEGORIES } from './scenario.js';
+
+/**
+ * Declares one vitest test per selected scenario, grouped by category. A failed scenario fails its
+ * test with the finding and the message types the VEN sent; a skipped one is reported as skipped.
+ *
+ * @example
+ * describeScenarios('my VEN', { makeVen: (ctx) => createVen({ ...mine, transport: ctx.transport, scheduler: ctx.scheduler }) });
+ */
+export function describeScenarios(title: string, options: RunScenariosOptions): void {
+  describe(title, () => {
+    let identities: ScenarioIdentities | undefined;
+    beforeAll(async () => {
+      if (options.signatures) identities = await createScenarioIdentities();
+    });
+    afterAll(() => {
+      identities = undefined;
+    });
+    const selected = selectScenarios(options);
+    for (const category of SCENARIO_CATEGORIES) {
+      const scenarios = selected.filter((s) => s.category === category);
+      if (scenarios.length === 0) continue;
+      describe(category, () => {
+        for (const scenario of scenarios) {
+          it(scenario.name, async (context) => {
+            const result = await runScenario(scenario, options, identities);
+            if (result.status === 'skipped') context.skip(result.reason);
+            if (result.status === 'failed') {
+              const error = new Error(`${result.reason}\n  checks: ${result.checks}\n  VEN sent: ${(result.trace ?? []).join(', ')}`);
+              if (result.error instanceof Error && result.error.stack) error.stack = `${error.message}\n${result.error.stack.split('\n').slice(1).join('\n')}`;
+              throw error;
+            }
+          });
+        }
+      });
+    }
+  });
+}

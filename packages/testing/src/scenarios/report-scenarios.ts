@@ -1,0 +1,4 @@
+import type { Scenario } from './scenario.js';
+
+/** Report scenarios (OPENADR.md §5). */
+export const reportScenarios: readonly Scenario[] = [];

@@ -1,0 +1,124 @@
+import { createTestCa } from '../pki.js';
+import { decisionScenarios } from './decision-scenarios.js';
+import { eventScenarios } from './event-scenarios.js';
+import { createMemoryBackend, type ScenarioIdentities } from './memory-backend.js';
+import { optScenarios } from './opt-scenarios.js';
+import { pollingScenarios } from './polling-scenarios.js';
+import { registrationScenarios } from './registration-scenarios.js';
+import { reportScenarios } from './report-scenarios.js';
+import type { ScenarioBackend } from './scenario-backend.js';
+import { createScenarioHarness } from './scenario-harness.js';
+import { ScenarioSkip, type MakeVen, type Scenario, type ScenarioNeed, type ScenarioResult } from './scenario.js';
+import { securityScenarios } from './security-scenarios.js';
+
+/** Every scenario of the pack, in run order. */
+export const SCENARIOS: readonly Scenario[] = [
+  ...registrationScenarios,
+  ...pollingScenarios,
+  ...eventScenarios,
+  ...decisionScenarios,
+  ...optScenarios,
+  ...reportScenarios,
+  ...securityScenarios,
+];
+
+/** Options of {@link runScenarios}. Only `makeVen` is required. */
+export interface RunScenariosOptions {
+  /** Builds the VEN under test from the scenario's transport, scheduler, store and signing material. */
+  readonly makeVen: MakeVen;
+  /** Run only scenarios whose name or category is listed (or matches). Default: all. */
+  readonly only?: readonly (string | RegExp)[];
+  /** Leave out scenarios whose name or category is listed (or matches). */
+  readonly skip?: readonly (string | RegExp)[];
+  /**
+   * Run with XML signatures (§7.3): the VTN signs every answer and refuses unsigned requests; `makeVen`
+   * must wrap `ctx.transport` with `xmlSignatures` using `ctx.signing`. Default false.
+   */
+  readonly signatures?: boolean;
+  /** Set when `makeVen` passes `ctx.store` to `createVen`: enables the restart scenario. Default false. */
+  readonly usesStore?: boolean;
+  /** How each scenario gets its VTN. Default: the in-memory mock VTN under a virtual clock. */
+  readonly backend?: (identities: ScenarioIdentities | undefined) => ScenarioBackend | Promise<ScenarioBackend>;
+  /** Called after each scenario, e.g. to print progress. */
+  readonly onResult?: (result: ScenarioResult) => void;
+}
+
+const matches = (scenario: Scenario, patterns: readonly (string | RegExp)[]): boolean =>
+  patterns.some((p) => (typeof p === 'string' ? p === scenario.name || p === scenario.category : p.test(scenario.name)));
+
+/** The scenarios `options.only`/`options.skip` select, in run order. */
+export function selectScenarios(options: Pick<RunScenariosOptions, 'only' | 'skip'>): Scenario[] {
+  return SCENARIOS.filter((s) => (options.only === undefined || matches(s, options.only)) && !matches(s, options.skip ?? []));
+}
+
+/** Creates the identities of a signed run: a test CA with one VEN and one VTN certificate (ECDSA, fast to make). */
+export async function createScenarioIdentities(): Promise<ScenarioIdentities> {
+  const ca = await createTestCa({ keyType: 'ec' });
+  const [ven, vtn] = await Promise.all([
+    ca.issue({ commonName: 'scenario-ven', keyType: 'ec', usage: 'client' }),
+    ca.issue({ commonName: 'scenario-vtn', keyType: 'ec', hostnames: ['localhost'], ipAddresses: ['127.0.0.1'] }),
+  ]);
+  return { ven, vtn };
+}
+
+function missing(scenario: Scenario, options: RunScenariosOptions): ScenarioNeed | undefined {
+  const have: Record<ScenarioNeed, boolean> = { signing: options.signatures === true, store: options.usesStore === true, reports: true };
+  return scenario.needs?.find((need) => !have[need]);
+}
+
+/**
+ * Runs one scenario against a fresh VTN and VEN.
+ * Never throws: findings, unexpected errors and skips all become a {@link ScenarioResult}.
+ */
+export async function runScenario(scenario: Scenario, options: RunScenariosOptions, identities?: ScenarioIdentities): Promise<ScenarioResult> {
+  const base = { name: scenario.name, category: scenario.category, checks: scenario.checks };
+  const began = performance.now();
+  const lacking = missing(scenario, options);
+  if (lacking) {
+    const skipped: ScenarioResult = { ...base, status: 'skipped', reason: `needs ${lacking}`, durationMs: 0 };
+    options.onResult?.(skipped);
+    return skipped;
+  }
+  const backend = await (options.backend ?? createMemoryBackend)(identities);
+  const run = createScenarioHarness(backend, options.makeVen);
+  let result: ScenarioResult;
+  try {
+    await scenario.run(run.harness);
+    result = { ...base, status: 'passed', durationMs: performance.now() - began };
+  } catch (error) {
+    const skipped = error instanceof ScenarioSkip;
+    result = {
+      ...base,
+      status: skipped ? 'skipped' : 'failed',
+      reason: error instanceof Error ? error.message : String(error),
+      ...(skipped ? {} : { error, trace: run.harness.types() }),
+      durationMs: performance.now() - began,
+    };
+  } finally {
+    await run.dispose();
+  }
+  if (result.status === 'passed' && backend.clock.pending > 0) {
+    result = { ...result, status: 'failed', reason: `the stopped VEN left ${backend.clock.pending} timer(s) running`, trace: run.harness.types() };
+  }
+  options.onResult?.(result);
+  return result;
+}
+
+/**
+ * Runs the scenario pack against a VEN configuration: each selected scenario gets a fresh mock
+ * VTN and a fresh VEN from `makeVen`, drives them, and checks the VEN's messages against the
+ * OpenADR rule it names. Returns one result per scenario, in order; never throws for a finding.
+ *
+ * @example
+ * const results = await runScenarios({
+ *   makeVen: (ctx) => createVen({ ...myOptions, transport: ctx.transport, scheduler: ctx.scheduler }),
+ *   skip: ['reports'],
+ * });
+ * const failed = results.filter((r) => r.status === 'failed');
+ */
+export async function runScenarios(options: RunScenariosOptions): Promise<ScenarioResult[]> {
+  const identities = options.signatures ? await createScenarioIdentities() : undefined;
+  const results: ScenarioResult[] = [];
+  for (const scenario of selectScenarios(options)) results.push(await runScenario(scenario, options, identities));
+  return results;
+}

@@ -1,0 +1,80 @@
+import type { SchedulerLike } from 'rxjs';
+import type { Transport, Ven, VenStore } from '@rxadr/core';
+import type { ScenarioHarness } from './scenario-harness.js';
+
+/** The groups of the scenario pack, in the order they run. */
+export type ScenarioCategory = 'registration' | 'polling' | 'events' | 'decisions' | 'opts' | 'reports' | 'security';
+
+/** The order of {@link ScenarioCategory} values. */
+export const SCENARIO_CATEGORIES: readonly ScenarioCategory[] = ['registration', 'polling', 'events', 'decisions', 'opts', 'reports', 'security'];
+
+/** The signing material of a run with XML signatures: what the VEN signs with and whom it trusts. */
+export interface ScenarioSigning {
+  /** The VEN's signing identity (PEM), for `xmlSignatures({ identity })`. */
+  readonly identity: { readonly certPem: string; readonly keyPem: string };
+  /** The VTN's signer, for `xmlSignatures({ trust })`. */
+  readonly trust: { readonly fingerprints: readonly string[] };
+}
+
+/**
+ * What `makeVen` gets from the scenario runner: build the VEN under test with these and your own
+ * options (decision operator, reports, targets…).
+ *
+ * @example
+ * makeVen: (ctx) => createVen({ ...myOptions, transport: ctx.transport, scheduler: ctx.scheduler, store: ctx.store })
+ */
+export interface ScenarioContext {
+  /** The way to the mock VTN; wrap it (signing, taps) as your production code does. */
+  readonly transport: Transport;
+  /** The scenario's clock: virtual in memory. Pass it as `scheduler` (and to `xmlSignatures`). */
+  readonly scheduler: SchedulerLike;
+  /** A store shared by every VEN of one scenario, for the restart scenario; optional to use. */
+  readonly store: VenStore;
+  /** Set when the run uses XML signatures (§7.3): sign with `identity`, trust `trust`. */
+  readonly signing: ScenarioSigning | undefined;
+}
+
+/** Builds the VEN under test. Called once per scenario (twice for a restart); must not call `start()`. */
+export type MakeVen = (ctx: ScenarioContext) => Ven;
+
+/** What a run offers beyond the in-memory mock VTN: decides which scenarios apply. */
+export type ScenarioNeed = 'signing' | 'store' | 'reports';
+
+/** One named check of VEN behaviour against the mock VTN. */
+export interface Scenario {
+  /** `category.kebab-name`, unique in the pack. */
+  readonly name: string;
+  readonly category: ScenarioCategory;
+  /** What the scenario checks, citing the OPENADR.md section or conformance rule. */
+  readonly checks: string;
+  /** Conditions without which the scenario is skipped (reported as `skipped` with the reason). */
+  readonly needs?: readonly ScenarioNeed[];
+  /** Drives the mock VTN and asserts the VEN's messages; throws {@link ScenarioFailure} on a finding. */
+  run(h: ScenarioHarness): Promise<void>;
+}
+
+/** The outcome of one scenario. */
+export interface ScenarioResult {
+  readonly name: string;
+  readonly category: ScenarioCategory;
+  readonly checks: string;
+  readonly status: 'passed' | 'failed' | 'skipped';
+  /** Why it failed or was skipped. */
+  readonly reason?: string;
+  /** The failure itself, for stack traces. */
+  readonly error?: unknown;
+  /** The message types the VEN sent, in order: the evidence for a failure. */
+  readonly trace?: readonly string[];
+  /** Wall-clock duration of the run in ms. */
+  readonly durationMs: number;
+}
+
+/** A finding: the VEN did not do what the scenario expects. */
+export class ScenarioFailure extends Error {
+  override readonly name = 'ScenarioFailure';
+}
+
+/** Signals that a scenario does not apply to this VEN (e.g. it offers no reports). */
+export class ScenarioSkip extends Error {
+  override readonly name = 'ScenarioSkip';
+}
