@@ -1,45 +1,39 @@
 import { Observable, type SchedulerLike } from 'rxjs';
-import { TransportError, decodeMessage, encodeMessage, type Transport } from '@rxadr/core';
-import type { VtnFaults } from './vtn-faults.js';
-import type { VtnModel } from './vtn-model.js';
-import type { VtnRecorder } from './vtn-recorder.js';
+import { TransportError, type OadrService, type Transport } from '@rxadr/core';
+import type { VtnExchange, VtnReply } from './vtn-exchange.js';
+
+function deliver(service: OadrService, reply: VtnReply, subscriber: { next(body: string): void; complete(): void; error(e: unknown): void }): void {
+  switch (reply.kind) {
+    case 'answer':
+      subscriber.next(reply.body);
+      subscriber.complete();
+      return;
+    case 'reset':
+      subscriber.error(new TransportError('connect', `${service}: mock VTN unreachable`));
+      return;
+    case 'timeout':
+      subscriber.error(new TransportError('timeout', `${service}: mock VTN timed out`));
+      return;
+    case 'status':
+      subscriber.error(new TransportError('http-status', `${service}: mock VTN answered HTTP ${reply.status}`, { status: reply.status, body: reply.body }));
+  }
+}
 
 /**
  * The in-memory front door of the mock VTN: a pull `Transport` whose `send` answers
- * synchronously, so a whole protocol run happens under virtual time without sockets. The
- * request is decoded (an undecodable one is answered HTTP 400, as [OL] does), recorded, checked
- * against the fault plan, and handed to the model; the answer is encoded as the VTN would send it.
+ * synchronously (or after a `delay` fault, on `scheduler`), so a whole protocol run happens
+ * under virtual time without sockets. Faults map to what the engine sees over HTTP: `reset`
+ * and "down" → `TransportError('connect')`, `timeout` → `TransportError('timeout')`, an HTTP
+ * status → `TransportError('http-status')`, an undecodable request → HTTP 400 as [OL] does.
  */
-export function createMemoryFrontDoor(model: VtnModel, faults: VtnFaults, recorder: VtnRecorder, scheduler: SchedulerLike): Transport {
+export function createMemoryFrontDoor(exchange: VtnExchange, scheduler: SchedulerLike): Transport {
   return {
     send: (request) =>
       new Observable<string>((subscriber) => {
-        const decoded = decodeMessage(request.body);
-        const fault = faults.take(request.service);
-        recorder.record({ at: new Date(scheduler.now()), service: request.service, xml: request.body, message: decoded.ok ? decoded.message : undefined, fault });
-        switch (fault) {
-          case 'down':
-          case 'reset':
-            subscriber.error(new TransportError('connect', `${request.service}: mock VTN unreachable`));
-            return;
-          case 'timeout':
-            subscriber.error(new TransportError('timeout', `${request.service}: mock VTN timed out`));
-            return;
-          case 'http-500':
-            subscriber.error(new TransportError('http-status', `${request.service}: mock VTN answered HTTP 500`, { status: 500, body: '' }));
-            return;
-          case 'empty':
-            subscriber.next('');
-            subscriber.complete();
-            return;
-        }
-        if (!decoded.ok) {
-          subscriber.error(new TransportError('http-status', `${request.service}: mock VTN answered HTTP 400`, { status: 400, body: decoded.error.message }));
-          return;
-        }
-        const answer = model.handle(decoded.message);
-        subscriber.next('raw' in answer ? answer.raw : encodeMessage(answer));
-        subscriber.complete();
+        const { reply, delayMs } = exchange.receive(request.service, request.body);
+        if (delayMs <= 0) return deliver(request.service, reply, subscriber);
+        const pending = scheduler.schedule(() => deliver(request.service, reply, subscriber), delayMs);
+        return () => pending.unsubscribe();
       }),
   };
 }

@@ -1,51 +1,116 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { OadrService } from '@rxadr/core';
 
-/** How an injected failure looks to the VEN. */
-export type FaultKind = 'http-500' | 'timeout' | 'reset' | 'empty';
+/**
+ * How an injected failure looks to the VEN, named by what a test wants to provoke:
+ * - `http-500`: HTTP 500 with no OpenADR body (OPENADR.md §1.5); see {@link Fault} for any status
+ * - `timeout`: no answer at all (HTTP: the request is held until the VEN gives up or the VTN
+ *   closes; memory: `TransportError('timeout')`)
+ * - `reset`: the connection drops (HTTP: the socket is destroyed; memory: `TransportError('connect')`)
+ * - `empty`: HTTP 200 with an empty body
+ * - `malformed`: HTTP 200 with XML that is not well-formed
+ * - `schema-invalid`: HTTP 200 with well-formed XML the OpenADR schema rejects
+ * - `bad-signature`: the real answer, signed, with its signature value corrupted (needs a signing identity)
+ * - `replay`: the previous answer on this service, byte for byte (same ReplayProtect nonce when signed, §7.3)
+ */
+export type FaultKind = 'http-500' | 'timeout' | 'reset' | 'empty' | 'malformed' | 'schema-invalid' | 'bad-signature' | 'replay';
+
+/** A fault: one of {@link FaultKind}, any HTTP error status, or a delay before the normal answer. */
+export type Fault = FaultKind | { readonly kind: 'http-status'; readonly status: number } | { readonly kind: 'delay'; readonly ms: number };
+
+/** Which requests a fault applies to: a service (default any), a count and/or a window of scheduler time. */
+export interface FaultScope {
+  /** Default `'*'` (every service). */
+  readonly service?: OadrService | '*';
+  /** The next `times` matching requests (default: unlimited within the window). */
+  readonly times?: number;
+  /** Start of the window, scheduler ms (default: now). */
+  readonly from?: number;
+  /** Length of the window in ms from `from` (default: no end; then `times` must be set). */
+  readonly forMs?: number;
+}
+
+/** A fault picked for one request: the fault and the label recorded with the request. */
+export interface FaultHit {
+  readonly fault: Fault;
+  readonly label: string;
+}
 
 interface Planned {
   readonly service: OadrService | '*';
-  readonly kind: FaultKind;
+  readonly fault: Fault;
   remaining: number;
+  readonly from: number;
+  readonly until: number;
 }
 
-/** Fault injection for the mock VTN's front doors. */
+/** Fault injection for the mock VTN's front doors (both honour every fault, STYLE.md rule 15). */
 export interface VtnFaults {
-  /** The next `times` requests to `service` ('*' = any) fail as `kind`. */
-  failNext(service: OadrService | '*', times: number, kind: FaultKind): void;
+  /** The next `times` requests to `service` ('*' = any) fail as `fault`. */
+  failNext(service: OadrService | '*', times: number, fault: Fault): void;
+  /** Requests to `service` fail as `fault` for the next `ms` milliseconds of scheduler time. */
+  failFor(service: OadrService | '*', ms: number, fault: Fault): void;
+  /** The general form: any scope (service, count, window). */
+  inject(fault: Fault, scope: FaultScope): void;
   /** Every request fails with a connection error until `up()`. */
   down(): void;
   up(): void;
   readonly isDown: boolean;
-  /** Consumes and returns the fault for one request, if any ('down' while down). */
-  take(service: OadrService): FaultKind | 'down' | undefined;
+  /** Consumes and returns the fault label for one request, if any ('down' while down). */
+  take(service: OadrService): string | undefined;
+  /** Like `take`, with the fault itself. */
+  next(service: OadrService): FaultHit | undefined;
   clear(): void;
 }
 
-/** Creates an empty fault plan. */
-export function createVtnFaults(): VtnFaults {
+/** The label recorded for a fault (`http-503`, `delay-200ms`, `reset`, …). */
+export function faultLabel(fault: Fault): string {
+  if (typeof fault === 'string') return fault;
+  return fault.kind === 'http-status' ? `http-${fault.status}` : `delay-${fault.ms}ms`;
+}
+
+function checkFault(fault: Fault): void {
+  if (typeof fault === 'string') return;
+  if (fault.kind === 'http-status' && !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) {
+    throw new RangeError(`mock VTN fault: http-status must be 400–599, got ${fault.status}`);
+  }
+  if (fault.kind === 'delay' && !(fault.ms >= 0)) throw new RangeError(`mock VTN fault: delay must be ≥ 0 ms, got ${fault.ms}`);
+}
+
+/** Creates an empty fault plan; windows are measured on `scheduler` (default `asyncScheduler`). */
+export function createVtnFaults(scheduler: SchedulerLike = asyncScheduler): VtnFaults {
   let planned: Planned[] = [];
   let down = false;
-  return {
-    failNext(service, times, kind) {
-      if (times > 0) planned.push({ service, kind, remaining: times });
+  const faults: VtnFaults = {
+    failNext: (service, times, fault) => {
+      if (times > 0) faults.inject(fault, { service, times });
+    },
+    failFor: (service, ms, fault) => faults.inject(fault, { service, forMs: ms }),
+    inject(fault, scope) {
+      checkFault(fault);
+      if (scope.times === undefined && scope.forMs === undefined) throw new RangeError('mock VTN fault: give times and/or forMs, or the fault never ends');
+      const from = scope.from ?? scheduler.now();
+      planned.push({ service: scope.service ?? '*', fault, remaining: scope.times ?? Infinity, from, until: scope.forMs === undefined ? Infinity : from + scope.forMs });
     },
     down: () => void (down = true),
     up: () => void (down = false),
     get isDown() {
       return down;
     },
-    take(service) {
-      if (down) return 'down';
-      const fault = planned.find((p) => p.service === '*' || p.service === service);
-      if (!fault) return undefined;
-      fault.remaining -= 1;
-      if (fault.remaining <= 0) planned = planned.filter((p) => p !== fault);
-      return fault.kind;
+    take: (service) => (down ? 'down' : faults.next(service)?.label),
+    next(service) {
+      if (down) return { fault: 'reset', label: 'down' };
+      const now = scheduler.now();
+      planned = planned.filter((p) => p.until > now && p.remaining > 0);
+      const hit = planned.find((p) => (p.service === '*' || p.service === service) && p.from <= now);
+      if (!hit) return undefined;
+      hit.remaining -= 1;
+      return { fault: hit.fault, label: faultLabel(hit.fault) };
     },
     clear() {
       planned = [];
       down = false;
     },
   };
+  return faults;
 }

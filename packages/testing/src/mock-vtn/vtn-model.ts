@@ -1,6 +1,7 @@
-import { Duration, type EiResponse, type MessageOf, type OadrEvent, type OadrMessage } from '@rxadr/core';
+import type { EiResponse, MessageOf, OadrEvent, OadrMessage, OadrService } from '@rxadr/core';
 import { authorEvent, type EventSpec } from './event-authoring.js';
-import { VEN_REPORT_TYPES, createDefaultVtnReports, type VenReportMessage, type VtnReportContext, type VtnReportHooks } from './vtn-report-hooks.js';
+import { handleVenMessage } from './vtn-dispatch.js';
+import { createDefaultVtnReports, type VtnReportContext, type VtnReportHooks } from './vtn-report-hooks.js';
 
 /** Something waiting in a VEN's poll queue: a message, or raw XML for malformed-input tests. */
 export type QueuedItem = { readonly message: OadrMessage } | { readonly raw: string };
@@ -14,6 +15,10 @@ export interface VtnVen {
   readonly registrationID: string;
   readonly venName: string | undefined;
   readonly queue: QueuedItem[];
+  /** `oadrTransportAddress` of a push VEN (OPENADR.md §1.7); undefined for pull. */
+  readonly transportAddress?: string | undefined;
+  /** `oadrHttpPullModel`; false together with a transport address means push. Default true. */
+  readonly pull?: boolean;
 }
 
 /** An authored event with its current version. */
@@ -22,20 +27,37 @@ export interface AuthoredEvent {
   readonly event: OadrEvent;
 }
 
+/**
+ * What the VTN does with a request naming a venID it does not know (OPENADR.md §8, §3.1):
+ * `'answer-463'` (default) answers 463 "not registered"; `'request-reregistration'` answers
+ * an oadrPoll with oadrRequestReregistration as [OL] does, other requests with 463.
+ */
+export type UnknownVenPolicy = 'answer-463' | 'request-reregistration';
+
 export interface VtnModelOptions {
   /** Default `MOCK-VTN-1` (upper case on purpose, OPENADR.md §9). */
   readonly vtnID?: string;
   /** `oadrRequestedOadrPollFreq`; default `PT10S`. */
   readonly pollFrequency?: string;
+  /** Default `'answer-463'`. */
+  readonly unknownVen?: UnknownVenPolicy;
+  /** Scheduler time (never the wall clock: STYLE.md rule 7). */
   readonly now: () => Date;
 }
 
-const ok = (requestID: string, code = '200', description = 'OK'): EiResponse => ({ responseCode: code, responseDescription: description, requestID });
+/** `ei:eiResponse` helper: 200 OK unless told otherwise. */
+export const eiResponse = (requestID: string, code = '200', description = code === '200' ? 'OK' : 'error'): EiResponse => ({
+  responseCode: code,
+  responseDescription: description,
+  requestID,
+});
 
 /**
  * The VTN side of the mock, independent of any front door: registrations, per-VEN poll
  * queues, authored events (every distribution lists all current events, rule 50), opts, and
- * what the VENs answered. `handle` turns one VEN request into the VTN's answer.
+ * what the VENs answered. `handle` turns one VEN request into the VTN's answer (see
+ * `handleVenMessage` for the rules). Front doors deliver queued items: by poll, or by push
+ * for VENs registered with `oadrHttpPullModel=false` (they listen with `onEnqueue`).
  */
 export function createVtnModel(options: VtnModelOptions) {
   let counter = 0;
@@ -44,10 +66,12 @@ export function createVtnModel(options: VtnModelOptions) {
   const events = new Map<string, AuthoredEvent>();
   const opts = new Map<string, MessageOf<'oadrCreateOpt'>>();
   const createdEvents: MessageOf<'oadrCreatedEvent'>[] = [];
+  const listeners = new Set<(venID: string) => void>();
 
   const model = {
     vtnID: options.vtnID ?? 'MOCK-VTN-1',
     pollFrequency: options.pollFrequency ?? 'PT10S',
+    unknownVen: options.unknownVen ?? ('answer-463' as UnknownVenPolicy),
     /** When set, oadrCreatePartyRegistration is answered with this code and no registrationID. */
     refuseRegistration: undefined as string | undefined,
     /** The code oadrCreateOpt/oadrCancelOpt get. */
@@ -58,24 +82,38 @@ export function createVtnModel(options: VtnModelOptions) {
     events,
     opts,
     createdEvents,
+    now: options.now,
+    nextId: next,
 
     registered(): VtnVen[] {
       return [...vens.values()];
     },
 
+    /** The oadrDistributeEvent for one VEN: every current event addressed to it (rule 50). */
     distribution(venID: string, answering?: string): MessageOf<'oadrDistributeEvent'> {
       const list = [...events.values()].filter((e) => !e.spec.venIDs || e.spec.venIDs.includes(venID)).map((e) => e.event);
-      return { type: 'oadrDistributeEvent', ...(answering !== undefined ? { eiResponse: ok(answering) } : {}), requestID: next('dist'), vtnID: model.vtnID, oadrEvent: list };
+      return { type: 'oadrDistributeEvent', ...(answering !== undefined ? { eiResponse: eiResponse(answering) } : {}), requestID: next('dist'), vtnID: model.vtnID, oadrEvent: list };
     },
 
+    /** Queues an item for a VEN's next poll, or for push (OPENADR.md §1.6, §1.7). */
     enqueue(venID: string, item: QueuedItem): void {
-      vens.get(venID)?.queue.push(item);
+      const ven = vens.get(venID);
+      if (!ven) return;
+      ven.queue.push(item);
+      for (const listener of listeners) listener(venID);
     },
 
-    distribute(spec: EventSpec): void {
-      for (const ven of vens.values()) if (!spec.venIDs || spec.venIDs.includes(ven.venID)) ven.queue.push({ message: model.distribution(ven.venID) });
+    /** Calls `listener(venID)` after each `enqueue`; returns the unsubscribe function. */
+    onEnqueue(listener: (venID: string) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
 
+    distribute(spec: Pick<EventSpec, 'venIDs'>): void {
+      for (const ven of vens.values()) if (!spec.venIDs || spec.venIDs.includes(ven.venID)) model.enqueue(ven.venID, { message: model.distribution(ven.venID) });
+    },
+
+    /** Authors a new event (modificationNumber 0, rule 4) and queues a distribution for its VENs. */
     createEvent(spec: EventSpec): string {
       const full = { ...spec, eventID: spec.eventID ?? next('event') };
       events.set(full.eventID, { spec: full, event: authorEvent(full, 0, options.now()) });
@@ -83,14 +121,16 @@ export function createVtnModel(options: VtnModelOptions) {
       return full.eventID;
     },
 
+    /** Changes an event (modificationNumber + 1, rule 5) and, by default, redistributes. */
     modifyEvent(eventID: string, changes: Partial<EventSpec>, distribute = true): void {
       const current = events.get(eventID);
-      if (!current) throw new Error(`mock VTN: no event ${eventID}`);
+      if (!current) throw new RangeError(`mock VTN: no event ${eventID}`);
       const spec = { ...current.spec, ...changes, eventID };
       events.set(eventID, { spec, event: authorEvent(spec, current.event.eiEvent.eventDescriptor.modificationNumber + 1, options.now()) });
       if (distribute) model.distribute(spec);
     },
 
+    /** Explicit cancellation: status `cancelled`, modificationNumber + 1 (rules 5, 59). */
     cancelEvent(eventID: string): void {
       model.modifyEvent(eventID, { status: 'cancelled' });
     },
@@ -100,79 +140,26 @@ export function createVtnModel(options: VtnModelOptions) {
       events.delete(eventID);
     },
 
+    /** Queues oadrRequestReregistration for a VEN (OPENADR.md §3.1). */
     requestReregistration(venID: string): void {
       model.enqueue(venID, { message: { type: 'oadrRequestReregistration', venID } });
     },
 
+    /** Queues oadrCancelPartyRegistration for a VEN (OPENADR.md §3.1); the VEN's oadrCanceledPartyRegistration 200 drops it. */
     cancelRegistration(venID: string, registrationID = vens.get(venID)?.registrationID ?? 'unknown'): void {
       model.enqueue(venID, { message: { type: 'oadrCancelPartyRegistration', requestID: next('req'), registrationID, venID } });
     },
 
-    handle(message: OadrMessage): VtnAnswer {
-      if (VEN_REPORT_TYPES.has(message.type)) {
-        const report = message as VenReportMessage;
-        const venID = 'venID' in report && report.venID !== undefined && vens.has(report.venID) ? report.venID : undefined;
-        return model.reports.handle(report, reportContext(venID));
-      }
-      switch (message.type) {
-        case 'oadrQueryRegistration':
-          return created(ok(message.requestID));
-        case 'oadrCreatePartyRegistration': {
-          if (model.refuseRegistration) return created({ ...ok(message.requestID, model.refuseRegistration, 'refused') });
-          const known = message.registrationID !== undefined ? [...vens.values()].find((v) => v.registrationID === message.registrationID) : undefined;
-          const ven: VtnVen = known ?? { venID: next('VEN'), registrationID: next('REG'), venName: message.oadrVenName, queue: [] };
-          vens.set(ven.venID, ven);
-          model.reports.registered?.(ven.venID, reportContext(ven.venID));
-          return created(ok(message.requestID), ven);
-        }
-        case 'oadrCancelPartyRegistration':
-          vens.delete(message.venID ?? '');
-          return { type: 'oadrCanceledPartyRegistration', eiResponse: ok(message.requestID), registrationID: message.registrationID, ...(message.venID ? { venID: message.venID } : {}) };
-        case 'oadrCanceledPartyRegistration':
-          if (message.eiResponse.responseCode === '200') vens.delete(message.venID ?? '');
-          return { type: 'oadrResponse', eiResponse: ok(message.eiResponse.requestID) };
-        case 'oadrRequestEvent':
-          return model.distribution(message.eiRequestEvent.venID, message.eiRequestEvent.requestID);
-        case 'oadrPoll': {
-          const ven = vens.get(message.venID);
-          if (!ven) return { type: 'oadrResponse', eiResponse: ok('', '463', 'not registered'), venID: message.venID };
-          const item = ven.queue.shift();
-          if (!item) return { type: 'oadrResponse', eiResponse: ok(''), venID: message.venID };
-          return 'raw' in item ? item : item.message;
-        }
-        case 'oadrCreatedEvent':
-          createdEvents.push(message);
-          return { type: 'oadrResponse', eiResponse: ok(''), venID: message.eiCreatedEvent.venID };
-        case 'oadrCreateOpt':
-          if (model.optResponseCode === '200') opts.set(message.optID, message);
-          return { type: 'oadrCreatedOpt', eiResponse: ok(message.requestID, model.optResponseCode, model.optResponseCode === '200' ? 'OK' : 'refused'), optID: message.optID };
-        case 'oadrCancelOpt': {
-          const code = opts.delete(message.optID) ? model.optResponseCode : '452';
-          return { type: 'oadrCanceledOpt', eiResponse: ok(message.requestID, code, code === '200' ? 'OK' : 'refused'), optID: message.optID };
-        }
-        case 'oadrResponse':
-          return { raw: '' }; // as [OL] does (OPENADR.md §1.5)
-        default:
-          return { type: 'oadrResponse', eiResponse: ok('') };
-      }
+    /** The VTN's answer to one VEN request; `service` (when known) is checked against the message type (459, §1.3). */
+    handle(message: OadrMessage, service?: OadrService): VtnAnswer {
+      return handleVenMessage(model, message, service);
+    },
+
+    /** What a report handler may use for one call (see {@link VtnReportHooks}). */
+    reportContext(venID: string | undefined): VtnReportContext {
+      return { venID, now: options.now(), enqueue: (id, message) => model.enqueue(id, { message }), nextId: next };
     },
   };
-
-  function reportContext(venID: string | undefined): VtnReportContext {
-    return { venID, now: options.now(), enqueue: (id, message) => model.enqueue(id, { message }), nextId: next };
-  }
-
-  function created(eiResponse: EiResponse, ven?: VtnVen): MessageOf<'oadrCreatedPartyRegistration'> {
-    return {
-      type: 'oadrCreatedPartyRegistration',
-      eiResponse,
-      ...(ven ? { registrationID: ven.registrationID, venID: ven.venID } : {}),
-      vtnID: model.vtnID,
-      oadrProfiles: { oadrProfile: [{ oadrProfileName: '2.0b', oadrTransports: { oadrTransport: [{ oadrTransportName: 'simpleHttp' }] } }] },
-      oadrRequestedOadrPollFreq: Duration.parse(model.pollFrequency) ?? Duration.of({ seconds: 10 }),
-    };
-  }
-
   return model;
 }
 
