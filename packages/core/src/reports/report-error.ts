@@ -1,0 +1,38 @@
+/**
+ * The closed set of report module failure codes (STYLE.md rule 10).
+ * - `config`: a report capability or a `createReports` option is wrong; thrown at construction, never later
+ * - `state`: the persisted report slot could not be read (it is then ignored, never half-applied)
+ * - `source`: a data source failed: a `readings$` errored or a history query threw or rejected
+ * - `delivery-failed`: a message could not be delivered and will not be retried (a non-retryable transport failure)
+ * - `rejected`: the VTN answered a report message with a code other than 200 (`responseCode` set, §1.5)
+ * - `not-attached`: an operation needs the engine (`attach`) and was called before it or after `stop`
+ */
+export type ReportErrorCode = 'config' | 'state' | 'source' | 'delivery-failed' | 'rejected' | 'not-attached';
+
+export interface ReportErrorOptions {
+  /** The OpenADR response code involved, when there is one (§8). */
+  readonly responseCode?: string;
+  /** The report request concerned, when there is one. */
+  readonly reportRequestID?: string;
+  readonly cause?: unknown;
+}
+
+/** The one error type of the report module: thrown by the builders and `createReports`, emitted on `errors$`. */
+export class ReportError extends Error {
+  override readonly name = 'ReportError';
+  readonly code: ReportErrorCode;
+  readonly responseCode: string | undefined;
+  readonly reportRequestID: string | undefined;
+
+  constructor(code: ReportErrorCode, message: string, options: ReportErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.responseCode = options.responseCode;
+    this.reportRequestID = options.reportRequestID;
+  }
+}
+
+/** Narrows an unknown failure to a `ReportError`. */
+export function isReportError(error: unknown): error is ReportError {
+  return error instanceof ReportError;
+}

@@ -1,0 +1,85 @@
+import { deliveryFromJson, type DeliveryItem, type DeliveryItemJson } from './delivery-item.js';
+import { ReportError } from './report-error.js';
+import type { RequestRecord } from './request-record.js';
+
+/** Counters of what happened to data reports (persisted, so they survive restarts). */
+export interface ReportCounters {
+  /** Delivered and answered 200. */
+  readonly delivered: number;
+  /** Delivered and answered with another code (not retried). */
+  readonly rejected: number;
+  /** Lost because the buffer was full. */
+  readonly droppedBufferFull: number;
+  /** Lost because the send failed in a way retrying cannot fix (e.g. HTTP 400, TLS). */
+  readonly droppedFailed: number;
+  /** Lost because the registration they belonged to ended. */
+  readonly droppedRegistrationEnded: number;
+}
+
+/** The report module's slot of the VEN state (`VenState.reports`): plain JSON. */
+export interface ReportStateJson {
+  readonly version: 1;
+  /** The venID the requests were made for; a registration under another venID drops them. */
+  readonly venID: string | null;
+  /** Counter behind the IDs the module makes (eiReportID, requestID), so they never repeat. */
+  readonly seq: number;
+  readonly requests: readonly RequestRecord[];
+  /** Reports waiting for delivery, oldest first. */
+  readonly deliveries: readonly DeliveryItemJson[];
+  readonly counters: ReportCounters;
+}
+
+/** The slot read back. */
+export interface ReportState {
+  readonly venID: string | null;
+  readonly seq: number;
+  readonly requests: readonly RequestRecord[];
+  readonly deliveries: readonly DeliveryItem[];
+  readonly counters: ReportCounters;
+}
+
+export const ZERO_COUNTERS: ReportCounters = { delivered: 0, rejected: 0, droppedBufferFull: 0, droppedFailed: 0, droppedRegistrationEnded: 0 };
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
+const isNum = (u: unknown): u is number => typeof u === 'number' && Number.isFinite(u);
+
+function isRecord(u: unknown): u is RequestRecord {
+  return (
+    isObject(u) &&
+    typeof u['reportRequestID'] === 'string' &&
+    typeof u['reportSpecifierID'] === 'string' &&
+    Array.isArray(u['rIDs']) &&
+    (u['rIDs'] as unknown[]).every((r) => typeof r === 'string') &&
+    (u['shape'] === 'one-shot' || u['shape'] === 'periodic' || u['shape'] === 'historical') &&
+    typeof u['metadata'] === 'boolean' &&
+    typeof u['toFollow'] === 'boolean' &&
+    ['granularityMs', 'reportBackMs', 'startMs', 'cursorMs', 'receivedMs'].every((k) => isNum(u[k])) &&
+    (u['endMs'] === null || isNum(u['endMs'])) &&
+    (u['shape'] !== 'periodic' || (u['reportBackMs'] as number) > 0)
+  );
+}
+
+/**
+ * Reads the slot back (`VenState.reports`). `undefined`/`null` (a VEN that never reported) gives
+ * undefined; anything malformed throws `ReportError('state')` naming the first problem, so a
+ * damaged slot is never half-applied.
+ */
+export function reportStateFromJson(json: unknown): ReportState | undefined {
+  if (json === undefined || json === null) return undefined;
+  const bad = (what: string): never => {
+    throw new ReportError('state', `the persisted report state is unreadable (${what}); it is ignored and reporting starts empty`);
+  };
+  if (!isObject(json) || json['version'] !== 1) return bad('expected an object with version 1');
+  const venID = json['venID'];
+  const seq = json['seq'];
+  if (!(venID === null || typeof venID === 'string') || !isNum(seq)) return bad('venID or seq');
+  const requests = json['requests'];
+  if (!Array.isArray(requests)) return bad('requests must be an array');
+  requests.forEach((r, i) => isRecord(r) || bad(`requests[${i}]`));
+  const deliveries = json['deliveries'];
+  if (!Array.isArray(deliveries)) return bad('deliveries must be an array');
+  const items = deliveries.map((d, i) => deliveryFromJson(d) ?? bad(`deliveries[${i}]`));
+  const counters = json['counters'];
+  if (!isObject(counters) || !Object.keys(ZERO_COUNTERS).every((k) => isNum(counters[k]))) return bad('counters');
+  return { venID, seq, requests: requests as RequestRecord[], deliveries: items, counters: counters as unknown as ReportCounters };
+}

@@ -1,0 +1,61 @@
+import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
+import type { LiveReadings } from './live-readings.js';
+import type { ReportCatalog } from './report-catalog.js';
+import { ReportError } from './report-error.js';
+import type { RequestRecord } from './request-record.js';
+import type { SampledWindow } from './sampled-window.js';
+import { sampleRequest } from './sampler.js';
+
+/** The running samplers, one per pending request. */
+export interface RequestRunners {
+  /** Starts sampling a request; false (and nothing runs) when its report or rIDs are no longer offered. */
+  start(record: RequestRecord): boolean;
+  stop(reportRequestID: string): void;
+  /** Ends a request at `atMs` with one final report (reportToFollow, §5.7). */
+  end(reportRequestID: string, atMs: number): void;
+  stopAll(): void;
+}
+
+export interface RunnerDeps {
+  readonly scheduler: SchedulerLike;
+  readonly catalog: ReportCatalog;
+  readonly live: LiveReadings;
+  /** A report is due; `final` ones end their request. */
+  onWindow(window: SampledWindow): void;
+  onError(error: ReportError): void;
+}
+
+/** Creates the runner table. */
+export function createRequestRunners(deps: RunnerDeps): RequestRunners {
+  const running = new Map<string, { readonly sub: Subscription; readonly end: Subject<number> }>();
+  const stop = (id: string) => {
+    running.get(id)?.sub.unsubscribe();
+    running.delete(id);
+  };
+  return {
+    start(record) {
+      stop(record.reportRequestID);
+      const report = deps.catalog.get(record.reportSpecifierID);
+      const points = record.metadata ? [] : record.rIDs.map((rID) => report?.byRID.get(rID));
+      if (!record.metadata && (!report || points.some((p) => p === undefined))) {
+        deps.onError(new ReportError('state', `request ${record.reportRequestID} names report '${record.reportSpecifierID}' or rIDs that are no longer offered; it is dropped`, { reportRequestID: record.reportRequestID }));
+        return false;
+      }
+      const end = new Subject<number>();
+      const sub = sampleRequest(record, { scheduler: deps.scheduler, points: points.filter((p) => p !== undefined), live: deps.live, end$: end, onError: deps.onError }).subscribe({
+        next: (window) => {
+          if (window.final) running.delete(record.reportRequestID);
+          deps.onWindow(window);
+        },
+        error: (cause: unknown) => deps.onError(new ReportError('source', `sampling of request ${record.reportRequestID} failed`, { cause, reportRequestID: record.reportRequestID })),
+      });
+      running.set(record.reportRequestID, { sub, end });
+      return true;
+    },
+    stop,
+    end: (id, atMs) => running.get(id)?.end.next(atMs),
+    stopAll() {
+      for (const id of [...running.keys()]) stop(id);
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { Observable, concatMap, distinctUntilChanged, startWith, throttleTime, type SchedulerLike, type Subscription } from 'rxjs';
+import { createChangeLog, type ChangeLog } from './change-log.js';
+import type { LiveReadings } from './live-readings.js';
+import { coverEndMs, intervalBounds, isFinal, nextDeliveryMs, nextSampleMs } from './report-plan.js';
+import type { Reading, ReportCapability } from './report-capability.js';
+import type { ReportError } from './report-error.js';
+import type { RequestRecord } from './request-record.js';
+import type { SampledInterval, SampledWindow } from './sampled-window.js';
+import { fillStored } from './stored-readings.js';
+
+/** What a sampler needs. */
+export interface SamplerDeps {
+  readonly scheduler: SchedulerLike;
+  /** The capabilities of the request's rIDs, in the same order (empty for METADATA requests). */
+  readonly points: readonly ReportCapability[];
+  readonly live: LiveReadings;
+  /** Emits the new end time when the request is cancelled with reportToFollow (§5.7). */
+  readonly end$: Observable<number>;
+  readonly onError: (error: ReportError) => void;
+}
+
+/** Deep equality for readings (numbers, statuses, samples): a repeated value is no change. */
+export function sameReading(a: Reading, b: Reading): boolean {
+  return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
+}
+
+/**
+ * The reports of one request as an Observable on the injected scheduler (OPENADR.md §5.4, §5.5).
+ *
+ * At each interval end it takes the latest reading of each live rID (missing when none is known);
+ * with granularity 0 it records changes instead, not faster than each rID's oadrMinPeriod. At each
+ * delivery time it emits the intervals since the previous report, stored rIDs filled from their
+ * query, then completes after the final one. Reports that fell due while it was not running
+ * (restart) are emitted at once, in order, their live values missing.
+ */
+export function sampleRequest(initial: RequestRecord, deps: SamplerDeps): Observable<SampledWindow> {
+  const { scheduler, points, live } = deps;
+  const windows$ = new Observable<SampledWindow>((subscriber) => {
+    let record = initial;
+    let action: Subscription | undefined;
+    const samples = new Map<number, Array<Reading | undefined>>();
+    const onChange = record.shape === 'periodic' && record.granularityMs === 0 && !record.metadata;
+    const logs: ChangeLog[] = onChange ? points.map(() => createChangeLog()) : [];
+    let nextSample = nextSampleMs(record, scheduler.now());
+
+    const sampleNow = (): Array<Reading | undefined> => {
+      const row = new Array<Reading | undefined>(points.length);
+      for (let i = 0; i < points.length; i++) row[i] = live.latest(points[i]!);
+      return row;
+    };
+
+    const windowAt = (dueMs: number, nowMs: number): SampledWindow => {
+      const base = { reportRequestID: record.reportRequestID, atMs: nowMs };
+      if (record.shape === 'one-shot') {
+        const intervals = record.metadata ? [] : [{ startMs: nowMs, endMs: undefined, rIDs: record.rIDs, readings: sampleNow() }];
+        return { ...base, fromMs: nowMs, toMs: nowMs, intervals, final: true };
+      }
+      const fromMs = record.cursorMs;
+      const toMs = coverEndMs(record, dueMs);
+      const intervals: SampledInterval[] = [];
+      if (onChange) {
+        const held = logs.flatMap((log, i) => log.segments(fromMs, toMs).map((s) => ({ ...s, rID: record.rIDs[i]! })));
+        held.sort((a, b) => a.startMs - b.startMs);
+        for (const s of held) intervals.push({ startMs: s.startMs, endMs: s.endMs, rIDs: [s.rID], readings: [s.reading] });
+        for (const log of logs) log.trim(toMs);
+      } else if (!record.metadata) {
+        for (const [startMs, endMs] of intervalBounds(record, fromMs, toMs)) {
+          const row = samples.get(endMs) ?? (endMs === nowMs ? sampleNow() : new Array<Reading | undefined>(points.length));
+          intervals.push({ startMs, endMs, rIDs: record.rIDs, readings: row });
+        }
+        for (const key of samples.keys()) if (key <= toMs) samples.delete(key);
+      }
+      return { ...base, fromMs, toMs, intervals, final: isFinal(record, toMs) };
+    };
+
+    const plan = (): void => {
+      action?.unsubscribe();
+      const due = nextDeliveryMs(record);
+      const next = Math.min(due ?? Number.POSITIVE_INFINITY, nextSample ?? Number.POSITIVE_INFINITY);
+      if (next === Number.POSITIVE_INFINITY) return;
+      action = scheduler.schedule(run, Math.max(0, next - scheduler.now()));
+    };
+
+    const run = (): void => {
+      const nowMs = scheduler.now();
+      if (nextSample !== undefined && nextSample <= nowMs) {
+        samples.set(nextSample, sampleNow());
+        nextSample = nextSampleMs(record, nextSample + 1);
+      }
+      let due = nextDeliveryMs(record);
+      while (due !== undefined && due <= nowMs) {
+        const window = windowAt(due, nowMs);
+        record = { ...record, cursorMs: window.toMs };
+        subscriber.next(window);
+        if (window.final) {
+          subscriber.complete();
+          return;
+        }
+        due = nextDeliveryMs(record);
+      }
+      plan();
+    };
+
+    if (onChange) {
+      points.forEach((point, i) => {
+        const known = live.latest(point);
+        const changes$ = known === undefined ? live.changes$(point) : live.changes$(point).pipe(startWith(known));
+        const minMs = point.samplingRate.minPeriod.toMillis();
+        const paced$ = minMs > 0 ? changes$.pipe(throttleTime(minMs, scheduler, { leading: true, trailing: true })) : changes$;
+        subscriber.add(paced$.pipe(distinctUntilChanged(sameReading)).subscribe((reading) => logs[i]!.record(scheduler.now(), reading)));
+      });
+    }
+    subscriber.add(
+      deps.end$.subscribe((endMs) => {
+        if (record.shape === 'one-shot') return;
+        record = { ...record, toFollow: true, endMs: record.endMs === null ? endMs : Math.min(record.endMs, endMs) };
+        nextSample = nextSampleMs(record, scheduler.now());
+        plan();
+      }),
+    );
+    plan();
+    return () => action?.unsubscribe();
+  });
+  if (points.every((p) => p.source.kind === 'live')) return windows$;
+  return windows$.pipe(concatMap((w) => (w.intervals.length === 0 ? [w] : fillStored(w, points, initial.granularityMs, deps.onError))));
+}
