@@ -56,3 +56,48 @@ export { decodeDistribution } from './ven/decode-distribution.js';
 export type { LenientDistribution, RejectedEvent } from './ven/decode-distribution.js';
 export { createNoReports } from './ven/report-handler.js';
 export type { ReportContext, ReportHandler, ReportRequestMessage } from './ven/report-handler.js';
+
+// End-user API: reports (OPENADR.md §5)
+export { createReports } from './reports/create-reports.js';
+export type { ReportModule, ReportStats, DroppedDelivery } from './reports/report-module.js';
+export type { ReportsOptions } from './reports/report-options.js';
+export { telemetryUsage, telemetryStatus, historyUsage, customReport, toResourceStatus } from './reports/report-builders.js';
+export type {
+  CustomReportOptions,
+  HistoryUsageOptions,
+  LoadControlValue,
+  SamplingRateInput,
+  StatusReading,
+  TelemetryStatusOptions,
+  TelemetryUsageOptions,
+} from './reports/report-builders.js';
+export type { DataReportName, HistoryPoint, HistoryQuery, Reading, ReadingSample, ReadingSource, ReportCapability, SamplingRange } from './reports/report-capability.js';
+export { itemBaseFor, DEFAULT_POWER_ATTRIBUTES } from './reports/item-base.js';
+export type { Measurement, PowerAttributes, SiScaleCode, UnitOptions } from './reports/item-base.js';
+export { DEFAULT_MISSING_MARKER } from './reports/data-report.js';
+export type { MissingMarker } from './reports/data-report.js';
+export type { BufferFullPolicy } from './reports/delivery-buffer.js';
+export type { DropReason, RetryPolicy } from './reports/report-outbox.js';
+export { ReportError, isReportError } from './reports/report-error.js';
+export type { ReportErrorCode, ReportErrorOptions } from './reports/report-error.js';
+export type { VtnReportInterval, VtnReportOffer, VtnReportRequestOptions, VtnReportValue } from './reports/vtn-reports.js';
+
+// Integrator API: report building blocks
+export type { ReportHost } from './reports/report-host.js';
+export { createReportCatalog } from './reports/report-catalog.js';
+export type { OfferedReport, ReportCatalog } from './reports/report-catalog.js';
+export { registerReport, metadataReport, metadataName } from './reports/metadata.js';
+export { validateRequest, METADATA_SPECIFIER } from './reports/request-validation.js';
+export type { RequestProblem, RequestProblemCode, RequestValidation } from './reports/request-validation.js';
+export type { RequestRecord, RequestShape } from './reports/request-record.js';
+export { applyCreate, applyCancel, applyDelivered, pendingIDs } from './reports/report-requests.js';
+export type { CreateOutcome, CancelOutcome } from './reports/report-requests.js';
+export { nextDeliveryMs, coverEndMs, intervalBounds, nextSampleMs, isFinal } from './reports/report-plan.js';
+export { sampleRequest } from './reports/sampler.js';
+export type { SamplerDeps } from './reports/sampler.js';
+export type { SampledInterval, SampledWindow } from './reports/sampled-window.js';
+export { dataReport } from './reports/data-report.js';
+export { createDeliveryBuffer } from './reports/delivery-buffer.js';
+export type { DeliveryBuffer } from './reports/delivery-buffer.js';
+export { reportStateFromJson } from './reports/report-state.js';
+export type { ReportCounters, ReportStateJson } from './reports/report-state.js';
