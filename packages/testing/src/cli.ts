@@ -5,6 +5,7 @@ import { processIo, type CliIo } from './cli-io.js';
 import { runDecode, runEncode } from './codec-cli.js';
 import { runFingerprint } from './fingerprint-cli.js';
 import { runSign, runVerify } from './signing-cli.js';
+import { VEN_USAGE, runVen } from './ven-cli.js';
 
 type Command = (args: readonly string[], io: CliIo) => number | Promise<number>;
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
     usage: 'verify <file> [--fingerprint F] [--ca FILE] [--cert FILE] [--at INSTANT]  check a signature and say why it fails',
   },
   fingerprint: { run: runFingerprint, usage: 'fingerprint <cert.pem>...  the OpenADR fingerprint of a certificate' },
+  ven: { run: runVen, usage: VEN_USAGE },
 };
 
 /** Registers a subcommand (used by the signing, mock VTN and VEN simulator modules). */

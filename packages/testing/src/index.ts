@@ -41,3 +41,12 @@ export { createMemoryBackend, SCENARIO_EPOCH } from './scenarios/memory-backend.
 export type { ScenarioIdentities } from './scenarios/memory-backend.js';
 export { vtnSigningDoor } from './scenarios/vtn-signing-door.js';
 export type { VtnSigningControls, VtnSigningDoorOptions } from './scenarios/vtn-signing-door.js';
+export { parseVenConfig } from './ven-sim/ven-config.js';
+export type { ReadingConfig, ReportConfig, VenSimConfig } from './ven-sim/ven-config.js';
+export { VenConfigError } from './ven-sim/config-reader.js';
+export type { ConfigIssue } from './ven-sim/config-reader.js';
+export { decideByPolicy, policyOperator, ruleMatches } from './ven-sim/decision-policy.js';
+export type { DecisionPolicy, PolicyRule } from './ven-sim/decision-policy.js';
+export { startVenSimulator } from './ven-sim/ven-simulator.js';
+export type { SimLogEntry, VenSimulator } from './ven-sim/ven-simulator.js';
+export { simulatedReadings, simulatedReports } from './ven-sim/simulated-reports.js';
