@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { ScenarioIdentities } from './memory-backend.js';
-import { createScenarioIdentities, runScenario, selectScenarios, type RunScenariosOptions } from './run-scenarios.js';
+import { createScenarioIdentities, needsIdentities, runScenario, selectScenarios, type RunScenariosOptions } from './run-scenarios.js';
 import { SCENARIO_CATEGORIES } from './scenario.js';
 
 /**
@@ -18,7 +18,7 @@ export function describeScenarios(title: string, options: RunScenariosOptions): 
   describe(title, () => {
     let identities: ScenarioIdentities | undefined;
     beforeAll(async () => {
-      if (options.signatures) identities = await createScenarioIdentities();
+      if (needsIdentities(options)) identities = await createScenarioIdentities();
     });
     afterAll(() => {
       identities = undefined;

@@ -3,12 +3,14 @@ import { createMockVtn } from '../mock-vtn/create-mock-vtn.js';
 import type { TestIdentity } from '../pki.js';
 import { createVirtualClock } from '../virtual-time.js';
 import type { ScenarioBackend } from './scenario-backend.js';
-import { vtnSigningDoor } from './vtn-signing-door.js';
+import { createSigningControls } from './signing-controls.js';
 
 /** The identities of a signed run: one for each side, issued by one test CA. */
 export interface ScenarioIdentities {
   readonly ven: TestIdentity;
   readonly vtn: TestIdentity;
+  /** The PEM certificate of the CA that issued both (the TLS trust store). */
+  readonly ca: string;
 }
 
 /** Virtual start of unsigned runs: fixed, so that every run sends the same dates. */
@@ -22,10 +24,11 @@ export const SCENARIO_EPOCH = '2026-01-01T00:00:00Z';
  */
 export function createMemoryBackend(identities?: ScenarioIdentities): ScenarioBackend {
   const clock = createVirtualClock(identities ? Math.floor(Date.now() / 60_000) * 60_000 : SCENARIO_EPOCH);
-  const vtn = createMockVtn({ scheduler: clock });
-  const door = identities
-    ? vtnSigningDoor({ identity: identities.vtn, venFingerprint: fingerprint(identities.ven.certPem), scheduler: clock })
-    : undefined;
+  const vtn = createMockVtn({
+    scheduler: clock,
+    ...(identities ? { signing: { identity: identities.vtn, trust: { fingerprints: [fingerprint(identities.ven.certPem)] } } } : {}),
+  });
+  const door = identities ? createSigningControls(vtn) : undefined;
   return {
     mode: identities ? 'memory+signatures' : 'memory',
     vtn,
@@ -36,6 +39,6 @@ export function createMemoryBackend(identities?: ScenarioIdentities): ScenarioBa
       : undefined,
     vtnSigning: door?.controls,
     advance: async (ms) => clock.advanceBy(ms),
-    close: async () => undefined,
+    close: async () => vtn.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { createTestCa } from '../pki.js';
 import { decisionScenarios } from './decision-scenarios.js';
+import { createHttpsBackend } from './https-backend.js';
 import { eventScenarios } from './event-scenarios.js';
 import { createMemoryBackend, type ScenarioIdentities } from './memory-backend.js';
 import { optScenarios } from './opt-scenarios.js';
@@ -37,7 +38,12 @@ export interface RunScenariosOptions {
   readonly signatures?: boolean;
   /** Set when `makeVen` passes `ctx.store` to `createVen`: enables the restart scenario. Default false. */
   readonly usesStore?: boolean;
-  /** How each scenario gets its VTN. Default: the in-memory mock VTN under a virtual clock. */
+  /**
+   * Where the mock VTN runs: `memory` (default; synchronous, virtual time) or `https` (loopback
+   * sockets with mutual TLS; virtual time that waits for the network).
+   */
+  readonly over?: 'memory' | 'https';
+  /** A backend of your own (overrides `over`). */
   readonly backend?: (identities: ScenarioIdentities | undefined) => ScenarioBackend | Promise<ScenarioBackend>;
   /** Called after each scenario, e.g. to print progress. */
   readonly onResult?: (result: ScenarioResult) => void;
@@ -58,7 +64,20 @@ export async function createScenarioIdentities(): Promise<ScenarioIdentities> {
     ca.issue({ commonName: 'scenario-ven', keyType: 'ec', usage: 'client' }),
     ca.issue({ commonName: 'scenario-vtn', keyType: 'ec', hostnames: ['localhost'], ipAddresses: ['127.0.0.1'] }),
   ]);
-  return { ven, vtn };
+  return { ven, vtn, ca: ca.certPem };
+}
+
+function defaultBackend(options: RunScenariosOptions): (identities: ScenarioIdentities | undefined) => ScenarioBackend | Promise<ScenarioBackend> {
+  if (options.over !== 'https') return (identities) => createMemoryBackend(options.signatures ? identities : undefined);
+  return (identities) => {
+    if (!identities) throw new Error('runScenario: the https backend needs identities (createScenarioIdentities())');
+    return createHttpsBackend(identities, options.signatures === true);
+  };
+}
+
+/** Whether a run with these options needs certificates (signatures, or TLS over https). */
+export function needsIdentities(options: Pick<RunScenariosOptions, 'signatures' | 'over'>): boolean {
+  return options.signatures === true || options.over === 'https';
 }
 
 function missing(scenario: Scenario, options: RunScenariosOptions): ScenarioNeed | undefined {
@@ -79,7 +98,7 @@ export async function runScenario(scenario: Scenario, options: RunScenariosOptio
     options.onResult?.(skipped);
     return skipped;
   }
-  const backend = await (options.backend ?? createMemoryBackend)(identities);
+  const backend = await (options.backend ?? defaultBackend(options))(identities);
   const run = createScenarioHarness(backend, options.makeVen);
   let result: ScenarioResult;
   try {
@@ -117,7 +136,7 @@ export async function runScenario(scenario: Scenario, options: RunScenariosOptio
  * const failed = results.filter((r) => r.status === 'failed');
  */
 export async function runScenarios(options: RunScenariosOptions): Promise<ScenarioResult[]> {
-  const identities = options.signatures ? await createScenarioIdentities() : undefined;
+  const identities = needsIdentities(options) ? await createScenarioIdentities() : undefined;
   const results: ScenarioResult[] = [];
   for (const scenario of selectScenarios(options)) results.push(await runScenario(scenario, options, identities));
   return results;

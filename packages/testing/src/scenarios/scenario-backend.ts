@@ -1,8 +1,8 @@
 import type { Transport } from '@rxadr/core';
-import type { MockVtn } from '../mock-vtn/create-mock-vtn.js';
+import type { VtnKit } from '../mock-vtn/vtn-kit.js';
 import type { VirtualClock } from '../virtual-time.js';
 import type { ScenarioSigning } from './scenario.js';
-import type { VtnSigningControls } from './vtn-signing-door.js';
+import type { VtnSigningControls } from './signing-controls.js';
 
 /**
  * Where one scenario runs: a mock VTN, the transport into it, the clock, and how time moves.
@@ -11,7 +11,7 @@ import type { VtnSigningControls } from './vtn-signing-door.js';
 export interface ScenarioBackend {
   /** A name for results and logs, e.g. `memory` or `memory+signatures`. */
   readonly mode: string;
-  readonly vtn: MockVtn;
+  readonly vtn: VtnKit;
   readonly clock: VirtualClock;
   /** The transport handed to `makeVen` (unsigned: the VEN adds its own signing). */
   readonly transport: Transport;

@@ -1,15 +1,15 @@
 import { createMemoryStore, type EventSnapshot, type OadrMessage, type Ven, type VenError, type VenStatus } from '@rxadr/core';
-import type { MockVtn } from '../mock-vtn/create-mock-vtn.js';
+import type { VtnKit } from '../mock-vtn/vtn-kit.js';
 import type { VirtualClock } from '../virtual-time.js';
 import type { MakeVen, ScenarioContext } from './scenario.js';
 import { ScenarioFailure } from './scenario.js';
 import type { ScenarioBackend } from './scenario-backend.js';
-import type { VtnSigningControls } from './vtn-signing-door.js';
+import type { VtnSigningControls } from './signing-controls.js';
 
 /** What a scenario's `run` works with: the mock VTN, the VEN under test and the clock. */
 export interface ScenarioHarness {
   readonly mode: string;
-  readonly vtn: MockVtn;
+  readonly vtn: VtnKit;
   readonly clock: VirtualClock;
   readonly ctx: ScenarioContext;
   /** The VEN under test (a new one after {@link ScenarioHarness.restart}). */
