@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { processIo, type CliIo } from './cli-io.js';
 import { runDecode, runEncode } from './codec-cli.js';
 import { runFingerprint } from './fingerprint-cli.js';
+import { MOCK_VTN_USAGE, runMockVtn } from './mock-vtn-cli.js';
 import { runSign, runVerify } from './signing-cli.js';
 import { VEN_USAGE, runVen } from './ven-cli.js';
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   },
   fingerprint: { run: runFingerprint, usage: 'fingerprint <cert.pem>...  the OpenADR fingerprint of a certificate' },
   ven: { run: runVen, usage: VEN_USAGE },
+  'mock-vtn': { run: runMockVtn, usage: MOCK_VTN_USAGE },
 };
 
 /** Registers a subcommand (used by the signing, mock VTN and VEN simulator modules). */
