@@ -33,8 +33,6 @@ export { parseEventSchedule, playEventSchedule, EventScheduleError } from './moc
 export type { ScheduledEvent } from './mock-vtn/event-schedule.js';
 export { createDefaultVtnReports, VEN_REPORT_TYPES } from './mock-vtn/vtn-report-hooks.js';
 export type { VenReportMessage, VtnReportContext, VtnReportHooks } from './mock-vtn/vtn-report-hooks.js';
-export { createVtnReportSide, reportRequest } from './mock-vtn/vtn-report-side.js';
-export type { ReportRequestSpec, VtnReportSide } from './mock-vtn/vtn-report-side.js';
 export { SCENARIOS, runScenarios, runScenario, selectScenarios, createScenarioIdentities, needsIdentities } from './scenarios/run-scenarios.js';
 export { createHttpsBackend } from './scenarios/https-backend.js';
 export type { RunScenariosOptions } from './scenarios/run-scenarios.js';
@@ -55,3 +53,5 @@ export type { DecisionPolicy, PolicyRule } from './ven-sim/decision-policy.js';
 export { startVenSimulator } from './ven-sim/ven-simulator.js';
 export type { SimLogEntry, VenSimulator } from './ven-sim/ven-simulator.js';
 export { simulatedReadings, simulatedReports } from './ven-sim/simulated-reports.js';
+export { createVtnReportSide, reportRequest } from './mock-vtn/vtn-report-side.js';
+export type { ReportRequestSpec, VtnReportSide } from './mock-vtn/vtn-report-side.js';
