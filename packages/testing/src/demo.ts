@@ -1,10 +1,19 @@
 #!/usr/bin/env node
-// Placeholder demo until the mock-VTN walkthrough exists: decode and pretty-print the example message.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { processIo } from './cli-io.js';
-import { runDecode } from './codec-cli.js';
+// `pnpm demo`: the mock VTN and a VEN in one process over real loopback HTTP, narrating a
+// compressed day (registration, reports, an event with ramp-up and intervals, the decision,
+// a modification, a cancellation, a VTN outage with backoff and buffered reports).
+import { runDemoDay } from './demo/demo-day.js';
+import { createNarrator } from './demo/narrator.js';
 
-const file = process.argv[2] ?? join(process.cwd(), '..', 'shared', 'oadr-examples', 'oadrDistributeEvent.xml');
-readFileSync(file);
-process.exitCode = runDecode([file], processIo);
+const narrator = createNarrator((line) => process.stdout.write(`${line}\n`));
+process.stdout.write('rxadr demo: one VEN and the mock VTN over loopback HTTP, a day compressed into about half a minute\n');
+runDemoDay(narrator).then(
+  (summary) => {
+    narrator.say(`done: ${summary.polls} polls, ${summary.updates} oadrUpdateReport deliveries, ${summary.bufferedDelivered} after the outage`);
+    process.exitCode = 0;
+  },
+  (error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
