@@ -11,7 +11,7 @@ export type { MockVtn, MockVtnOptions } from './mock-vtn/create-mock-vtn.js';
 export { createVtnModel } from './mock-vtn/vtn-model.js';
 export type { AuthoredEvent, QueuedItem, VtnAnswer, VtnModel, VtnModelOptions, VtnVen } from './mock-vtn/vtn-model.js';
 export { authorEvent, DEFAULT_MARKET_CONTEXT } from './mock-vtn/event-authoring.js';
-export type { EventSpec, IntervalSpec } from './mock-vtn/event-authoring.js';
+export type { EventSpec, IntervalSpec, SignalSpec } from './mock-vtn/event-authoring.js';
 export { createVtnFaults, faultLabel } from './mock-vtn/vtn-faults.js';
 export type { Fault, FaultHit, FaultKind, FaultScope, VtnFaults } from './mock-vtn/vtn-faults.js';
 export { createVtnRecorder } from './mock-vtn/vtn-recorder.js';

@@ -1,9 +1,20 @@
-import { Duration, eiTarget, type EiTarget, type EventStatus, type OadrEvent, type ResponseRequired, type SignalName, type SignalType } from '@rxadr/core';
+import { Duration, eiTarget, type EiTarget, type EventSignal, type EventStatus, type OadrEvent, type ResponseRequired, type SignalName, type SignalType } from '@rxadr/core';
 
 /** One interval of an authored event signal. */
 export interface IntervalSpec {
   readonly duration: string;
   readonly value: number;
+}
+
+/** One signal of an authored event (OPENADR.md §4.3); intervals must add up to the event duration (rule 8). */
+export interface SignalSpec {
+  readonly signalName: SignalName;
+  readonly signalType: SignalType;
+  /** Default `<eventID>-signal-<index>`. */
+  readonly signalID?: string;
+  readonly intervals: readonly IntervalSpec[];
+  /** The unit (`emix:itemBase`), e.g. `{ type: 'currencyPerKWh', itemDescription: 'currencyPerKWh', itemUnits: 'USD', siScaleCode: 'none' }`. */
+  readonly itemBase?: EventSignal['itemBase'];
 }
 
 /** What a test says about an event; everything but `start` has a default. */
@@ -17,6 +28,8 @@ export interface EventSpec {
   readonly intervals?: readonly IntervalSpec[];
   readonly signalName?: SignalName;
   readonly signalType?: SignalType;
+  /** Several signals; when given, `intervals`, `signalName` and `signalType` are ignored. */
+  readonly signals?: readonly SignalSpec[];
   /** Default `http://mock-vtn.example/programs/default`. */
   readonly marketContext?: string;
   readonly priority?: number;
@@ -44,7 +57,9 @@ function duration(text: string): Duration {
 /** Builds the `oadr:oadrEvent` for a spec at a modification number (OPENADR.md §4). */
 export function authorEvent(spec: EventSpec & { readonly eventID: string }, modificationNumber: number, createdAt: Date): OadrEvent {
   const total = spec.duration ?? 'PT1H';
-  const intervals = spec.intervals ?? [{ duration: total, value: 1 }];
+  const signals: readonly SignalSpec[] = spec.signals ?? [
+    { signalName: spec.signalName ?? 'SIMPLE', signalType: spec.signalType ?? 'level', intervals: spec.intervals ?? [{ duration: total, value: 1 }] },
+  ];
   return {
     eiEvent: {
       eventDescriptor: {
@@ -66,19 +81,18 @@ export function authorEvent(spec: EventSpec & { readonly eventID: string }, modi
         },
       },
       eiEventSignals: {
-        eiEventSignal: [
-          {
-            intervals: intervals.map((interval, i) => ({
-              duration: duration(interval.duration),
-              uid: String(i),
-              streamPayloadBase: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: interval.value } }],
-            })),
-            signalName: spec.signalName ?? 'SIMPLE',
-            signalType: spec.signalType ?? 'level',
-            signalID: `${spec.eventID}-signal-0`,
-            currentValue: 0,
-          },
-        ],
+        eiEventSignal: signals.map((signal, k) => ({
+          intervals: signal.intervals.map((interval, i) => ({
+            duration: duration(interval.duration),
+            uid: String(i),
+            streamPayloadBase: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: interval.value } }],
+          })),
+          signalName: signal.signalName,
+          signalType: signal.signalType,
+          signalID: signal.signalID ?? `${spec.eventID}-signal-${k}`,
+          ...(signal.itemBase !== undefined ? { itemBase: signal.itemBase } : {}),
+          currentValue: 0,
+        })),
       },
       eiTarget: eiTarget(spec.targets),
     },

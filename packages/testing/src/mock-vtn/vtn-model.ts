@@ -109,7 +109,7 @@ export function createVtnModel(options: VtnModelOptions) {
       return () => listeners.delete(listener);
     },
 
-    distribute(spec: Pick<EventSpec, 'venIDs'>): void {
+    distribute(spec: Partial<EventSpec>): void {
       for (const ven of vens.values()) if (!spec.venIDs || spec.venIDs.includes(ven.venID)) model.enqueue(ven.venID, { message: model.distribution(ven.venID) });
     },
 
