@@ -14,8 +14,8 @@ export interface ReportPoint {
 }
 
 /**
- * The values a VEN delivered for one rID, read from every recorded oadrUpdateReport in arrival
- * order, as a time series sorted by start (stable for equal starts). Intervals without a start
+ * The values a VEN delivered for one rID, read from every oadrUpdateReport the VTN accepted
+ * (faulted and refused attempts are left out), in arrival order, as a time series sorted by start (stable for equal starts). Intervals without a start
  * take the report's dtstart (rule 314); payloads without a start anywhere are skipped.
  *
  * @example
@@ -23,7 +23,11 @@ export interface ReportPoint {
  */
 export function reportData(recorder: VtnRecorder, rID: string, reportRequestID?: string): ReportPoint[] {
   const points: ReportPoint[] = [];
-  for (const update of recorder.messages('oadrUpdateReport')) {
+  // Only deliveries the VTN accepted: a faulted or refused attempt is retried by the VEN and would count twice.
+  const accepted = recorder.requests.filter((r) => r.rejected === undefined && (r.fault === undefined || r.fault.startsWith('delay-')));
+  for (const request of accepted) {
+    const update = request.message;
+    if (update?.type !== 'oadrUpdateReport') continue;
     for (const report of update.oadrReport ?? []) {
       if (reportRequestID !== undefined && report.reportRequestID !== reportRequestID) continue;
       for (const interval of report.intervals ?? []) {
