@@ -1,18 +1,18 @@
 import { BehaviorSubject, Subject, Subscription } from 'rxjs';
 import type { MessageOf, OadrMessage } from '../model/message.js';
 import type { CancelReport, ReportRequest } from '../model/report.js';
-import { dataReport } from './data-report.js';
-import { deliveryToJson, type DeliveryItem, type DeliveryItemJson } from './delivery-item.js';
+import { deliveryMessage, type DeliveryItem, type DeliveryItemJson } from './delivery-item.js';
 import { createLiveReadings } from './live-readings.js';
 import { registerReport } from './metadata.js';
 import { answerCode, canceledReport, createdReport, registeredReport, updatedReport } from './report-answers.js';
 import { ReportError, isReportError } from './report-error.js';
+import type { Reading } from './report-capability.js';
 import type { ReportHost } from './report-host.js';
 import type { DroppedDelivery, ReportModule, ReportStats } from './report-module.js';
 import { resolveReportsOptions, type ReportsOptions } from './report-options.js';
 import { createOutbox, type ControlItem, type DropReason, type Outbox } from './report-outbox.js';
 import { applyCancel, applyCreate, applyDelivered, pendingIDs } from './report-requests.js';
-import { ZERO_COUNTERS, reportStateFromJson, type ReportCounters, type ReportStateJson } from './report-state.js';
+import { ZERO_COUNTERS, reportStateFromJson, reportStateToJson, type ReportCounters } from './report-state.js';
 import type { RequestRecord } from './request-record.js';
 import { createRequestRunners, type RequestRunners } from './request-runners.js';
 import { METADATA_SPECIFIER } from './request-validation.js';
@@ -52,6 +52,17 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   const dropped = new Subject<DroppedDelivery>();
   const live = createLiveReadings(catalog.reports.flatMap((r) => r.points), (e) => errors.next(e));
   const jsonCache = new WeakMap<DeliveryItem, DeliveryItemJson>();
+  /** Samples of intervals not yet delivered, per request: persisted so a restart keeps them. */
+  const inProgress = new Map<string, Map<number, Array<Reading | undefined>>>();
+  const samplesOf = (id: string) => {
+    let map = inProgress.get(id);
+    if (!map) inProgress.set(id, (map = new Map()));
+    return map;
+  };
+  const forget = (id: string) => {
+    session?.runners.stop(id);
+    inProgress.delete(id);
+  };
   let requests: readonly RequestRecord[] = [];
   let waiting: readonly DeliveryItem[] = [];
   let venID: string | null = null;
@@ -69,18 +80,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   const stats = new BehaviorSubject<ReportStats>(currentStats());
   const vtn = createVtnReports({ nextId, enqueue: (item) => enqueueControl(item) });
 
-  const toJson = (): ReportStateJson => ({
-    version: 1,
-    venID,
-    seq,
-    requests,
-    deliveries: deliveries().map((item) => {
-      let json = jsonCache.get(item);
-      if (!json) jsonCache.set(item, (json = deliveryToJson(item)));
-      return json;
-    }),
-    counters,
-  });
+  const toJson = () => reportStateToJson({ venID, seq, requests, deliveries: deliveries(), counters, samples: inProgress }, jsonCache);
   const saveNow = (): void => {
     if (!session) return;
     session.saveTimer?.unsubscribe();
@@ -118,6 +118,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     const record = requests.find((r) => r.reportRequestID === window.reportRequestID);
     if (!record || !session) return;
     requests = applyDelivered(requests, record.reportRequestID, window.toMs, window.final);
+    if (window.final) inProgress.delete(record.reportRequestID);
     if (record.metadata) {
       const id = record.reportRequestID;
       let sent: OadrMessage | undefined;
@@ -138,22 +139,26 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     const oneShotMetadata = incoming.filter((r) => r.reportSpecifier.reportSpecifierID === METADATA_SPECIFIER && r.reportSpecifier.reportBackDuration.isZero);
     const outcome = applyCreate(requests, incoming.filter((r) => !oneShotMetadata.includes(r)), catalog, atMs);
     requests = outcome.requests;
-    for (const id of outcome.replaced) session?.runners.stop(id);
-    for (const record of outcome.accepted) session?.runners.start(record);
-    changed();
-    return [
+    // The answer lists the new requests as pending even when a one-shot report goes out at once.
+    const answers = [
       createdReport(requestID, outcome.problems, pendingIDs(requests), ven),
       ...oneShotMetadata.map((r) => registerReport(catalog, { requestID: nextId('req'), venID: ven, now: new Date(atMs), reportRequestID: r.reportRequestID })),
     ];
+    for (const id of outcome.replaced) forget(id);
+    for (const record of outcome.accepted) session?.runners.start(record);
+    changed();
+    return answers;
   };
 
   const cancel = (message: CancelReport, ven: string, atMs: number): MessageOf<'oadrCanceledReport'> => {
     const outcome = applyCancel(requests, message.reportRequestID, message.reportToFollow, atMs);
     requests = outcome.requests;
-    for (const id of outcome.stopped) session?.runners.stop(id);
+    // Requests with a report to follow stay pending until it is out (§5.7).
+    const answer = canceledReport(message.requestID, outcome.unknown, pendingIDs(requests), ven);
+    for (const id of outcome.stopped) forget(id);
     for (const id of outcome.following) session?.runners.end(id, atMs);
     changed();
-    return canceledReport(message.requestID, outcome.unknown, pendingIDs(requests), ven);
+    return answer;
   };
 
   /** What to send after the VTN answered `sent` (§5.3 step 2); refusals are reported on errors$. */
@@ -182,7 +187,8 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   };
 
   const dropAll = (): void => {
-    for (const record of requests) session?.runners.stop(record.reportRequestID);
+    for (const record of requests) forget(record.reportRequestID);
+    inProgress.clear();
     requests = [];
     if (session) session.outbox.removeDeliveries(() => true, 'registration-ended');
     else for (const item of waiting) onDropped(item, 'registration-ended');
@@ -197,6 +203,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
       if (!state) return;
       ({ venID, seq, requests, counters } = state);
       waiting = state.deliveries;
+      for (const [id, map] of state.samples) inProgress.set(id, map);
     } catch (error) {
       errors.next(isReportError(error) ? error : new ReportError('state', 'the persisted report state is unreadable', { cause: error }));
     }
@@ -205,7 +212,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   const attach = (host: ReportHost): Subscription => {
     if (session) throw new ReportError('config', 'attach: the report module is already attached to a VEN; create one module per VEN');
     if (!loaded) load(host);
-    const runners = createRequestRunners({ scheduler: host.scheduler, catalog, live, onWindow, onError: (e) => errors.next(e) });
+    const runners = createRequestRunners({ scheduler: host.scheduler, catalog, live, samplesOf, onWindow, onError: (e) => errors.next(e) });
     const outbox = createOutbox<DeliveryItem>({
       scheduler: host.scheduler,
       limit: config.bufferLimit,
@@ -213,12 +220,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
       retry: config.retry,
       send: (message) => host.send(message),
       venID: () => host.venID(),
-      deliveryMessage: (item, ven) => ({
-        type: 'oadrUpdateReport',
-        requestID: item.requestID,
-        oadrReport: [dataReport(item.window, item, config.missingReading)],
-        venID: ven,
-      }),
+      deliveryMessage: (item, ven) => deliveryMessage(item, ven, config.missingReading),
       onDelivered,
       onDropped,
       onControlFailed: (item, cause) => errors.next(new ReportError('delivery-failed', `${item.description} could not be sent`, { cause })),
@@ -229,7 +231,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     for (const item of waiting) outbox.enqueueDelivery(item);
     waiting = [];
     const sources = live.connect();
-    requests = requests.filter((record) => runners.start(record));
+    requests = requests.filter((record) => runners.start(record) || (inProgress.delete(record.reportRequestID), false));
     changed();
     return new Subscription(() => {
       if (session !== current) return;

@@ -1,4 +1,6 @@
+import type { MessageOf } from '../model/message.js';
 import type { ReportName } from '../model/report.js';
+import { dataReport, type MissingMarker } from './data-report.js';
 import type { Reading } from './report-capability.js';
 import type { SampledInterval, SampledWindow } from './sampled-window.js';
 
@@ -88,4 +90,9 @@ export function deliveryFromJson(json: unknown): DeliveryItem | undefined {
     reportName: reportName as ReportName,
     window: { reportRequestID, fromMs, toMs, atMs, final, intervals: read },
   };
+}
+
+/** The oadrUpdateReport that delivers a waiting report, built at send time (§5.5). */
+export function deliveryMessage(item: DeliveryItem, venID: string, missing: MissingMarker): MessageOf<'oadrUpdateReport'> {
+  return { type: 'oadrUpdateReport', requestID: item.requestID, oadrReport: [dataReport(item.window, item, missing)], venID };
 }

@@ -1,4 +1,5 @@
-import { deliveryFromJson, type DeliveryItem, type DeliveryItemJson } from './delivery-item.js';
+import { deliveryFromJson, deliveryToJson, type DeliveryItem, type DeliveryItemJson } from './delivery-item.js';
+import type { Reading } from './report-capability.js';
 import { ReportError } from './report-error.js';
 import type { RequestRecord } from './request-record.js';
 
@@ -27,6 +28,8 @@ export interface ReportStateJson {
   /** Reports waiting for delivery, oldest first. */
   readonly deliveries: readonly DeliveryItemJson[];
   readonly counters: ReportCounters;
+  /** Samples taken for intervals not yet delivered, per reportRequestID: `[interval end, readings]` (null = missing). */
+  readonly samples?: Readonly<Record<string, ReadonlyArray<readonly [number, ReadonlyArray<Reading | null>]>>>;
 }
 
 /** The slot read back. */
@@ -36,6 +39,7 @@ export interface ReportState {
   readonly requests: readonly RequestRecord[];
   readonly deliveries: readonly DeliveryItem[];
   readonly counters: ReportCounters;
+  readonly samples: ReadonlyMap<string, Map<number, Array<Reading | undefined>>>;
 }
 
 export const ZERO_COUNTERS: ReportCounters = { delivered: 0, rejected: 0, droppedBufferFull: 0, droppedFailed: 0, droppedRegistrationEnded: 0 };
@@ -81,5 +85,39 @@ export function reportStateFromJson(json: unknown): ReportState | undefined {
   const items = deliveries.map((d, i) => deliveryFromJson(d) ?? bad(`deliveries[${i}]`));
   const counters = json['counters'];
   if (!isObject(counters) || !Object.keys(ZERO_COUNTERS).every((k) => isNum(counters[k]))) return bad('counters');
-  return { venID, seq, requests: requests as RequestRecord[], deliveries: items, counters: counters as unknown as ReportCounters };
+  const samples = new Map<string, Map<number, Array<Reading | undefined>>>();
+  const rawSamples = json['samples'] ?? {};
+  if (!isObject(rawSamples)) return bad('samples');
+  for (const [id, rows] of Object.entries(rawSamples)) {
+    if (!Array.isArray(rows)) return bad(`samples.${id}`);
+    const map = new Map<number, Array<Reading | undefined>>();
+    for (const row of rows as unknown[]) {
+      if (!Array.isArray(row) || !isNum(row[0]) || !Array.isArray(row[1])) return bad(`samples.${id}`);
+      map.set(row[0], (row[1] as unknown[]).map((r) => (r === null || !(typeof r === 'number' || isObject(r)) ? undefined : (r as Reading))));
+    }
+    samples.set(id, map);
+  }
+  return { venID, seq, requests: requests as RequestRecord[], deliveries: items, counters: counters as unknown as ReportCounters, samples };
+}
+
+/**
+ * The JSON form of the slot. `cache` keeps each waiting delivery's JSON, made once however often
+ * the state is saved during an outage.
+ */
+export function reportStateToJson(state: ReportState, cache: WeakMap<DeliveryItem, DeliveryItemJson>): ReportStateJson {
+  return {
+    version: 1,
+    venID: state.venID,
+    seq: state.seq,
+    requests: state.requests,
+    deliveries: state.deliveries.map((item) => {
+      let json = cache.get(item);
+      if (!json) cache.set(item, (json = deliveryToJson(item)));
+      return json;
+    }),
+    counters: state.counters,
+    samples: Object.fromEntries(
+      [...state.samples].filter(([, map]) => map.size > 0).map(([id, map]) => [id, [...map].map(([end, row]) => [end, Array.from(row, (r) => r ?? null)] as const)]),
+    ),
+  };
 }

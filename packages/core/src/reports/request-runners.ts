@@ -1,5 +1,6 @@
-import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
+import { Subject, Subscription, type SchedulerLike } from 'rxjs';
 import type { LiveReadings } from './live-readings.js';
+import type { Reading } from './report-capability.js';
 import type { ReportCatalog } from './report-catalog.js';
 import { ReportError } from './report-error.js';
 import type { RequestRecord } from './request-record.js';
@@ -18,6 +19,8 @@ export interface RequestRunners {
 
 export interface RunnerDeps {
   readonly scheduler: SchedulerLike;
+  /** The samples in progress of each request (kept by the module so they are persisted). */
+  samplesOf(reportRequestID: string): Map<number, Array<Reading | undefined>>;
   readonly catalog: ReportCatalog;
   readonly live: LiveReadings;
   /** A report is due; `final` ones end their request. */
@@ -42,14 +45,18 @@ export function createRequestRunners(deps: RunnerDeps): RequestRunners {
         return false;
       }
       const end = new Subject<number>();
-      const sub = sampleRequest(record, { scheduler: deps.scheduler, points: points.filter((p) => p !== undefined), live: deps.live, end$: end, onError: deps.onError }).subscribe({
-        next: (window) => {
-          if (window.final) running.delete(record.reportRequestID);
-          deps.onWindow(window);
-        },
-        error: (cause: unknown) => deps.onError(new ReportError('source', `sampling of request ${record.reportRequestID} failed`, { cause, reportRequestID: record.reportRequestID })),
-      });
+      // Registered before subscribing: what is due now is reported during `subscribe`.
+      const sub = new Subscription();
       running.set(record.reportRequestID, { sub, end });
+      sub.add(
+        sampleRequest(record, { scheduler: deps.scheduler, points: points.filter((p) => p !== undefined), live: deps.live, end$: end, onError: deps.onError, samples: deps.samplesOf(record.reportRequestID) }).subscribe({
+          next: (window) => {
+            if (window.final && running.get(record.reportRequestID)?.sub === sub) running.delete(record.reportRequestID);
+            deps.onWindow(window);
+          },
+          error: (cause: unknown) => deps.onError(new ReportError('source', `sampling of request ${record.reportRequestID} failed`, { cause, reportRequestID: record.reportRequestID })),
+        }),
+      );
       return true;
     },
     stop,

@@ -17,6 +17,11 @@ export interface SamplerDeps {
   /** Emits the new end time when the request is cancelled with reportToFollow (§5.7). */
   readonly end$: Observable<number>;
   readonly onError: (error: ReportError) => void;
+  /**
+   * Where the samples of intervals not yet delivered are kept, by interval end (epoch ms). Pass a
+   * map that outlives the sampler to keep them across a restart. Default: a fresh map.
+   */
+  readonly samples?: Map<number, Array<Reading | undefined>>;
 }
 
 /** Deep equality for readings (numbers, statuses, samples): a repeated value is no change. */
@@ -38,7 +43,7 @@ export function sampleRequest(initial: RequestRecord, deps: SamplerDeps): Observ
   const windows$ = new Observable<SampledWindow>((subscriber) => {
     let record = initial;
     let action: Subscription | undefined;
-    const samples = new Map<number, Array<Reading | undefined>>();
+    const samples = deps.samples ?? new Map<number, Array<Reading | undefined>>();
     const onChange = record.shape === 'periodic' && record.granularityMs === 0 && !record.metadata;
     const logs: ChangeLog[] = onChange ? points.map(() => createChangeLog()) : [];
     let nextSample = nextSampleMs(record, scheduler.now());
@@ -73,12 +78,17 @@ export function sampleRequest(initial: RequestRecord, deps: SamplerDeps): Observ
       return { ...base, fromMs, toMs, intervals, final: isFinal(record, toMs) };
     };
 
+    /** Runs what is due now at once (a one-shot report follows its oadrCreatedReport directly), the rest on the scheduler. */
     const plan = (): void => {
       action?.unsubscribe();
+      action = undefined;
+      if (subscriber.closed) return;
       const due = nextDeliveryMs(record);
       const next = Math.min(due ?? Number.POSITIVE_INFINITY, nextSample ?? Number.POSITIVE_INFINITY);
       if (next === Number.POSITIVE_INFINITY) return;
-      action = scheduler.schedule(run, Math.max(0, next - scheduler.now()));
+      const delay = next - scheduler.now();
+      if (delay <= 0) run();
+      else action = scheduler.schedule(run, delay);
     };
 
     const run = (): void => {
@@ -92,6 +102,8 @@ export function sampleRequest(initial: RequestRecord, deps: SamplerDeps): Observ
         const window = windowAt(due, nowMs);
         record = { ...record, cursorMs: window.toMs };
         subscriber.next(window);
+        // The consumer may have stopped this request while handling the report (a piggy-backed cancel).
+        if (subscriber.closed) return;
         if (window.final) {
           subscriber.complete();
           return;
