@@ -3,6 +3,7 @@ import { encodeMessage } from '../codec/decode-message.js';
 import type { OadrMessage } from '../model/message.js';
 import type { DecisionOperator } from './decision.js';
 import { createDecisionRunner } from './decision-runner.js';
+import { createEngineReportHost } from './engine-report-host.js';
 import { createEventEngine } from './event-engine.js';
 import type { EventSnapshot } from './event-snapshot.js';
 import { createIdSource } from './id-source.js';
@@ -67,6 +68,8 @@ export function createVen(venOptions: VenOptions): Ven {
   let queue: Subscription | undefined;
   let inbound: Subscription | undefined;
   let stopping: Promise<void> | undefined;
+  let reportsSlot = stored.reports;
+  let reportsAttachment: Subscription | undefined;
 
   const ctx: VenContext = {
     options,
@@ -81,7 +84,7 @@ export function createVen(venOptions: VenOptions): Ven {
     enqueue: (work) => jobs.next(work),
     persist: () => {
       try {
-        options.store.save({ version: 1, registration: ctx.registration, events: ctx.events.records(), opts: ctx.opts.value, reports: stored.reports });
+        options.store.save({ version: 1, registration: ctx.registration, events: ctx.events.records(), opts: ctx.opts.value, reports: reportsSlot });
       } catch (error) {
         ctx.errors.next(isVenError(error) ? error : new VenError('store', 'cannot save the VEN state', { cause: error }));
       }
@@ -146,10 +149,12 @@ export function createVen(venOptions: VenOptions): Ven {
         .pipe(concatMap((job) => (ctx.stopped ? EMPTY : job.pipe(catchError((error: unknown) => (ctx.errors.next(isVenError(error) ? error : new VenError('transport', String(error), { cause: error })), EMPTY))))))
         .subscribe();
       inbound = listenForPushes();
+      reportsAttachment = options.reports.attach?.(createEngineReportHost(ctx, { get: () => reportsSlot, set: (value) => (reportsSlot = value) }));
       loop.start();
     },
     stop() {
       if (stopping) return stopping;
+      reportsAttachment?.unsubscribe();
       ctx.stopped = true;
       loop.stop();
       inbound?.unsubscribe();

@@ -1,4 +1,6 @@
+import { concat, concatMap, defer, type Observable, type Subscription } from 'rxjs';
 import type { MessageOf, OadrMessage } from '../model/message.js';
+import type { ReportHost } from '../reports/report-host.js';
 
 /** The report payloads a VTN can send to a VEN (§3.5). */
 export type ReportRequestMessage = MessageOf<'oadrCreateReport' | 'oadrRegisterReport' | 'oadrCancelReport' | 'oadrUpdateReport'>;
@@ -14,10 +16,39 @@ export interface ReportContext {
  * every report payload it receives and POSTs the returned answers to EiReport in order, before
  * the next poll (rule 64); it calls `registered` after every (re-)registration, for the report
  * module to (re-)send its METADATA oadrRegisterReport (§1.6, §10 item 5), and sends what it returns.
+ * The optional members are the lifecycle of a module that also sends on its own schedule
+ * (`createReports`): the VTN's answers to what it returned, `attach` at start (unsubscribed at
+ * stop), and the end of the registration.
  */
 export interface ReportHandler {
   handle(message: ReportRequestMessage, context: ReportContext): readonly OadrMessage[];
   registered(context: ReportContext): readonly OadrMessage[];
+  /** The VTN's answer to a message returned by `handle`, `registered` or `answered` (e.g. oadrRegisteredReport with embedded requests, §5.3); returns more to POST. */
+  answered?(sent: OadrMessage, answer: OadrMessage | undefined, context: ReportContext): readonly OadrMessage[];
+  /** Called by `ven.start()`; the engine unsubscribes at `ven.stop()`. */
+  attach?(host: ReportHost): Subscription;
+  /** The registration was cancelled (by either side, §3.1): report jobs stop. */
+  registrationEnded?(): void;
+}
+
+/**
+ * POSTs report messages in order; each answer goes to `handler.answered` and what that returns
+ * is POSTed next (depth first), so oadrCreatedReport for requests embedded in
+ * oadrRegisteredReport follows at once (§5.3 step 2).
+ */
+export function sendReportMessages(
+  messages: readonly OadrMessage[],
+  handler: ReportHandler,
+  context: () => ReportContext,
+  send: (message: OadrMessage) => Observable<{ readonly message: OadrMessage } | undefined>,
+): Observable<unknown> {
+  return concat(
+    ...messages.map((message) =>
+      send(message).pipe(
+        concatMap((answer) => defer(() => sendReportMessages(handler.answered?.(message, answer?.message, context()) ?? [], handler, context, send))),
+      ),
+    ),
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import { VenError, isVenError } from './ven-error.js';
 import type { VenStatus } from './ven-status.js';
 import { createPartyRegistration, readRegistration } from './registration.js';
 import { dispatchVtnMessage } from './vtn-dispatch.js';
+import { sendReportMessages } from './report-handler.js';
 
 /** The registration and poll loop of one VEN (§1.6, §3.1). */
 export interface VenLoop {
@@ -46,6 +47,7 @@ export function createVenLoop(ctx: VenContext): VenLoop {
       if (gen === generation && !ctx.stopped) ctx.enqueue(then());
     });
   };
+  const reportContext = () => ({ venID: currentVenID(ctx), now: new Date(scheduler.now()) });
   const registered = (state: 'registered' | 'polling'): void => {
     const r = ctx.registration;
     if (r) setStatus({ state, venID: r.venID, registrationID: r.registrationID, vtnID: r.vtnID, pollFrequencyMs: r.pollFrequencyMs });
@@ -102,7 +104,7 @@ export function createVenLoop(ctx: VenContext): VenLoop {
   /** After (re-)registration or on resume: report metadata hook, event sync (oadrRequestEvent), first poll. */
   const afterRegistration = (gen: number, fresh: boolean): Observable<unknown> =>
     concat(
-      defer(() => (fresh ? concat(...options.reports.registered({ venID: currentVenID(ctx), now: new Date(scheduler.now()) }).map((m) => sendMessage(ctx, m))) : EMPTY)),
+      defer(() => (fresh ? sendReportMessages(options.reports.registered(reportContext()), options.reports, reportContext, (m) => sendMessage(ctx, m)) : EMPTY)),
       defer(() =>
         sendMessage(ctx, { type: 'oadrRequestEvent', eiRequestEvent: { requestID: ctx.ids('req'), venID: currentVenID(ctx) } }).pipe(
           concatMap((answer) => (answer ? dispatch(answer) : EMPTY)),
@@ -158,6 +160,7 @@ export function createVenLoop(ctx: VenContext): VenLoop {
 
   function dropRegistration(by: 'vtn' | 'ven'): void {
     restart();
+    options.reports.registrationEnded?.();
     ctx.registration = undefined;
     ctx.events.clear();
     ctx.persist();

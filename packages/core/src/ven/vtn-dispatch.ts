@@ -2,7 +2,7 @@ import { EMPTY, concat, defer, ignoreElements, type Observable } from 'rxjs';
 import type { MessageOf, OadrMessage } from '../model/message.js';
 import type { OadrService } from '../transport/transport.js';
 import type { EventEngine } from './event-engine.js';
-import type { ReportHandler } from './report-handler.js';
+import { sendReportMessages, type ReportHandler } from './report-handler.js';
 import { serviceOf, type Inbound } from './ven-channel.js';
 import { VenError } from './ven-error.js';
 
@@ -10,8 +10,8 @@ export interface DispatchDeps {
   readonly venID: () => string;
   readonly registrationID: () => string | undefined;
   readonly now: () => Date;
-  /** Posts a VEN message to its service (§3.0); the VTN's answer is ignored here. */
-  readonly send: (message: OadrMessage, service?: OadrService) => Observable<unknown>;
+  /** Posts a VEN message to its service (§3.0); emits the VTN's decoded answer (used for report replies only). */
+  readonly send: (message: OadrMessage, service?: OadrService) => Observable<Inbound | undefined>;
   readonly events: EventEngine;
   readonly reports: ReportHandler;
   /** The VTN cancelled our registration (own registrationID). */
@@ -45,6 +45,7 @@ function cancelRegistration(message: MessageOf<'oadrCancelPartyRegistration'>, d
  */
 export function dispatchVtnMessage(inbound: Inbound, deps: DispatchDeps): Observable<void> {
   const { message } = inbound;
+  const context = () => ({ venID: deps.venID(), now: deps.now() });
   return defer((): Observable<unknown> => {
     switch (message.type) {
       case 'oadrResponse':
@@ -58,7 +59,7 @@ export function dispatchVtnMessage(inbound: Inbound, deps: DispatchDeps): Observ
       case 'oadrRegisterReport':
       case 'oadrCancelReport':
       case 'oadrUpdateReport':
-        return concat(...deps.reports.handle(message, { venID: deps.venID(), now: deps.now() }).map((reply) => deps.send(reply)));
+        return sendReportMessages(deps.reports.handle(message, context()), deps.reports, context, (reply) => deps.send(reply));
       case 'oadrCancelPartyRegistration':
         return cancelRegistration(message, deps);
       case 'oadrRequestReregistration':
