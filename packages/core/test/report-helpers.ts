@@ -1,6 +1,23 @@
-import { Observable, type SchedulerLike } from 'rxjs';
-import { createSchemaValidator, schemaAvailable } from '@rxadr/testing';
-import { encodeMessage, type OadrMessage, type ReportHost } from '../src/index.js';
+import { BehaviorSubject, Observable, Subject, type SchedulerLike } from 'rxjs';
+import { afterAll, afterEach, expect } from 'vitest';
+import { createMockVtn, createSchemaValidator, createVirtualClock, createVtnReportSide, schemaAvailable, type MockVtn, type VirtualClock, type VtnReportSide } from '@rxadr/testing';
+import {
+  createMemoryStore,
+  createReports,
+  createVen,
+  encodeMessage,
+  historyUsage,
+  telemetryStatus,
+  telemetryUsage,
+  type HistoryPoint,
+  type OadrMessage,
+  type ReportHost,
+  type ReportModule,
+  type ReportsOptions,
+  type StatusReading,
+  type Ven,
+  type VenStore,
+} from '../src/index.js';
 
 /** Schema tests run when the XSD folder is present, and must run (and fail without it) under CI. */
 export const requireSchema = process.env['CI'] === 'true' || schemaAvailable();
@@ -61,4 +78,103 @@ export function okAnswer(message: OadrMessage): OadrMessage | undefined {
     default:
       return { type: 'oadrResponse', eiResponse: ok('') };
   }
+}
+
+
+export const T0 = Date.parse('2026-01-01T00:00:00Z');
+export const MIN = 60_000;
+export const POWER = 'meter-1/powerReal';
+export const ENERGY = 'meter-1/energyReal';
+export const STATUS = 'chiller-A/status';
+
+/** The data sources of the test site: set values with `.next`. */
+export function createSite() {
+  const power$ = new BehaviorSubject<number>(0);
+  const energy$ = new BehaviorSubject<number>(1000);
+  const status$ = new Subject<StatusReading>();
+  const queries: Array<[string, string, string]> = [];
+  const history = (from: Date, to: Date, granularity: { text: string }): HistoryPoint[] => {
+    queries.push([from.toISOString(), to.toISOString(), granularity.text]);
+    const out: HistoryPoint[] = [];
+    for (let t = from.getTime(); t < to.getTime(); t += 15 * MIN) out.push({ at: new Date(t), value: (t - T0) / MIN });
+    return out;
+  };
+  const capabilities = () => [
+    telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: power$, samplingRate: { min: 'PT1S', max: 'PT1H' } }),
+    telemetryUsage({ resourceId: 'meter-1', measurement: 'energyReal', unit: 'Wh', readings$: energy$, samplingRate: { min: 'PT1M', max: 'PT1H' } }),
+    telemetryStatus({ resourceId: 'chiller-A', status$, samplingRate: { min: 'PT10S', max: 'PT1H' } }),
+    historyUsage({ resourceId: 'meter-1', measurement: 'energyReal', unit: 'Wh', historyDuration: 'P30D', samplingRate: { min: 'PT15M', max: 'P1D' }, query: history }),
+  ];
+  return { power$, energy$, status$, queries, capabilities };
+}
+
+export interface Running {
+  readonly clock: VirtualClock;
+  readonly vtn: MockVtn;
+  readonly side: VtnReportSide;
+  readonly reports: ReportModule;
+  readonly ven: Ven;
+  readonly store: VenStore;
+  readonly site: ReturnType<typeof createSite>;
+  readonly venID: string;
+  readonly name: string;
+  /** Advances the clock by one poll interval (10 s) at a time until `ms` have passed. */
+  run(ms: number): void;
+}
+
+const documents = new Map<string, string>();
+let active: Running[] = [];
+
+/**
+ * Starts a VEN with the report module against the in-memory mock VTN on a virtual clock. The
+ * EiReport documents the VEN sends are collected and validated against the XSD after the file.
+ */
+export function startVen(name: string, options: Omit<ReportsOptions, 'reports'> & { before?: (side: VtnReportSide) => void; reuse?: Running } = {}): Running {
+  const clock = options.reuse?.clock ?? createVirtualClock(T0);
+  const vtn = options.reuse?.vtn ?? createMockVtn({ scheduler: clock });
+  const side = options.reuse?.side ?? createVtnReportSide();
+  vtn.model.reports = side;
+  options.before?.(side);
+  const site = options.reuse?.site ?? createSite();
+  const reports = createReports({ ...options, reports: site.capabilities() });
+  const store = options.reuse?.store ?? createMemoryStore();
+  const ven = createVen({ venName: 'site-1', transport: vtn.transport(), scheduler: clock, reports, store, random: () => 0.5 });
+  ven.start();
+  const venID = ven.registration?.venID ?? 'unregistered';
+  const running: Running = { clock, vtn, side, reports, ven, store, site, venID, name, run: (ms) => clock.advanceBy(ms) };
+  active.push(running);
+  return running;
+}
+
+/** Stops one VEN (a restart test starts another on the same store) and keeps its documents. */
+export async function stopVen(running: Running): Promise<void> {
+  active = active.filter((r) => r !== running);
+  await running.ven.stop();
+  collect(running);
+}
+
+function collect(running: Running): void {
+  running.vtn.recorder.requests.forEach((r, i) => {
+    if (r.service === 'EiReport' && !documents.has(r.xml)) documents.set(r.xml, `${running.name}#${i}:${r.message?.type ?? '?'}`);
+  });
+}
+
+/** Registers the hooks that stop every VEN after each test (nothing left scheduled) and validate the documents at the end. */
+export function reportVenHooks(): void {
+  afterEach(async () => {
+    const all = active;
+    active = [];
+    for (const running of all) {
+      await running.ven.stop();
+      collect(running);
+    }
+    for (const running of all) expect(running.clock.pending).toBe(0);
+  });
+  afterAll(async () => {
+    if (!requireSchema) return;
+    const validator = createSchemaValidator();
+    const list = [...documents].map(([xml, label]) => [label, xml] as const);
+    expect(list.length).toBeGreaterThan(0);
+    for (let i = 0; i < list.length; i += 100) await validator.assertValid(Object.fromEntries(list.slice(i, i + 100)));
+  });
 }
