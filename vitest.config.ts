@@ -1,16 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (pkg: string, file = 'index.ts'): string => fileURLToPath(new URL(`./packages/${pkg}/src/${file}`, import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: {
-      '@rxadr/core': src('core'),
-      '@rxadr/transport': src('transport'),
-      '@rxadr/signing': src('signing'),
-      '@rxadr/testing': src('testing'),
-    },
+    alias: [
+      { find: /^@rxadr\/core$/, replacement: src('core') },
+      { find: /^@rxadr\/transport$/, replacement: src('transport') },
+      { find: /^@rxadr\/signing$/, replacement: src('signing') },
+      { find: /^@rxadr\/testing$/, replacement: src('testing') },
+      { find: /^@rxadr\/testing\/vitest$/, replacement: src('testing', 'vitest.ts') },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts'],

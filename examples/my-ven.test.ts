@@ -4,7 +4,7 @@ import { map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createVen, optIn, optOut, type DecisionOperator, type VenOptions } from '@rxadr/core';
 import { createMockVtn, createVirtualClock } from '@rxadr/testing';
-import { describeScenarios } from '../packages/testing/src/scenarios/describe-scenarios.js';
+import { describeScenarios } from '@rxadr/testing/vitest';
 
 // The code under test: opt in to SIMPLE level 2 and above.
 const decide: DecisionOperator = (events$) => events$.pipe(map((e) => ((e.signals[0]?.intervals[0]?.value ?? 0) >= 2 ? optIn(e) : optOut(e))));

@@ -1,5 +1,5 @@
 import { createMemoryTransport } from '../../testing/src/memory-transport.js';
-import { createScriptedVtn, describeTransportContract } from '../../testing/src/transport-contract.js';
+import { createScriptedVtn, describeTransportContract } from '@rxadr/testing/vitest';
 import { httpTransport } from '../src/index.js';
 import { startLoopbackVtn } from './support/loopback-vtn.js';
 import { createPki, type Pki } from './support/pki-fixtures.js';
