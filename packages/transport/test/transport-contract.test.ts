@@ -1,6 +1,6 @@
 import { createMemoryTransport } from '../../testing/src/memory-transport.js';
 import { createScriptedVtn, describeTransportContract } from '@rxadr/testing/vitest';
-import { httpTransport } from '../src/index.js';
+import { httpPushServer, httpTransport, pushTransport } from '../src/index.js';
 import { startLoopbackVtn } from './support/loopback-vtn.js';
 import { createPki, type Pki } from './support/pki-fixtures.js';
 
@@ -43,4 +43,21 @@ describeTransportContract('in-memory transport', async () => {
   const vtn = createScriptedVtn();
   const transport = createMemoryTransport((request) => vtn.answer(request.service, request.body));
   return { transport, vtn, teardown: () => transport.close?.() ?? Promise.resolve() };
+});
+
+describeTransportContract('push transport (pull client plus push server)', async () => {
+  const server = await startLoopbackVtn();
+  const pushServer = await httpPushServer({ port: 0 });
+  const pull = httpTransport({ vtnUrl: server.url });
+  const transport = pushTransport(pull, pushServer);
+  return {
+    transport,
+    vtn: server.vtn,
+    teardown: async () => {
+      await transport.close?.();
+      await pull.close?.();
+      await pushServer.close();
+      await server.close();
+    },
+  };
 });
