@@ -249,6 +249,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     handle(message, context) {
       lastNowMs = context.now.getTime();
       loaded = true;
+      venID ??= context.venID;
       const atMs = session ? nowMs() : lastNowMs;
       switch (message.type) {
         case 'oadrCreateReport':

@@ -1,0 +1,185 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { BehaviorSubject } from 'rxjs';
+import { createVirtualClock } from '@rxadr/testing';
+import {
+  Duration,
+  ReportError,
+  TransportError,
+  createReports,
+  telemetryUsage,
+  type DroppedDelivery,
+  type OadrMessage,
+  type ReportError as ReportErrorType,
+  type ReportsOptions,
+} from '../src/index.js';
+import { assertSchemaValid, createTestHost, okAnswer, requireSchema } from './report-helpers.js';
+
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const MIN = 60_000;
+const messages: OadrMessage[] = [];
+
+afterAll(async () => {
+  if (requireSchema) await assertSchemaValid(messages);
+});
+
+function setup(options: Omit<ReportsOptions, 'reports'> = {}, answer: (m: OadrMessage) => OadrMessage | undefined = okAnswer) {
+  const clock = createVirtualClock(T0);
+  const power$ = new BehaviorSubject(5);
+  const capabilities = () => [telemetryUsage({ resourceId: 'm', rID: 'p', reportSpecifierID: 'usage', measurement: 'powerReal', readings$: power$, samplingRate: { min: 'PT1S', max: 'PT1H' } })];
+  const reports = createReports({ ...options, reports: capabilities() });
+  const host = createTestHost(clock, answer);
+  const errors: ReportErrorType[] = [];
+  const dropped: DroppedDelivery[] = [];
+  reports.errors$.subscribe((e) => errors.push(e));
+  reports.dropped$.subscribe((d) => dropped.push(d));
+  const attachment = reports.attach(host);
+  const context = () => ({ venID: 'VEN-1', now: new Date(clock.now()) });
+  const request = (id: string, back = 'PT1M') => {
+    const out = reports.handle(
+      {
+        type: 'oadrCreateReport',
+        requestID: `cr-${id}`,
+        oadrReportRequest: [{ reportRequestID: id, reportSpecifier: { reportSpecifierID: 'usage', granularity: Duration.parse('PT1M')!, reportBackDuration: Duration.parse(back)!, specifierPayload: [{ rID: 'p', readingType: 'x-notApplicable' }] } }],
+      },
+      context(),
+    );
+    messages.push(...out);
+    return out;
+  };
+  return { clock, reports, host, errors, dropped, attachment, context, request, capabilities, power$ };
+}
+
+describe('createReports options', () => {
+  const table: Array<[ReportsOptions, RegExp]> = [
+    [{ bufferLimit: 0 }, /bufferLimit must be a whole number ≥ 1/],
+    [{ onBufferFull: 'drop-random' as never }, /'drop-oldest' or 'drop-newest'/],
+    [{ retry: { initialMs: 0 } }, /retry.initialMs/],
+    [{ retry: { initialMs: 10_000, maxMs: 1_000 } }, /retry.maxMs/],
+    [{ missingReading: { value: 0, quality: 'Quite bad' as never } }, /oadrDataQuality/],
+    [{ reports: [{} as never] }, /reports\[0\] is not a report capability/],
+  ];
+  for (const [options, message] of table) {
+    it(`refuses ${JSON.stringify(options)}`, () => {
+      expect(() => createReports(options)).toThrow(ReportError);
+      expect(() => createReports(options)).toThrow(message);
+    });
+  }
+  it('one module per VEN', () => {
+    const { reports, clock } = setup();
+    expect(() => reports.attach(createTestHost(clock, okAnswer))).toThrow(/already attached/);
+  });
+});
+
+describe('the module on its own host', () => {
+  it('persists pending requests and waiting reports as JSON and resumes them on the next attach', () => {
+    const down = { value: true };
+    const first = setup({}, (m) => {
+      if (down.value) throw new TransportError('connect', 'down');
+      return okAnswer(m);
+    });
+    expect(first.request('rr-1')[0]).toMatchObject({ type: 'oadrCreatedReport', oadrPendingReports: ['rr-1'] });
+    first.clock.advanceBy(3 * MIN);
+    first.attachment.unsubscribe();
+    const slot = first.host.slot as { requests: unknown[]; deliveries: unknown[]; counters: { delivered: number } };
+    expect(JSON.parse(JSON.stringify(slot))).toEqual(slot);
+    expect(slot.requests).toHaveLength(1);
+    expect(slot.deliveries).toHaveLength(3);
+
+    const second = createReports({ reports: first.capabilities() });
+    down.value = false;
+    const host = createTestHost(first.clock, okAnswer);
+    host.slot = first.host.slot;
+    const attachment = second.attach(host);
+    expect(second.pending().map((p) => p.reportRequestID)).toEqual(['rr-1']);
+    first.clock.advanceBy(0);
+    expect(host.sent.map((m) => (m.type === 'oadrUpdateReport' ? m.oadrReport?.[0]?.dtstart?.getTime() : m.type))).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
+    first.clock.advanceBy(MIN);
+    expect(second.stats()).toMatchObject({ delivered: 4, pending: 1, buffered: 0 });
+    messages.push(...host.sent);
+    attachment.unsubscribe();
+    expect(first.clock.pending).toBe(0);
+  });
+
+  it('an unreadable slot is reported and ignored, never half-applied', () => {
+    const clock = createVirtualClock(T0);
+    const reports = createReports({});
+    const errors: ReportErrorType[] = [];
+    reports.errors$.subscribe((e) => errors.push(e));
+    const host = createTestHost(clock, okAnswer);
+    host.slot = { version: 1, venID: 'VEN-1', seq: 3, requests: [{ reportRequestID: 'x' }], deliveries: [], counters: {} };
+    reports.attach(host).unsubscribe();
+    expect(errors.map((e) => [e.code, e.message])).toEqual([['state', expect.stringMatching(/requests\[0\]/)]]);
+    expect(reports.pending()).toEqual([]);
+  });
+
+  it('a persisted request for a report no longer offered is dropped with an error', () => {
+    const first = setup();
+    first.request('rr-1');
+    first.attachment.unsubscribe();
+    const other = createReports({ reports: [telemetryUsage({ resourceId: 'm', rID: 'other', reportSpecifierID: 'usage', measurement: 'powerReal', readings$: first.power$, samplingRate: { min: 'PT1S', max: 'PT1H' } })] });
+    const errors: ReportErrorType[] = [];
+    other.errors$.subscribe((e) => errors.push(e));
+    const host = createTestHost(first.clock, okAnswer);
+    host.slot = first.host.slot;
+    other.attach(host).unsubscribe();
+    expect(errors.map((e) => e.code)).toEqual(['state']);
+    expect(other.pending()).toEqual([]);
+  });
+
+  it('a registration under another venID, or its end, drops requests and waiting reports, counted', () => {
+    const t = setup({}, () => {
+      throw new TransportError('timeout', 'slow');
+    });
+    t.request('rr-1');
+    t.clock.advanceBy(2 * MIN);
+    const metadata = t.reports.registered({ venID: 'VEN-2', now: new Date(t.clock.now()) });
+    messages.push(...metadata);
+    expect(metadata.map((m) => m.type)).toEqual(['oadrRegisterReport']);
+    expect(t.reports.pending()).toEqual([]);
+    expect(t.dropped.map((d) => d.reason)).toEqual(['registration-ended', 'registration-ended']);
+    expect(t.reports.stats()).toMatchObject({ droppedRegistrationEnded: 2, buffered: 0, pending: 0 });
+    t.request('rr-2');
+    t.reports.registrationEnded();
+    expect(t.reports.pending()).toEqual([]);
+    t.attachment.unsubscribe();
+  });
+
+  it('what retrying cannot fix is dropped and reported; a refusal by the VTN is counted as rejected', () => {
+    let mode: 'http-400' | 'refuse' = 'http-400';
+    const t = setup({}, (m) => {
+      if (mode === 'http-400') throw new TransportError('http-status', 'bad request', { status: 400 });
+      return m.type === 'oadrUpdateReport' ? { type: 'oadrUpdatedReport', eiResponse: { responseCode: '452', responseDescription: 'unknown request', requestID: m.requestID } } : okAnswer(m);
+    });
+    t.request('rr-1');
+    t.clock.advanceBy(MIN);
+    mode = 'refuse';
+    t.clock.advanceBy(MIN);
+    expect(t.reports.stats()).toMatchObject({ droppedFailed: 1, rejected: 1, delivered: 0, buffered: 0 });
+    expect(t.errors.map((e) => [e.code, e.responseCode])).toEqual([
+      ['delivery-failed', undefined],
+      ['rejected', '452'],
+    ]);
+    t.attachment.unsubscribe();
+  });
+
+  it('the stats stream follows every change', () => {
+    const t = setup();
+    const seen: number[] = [];
+    t.reports.stats$.subscribe((s) => seen.push(s.delivered));
+    t.request('rr-1');
+    t.clock.advanceBy(3 * MIN);
+    expect(seen.at(-1)).toBe(3);
+    expect(new Set(seen)).toEqual(new Set([0, 1, 2, 3]));
+    messages.push(...t.host.sent);
+    t.attachment.unsubscribe();
+  });
+
+  it('requesting a VTN report needs a running VEN', () => {
+    const reports = createReports({});
+    let failure: unknown;
+    reports.requestVtnReport({ reportSpecifierID: 'x', rIDs: ['a'], granularity: 'PT1H', reportBackDuration: 'PT1H' }).subscribe({ error: (e: unknown) => (failure = e) });
+    expect(failure).toMatchObject({ code: 'not-attached' });
+    expect(() => reports.requestVtnReport({ reportSpecifierID: 'x', granularity: 'PT1H', reportBackDuration: 'PT1H' })).toThrow(/give rIDs/);
+    expect(() => reports.requestVtnReport({ reportSpecifierID: 'x', rIDs: ['a'], granularity: 'hourly', reportBackDuration: 'PT1H' })).toThrow(/granularity/);
+  });
+});
