@@ -28,6 +28,7 @@ interface CommonOptions {
   readonly marketContext?: string;
 }
 
+/** Options of {@link telemetryUsage}: a live measurement (§5.1 TELEMETRY_USAGE). */
 export interface TelemetryUsageOptions extends CommonOptions, UnitOptions {
   readonly readings$: Observable<Reading>;
   readonly samplingRate: SamplingRateInput;
@@ -57,12 +58,14 @@ export interface StatusReading {
   readonly quality?: DataQuality;
 }
 
+/** Options of {@link telemetryStatus} (§5.6). */
 export interface TelemetryStatusOptions extends CommonOptions {
   readonly status$: Observable<StatusReading>;
   /** Default `{ min: 'PT1S', max: 'P1D', onChange: true }`. */
   readonly samplingRate?: SamplingRateInput;
 }
 
+/** Options of {@link historyUsage}: stored interval data (§5.4 historical requests). */
 export interface HistoryUsageOptions extends CommonOptions, UnitOptions {
   /** Stored data for a window at a granularity. */
   readonly query: HistoryQuery;
@@ -75,6 +78,7 @@ export interface HistoryUsageOptions extends CommonOptions, UnitOptions {
   readonly readingType?: ReadingType;
 }
 
+/** Options of {@link customReport}: one data point of an `x-` report. */
 export interface CustomReportOptions extends CommonOptions, Partial<UnitOptions> {
   /** An `x-` report name, e.g. `'x-thermostat'`. */
   readonly reportName: `x-${string}`;

@@ -9,6 +9,7 @@
  */
 export type ReportErrorCode = 'config' | 'state' | 'source' | 'delivery-failed' | 'rejected' | 'not-attached';
 
+/** What a {@link ReportError} may carry besides its code and message. */
 export interface ReportErrorOptions {
   /** The OpenADR response code involved, when there is one (§8). */
   readonly responseCode?: string;

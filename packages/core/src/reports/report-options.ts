@@ -29,6 +29,7 @@ export interface ResolvedReportsOptions {
   readonly missingReading: MissingMarker;
 }
 
+/** Retry pacing of the outbox: 5 s, doubling, at most 60 s between attempts. */
 export const DEFAULT_RETRY: RetryPolicy = { initialMs: 5_000, factor: 2, maxMs: 60_000 };
 
 function fail(message: string): never {

@@ -20,6 +20,7 @@ export interface RetryPolicy {
 /** Why a data report was lost. */
 export type DropReason = 'buffer-full' | 'failed' | 'registration-ended';
 
+/** What the outbox needs: the scheduler, the bound and its policy, the retry pacing, the host's send, and callbacks for every outcome. */
 export interface OutboxOptions<D> {
   readonly scheduler: SchedulerLike;
   readonly limit: number;

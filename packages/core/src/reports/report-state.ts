@@ -42,6 +42,7 @@ export interface ReportState {
   readonly samples: ReadonlyMap<string, Map<number, Array<Reading | undefined>>>;
 }
 
+/** The counters of a module that has delivered nothing yet. */
 export const ZERO_COUNTERS: ReportCounters = { delivered: 0, rejected: 0, droppedBufferFull: 0, droppedFailed: 0, droppedRegistrationEnded: 0 };
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);

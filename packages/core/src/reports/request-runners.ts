@@ -17,6 +17,7 @@ export interface RequestRunners {
   stopAll(): void;
 }
 
+/** What the runner table needs from the module. */
 export interface RunnerDeps {
   readonly scheduler: SchedulerLike;
   /** The samples in progress of each request (kept by the module so they are persisted). */

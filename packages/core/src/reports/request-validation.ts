@@ -17,6 +17,7 @@ export const METADATA_SPECIFIER = 'METADATA';
  */
 export type RequestProblemCode = 'unknown-specifier' | 'unknown-rid' | 'granularity-out-of-range' | 'on-change-not-supported' | 'invalid-interval' | 'no-rids';
 
+/** One problem found in a report request, with the response code it maps to. */
 export interface RequestProblem {
   readonly reportRequestID: string;
   readonly code: RequestProblemCode;
