@@ -4,6 +4,8 @@ import type { Transport } from '../transport/transport.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { DecisionOperator } from './decision.js';
 import { createNoReports, type ReportHandler } from './report-handler.js';
+import { createReports } from '../reports/create-reports.js';
+import type { ReportCapability } from '../reports/report-capability.js';
 import { VenError } from './ven-error.js';
 import { resolveLogger, type ResolvedLogger, type VenLogger } from './ven-logger.js';
 import { createMemoryStore, type VenStore } from './ven-store.js';
@@ -47,7 +49,12 @@ export interface VenOptions {
   /** Random source in [0, 1) for startafter offsets, jitter and IDs. Default `Math.random`. */
   readonly random?: () => number;
   /** The report module's seam. Default answers report payloads with the codes of `createNoReports`. */
-  readonly reports?: ReportHandler;
+  /**
+   * The reports the VEN offers (§5): a report module from `createReports(...)`, or just the list of
+   * capabilities (`[telemetryUsage(...), telemetryStatus(...)]`) for the module's defaults.
+   * Default: no reports; report requests are answered with 452.
+   */
+  readonly reports?: ReportHandler | readonly ReportCapability[];
 }
 
 /** The options after `resolveVenOptions`: complete and checked. */
@@ -128,6 +135,16 @@ export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
     marketContexts: marketContexts === undefined ? undefined : new Set(marketContexts),
     targets: options.targets,
     random: options.random ?? Math.random,
-    reports: options.reports ?? createNoReports(),
+    reports: resolveReports(options.reports),
   };
+}
+
+function resolveReports(reports: ReportHandler | readonly ReportCapability[] | undefined): ReportHandler {
+  if (reports === undefined) return createNoReports();
+  if (Array.isArray(reports)) return createReports({ reports: reports as readonly ReportCapability[] });
+  const handler = reports as ReportHandler;
+  if (typeof handler.handle !== 'function' || typeof handler.registered !== 'function') {
+    fail('reports must be createReports(...) or an array of report capabilities such as telemetryUsage(...)');
+  }
+  return handler;
 }
