@@ -39,6 +39,11 @@ export interface RunScenariosOptions {
   /** Set when `makeVen` passes `ctx.store` to `createVen`: enables the restart scenario. Default false. */
   readonly usesStore?: boolean;
   /**
+   * The rID of a data point whose readings come from `ctx.meter$`: the report scenarios then check
+   * every value delivered for it against the meter (§5.5). Default: values are checked for shape only.
+   */
+  readonly meterRID?: string;
+  /**
    * Where the mock VTN runs: `memory` (default; synchronous, virtual time) or `https` (loopback
    * sockets with mutual TLS; virtual time that waits for the network).
    */
@@ -99,7 +104,7 @@ export async function runScenario(scenario: Scenario, options: RunScenariosOptio
     return skipped;
   }
   const backend = await (options.backend ?? defaultBackend(options))(identities);
-  const run = createScenarioHarness(backend, options.makeVen);
+  const run = createScenarioHarness(backend, options.makeVen, { meterRID: options.meterRID });
   let result: ScenarioResult;
   try {
     await scenario.run(run.harness);

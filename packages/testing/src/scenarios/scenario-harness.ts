@@ -4,6 +4,7 @@ import type { VirtualClock } from '../virtual-time.js';
 import type { MakeVen, ScenarioContext } from './scenario.js';
 import { ScenarioFailure } from './scenario.js';
 import type { ScenarioBackend } from './scenario-backend.js';
+import { scenarioMeter } from './scenario-meter.js';
 import type { VtnSigningControls } from './signing-controls.js';
 
 /** What a scenario's `run` works with: the mock VTN, the VEN under test and the clock. */
@@ -20,6 +21,8 @@ export interface ScenarioHarness {
   readonly snapshots: readonly EventSnapshot[];
   /** Set in runs with XML signatures. */
   readonly vtnSigning: VtnSigningControls | undefined;
+  /** The rID fed from `ctx.meter$`, when the run names one (`RunScenariosOptions.meterRID`). */
+  readonly meterRID: string | undefined;
   /** Starts the VEN. */
   start(): void;
   /** Starts the VEN, waits until it polls, then forgets the requests so far. */
@@ -43,11 +46,21 @@ export interface ScenarioHarness {
 }
 
 /** Creates the harness for one scenario run; `dispose` stops the VEN and the backend. */
-export function createScenarioHarness(backend: ScenarioBackend, makeVen: MakeVen): { readonly harness: ScenarioHarness; dispose(): Promise<void> } {
+export function createScenarioHarness(
+  backend: ScenarioBackend,
+  makeVen: MakeVen,
+  options: { readonly meterRID?: string | undefined } = {},
+): { readonly harness: ScenarioHarness; dispose(): Promise<void> } {
   const statuses: VenStatus[] = [];
   const errors: VenError[] = [];
   const snapshots: EventSnapshot[] = [];
-  const ctx: ScenarioContext = { transport: backend.transport, scheduler: backend.clock, store: createMemoryStore(), signing: backend.signing };
+  const ctx: ScenarioContext = {
+    transport: backend.transport,
+    scheduler: backend.clock,
+    store: createMemoryStore(),
+    signing: backend.signing,
+    meter$: scenarioMeter(backend.clock),
+  };
   const build = (): Ven => {
     const ven = makeVen(ctx);
     ven.status$.subscribe((s) => statuses.push(s));
@@ -70,6 +83,7 @@ export function createScenarioHarness(backend: ScenarioBackend, makeVen: MakeVen
     errors,
     snapshots,
     vtnSigning: backend.vtnSigning,
+    meterRID: options.meterRID,
     start: () => ven.start(),
     async register() {
       ven.start();

@@ -1,4 +1,4 @@
-import type { SchedulerLike } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { Transport, Ven, VenStore } from '@rxadr/core';
 import type { ScenarioHarness } from './scenario-harness.js';
 
@@ -32,6 +32,12 @@ export interface ScenarioContext {
   readonly store: VenStore;
   /** Set when the run uses XML signatures (§7.3): sign with `identity`, trust `trust`. */
   readonly signing: ScenarioSigning | undefined;
+  /**
+   * A test power meter (W) on the scenario's clock whose value is a known function of time: feed
+   * it into a TELEMETRY_USAGE data point and name that rID as `meterRID` in the run options, and
+   * the report scenarios check the values the VEN delivers, not only their shape (§5.5).
+   */
+  readonly meter$: Observable<number>;
 }
 
 /** Builds the VEN under test. Called once per scenario (twice for a restart); must not call `start()`. */
