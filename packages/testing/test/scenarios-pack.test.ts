@@ -1,8 +1,8 @@
-import { map, of } from 'rxjs';
+import { map, of, take, timer, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createVen, optIn, type Transport } from '@rxadr/core';
+import { createReports, createVen, optIn, telemetryStatus, telemetryUsage, type Transport } from '@rxadr/core';
 import { xmlSignatures } from '@rxadr/signing';
-import { SCENARIOS, runScenarios, selectScenarios, type MakeVen } from '@rxadr/testing';
+import { SCENARIOS, runScenarios, selectScenarios, type MakeVen, type ScenarioContext, type ScenarioResult } from '@rxadr/testing';
 
 const decide = (e$: Parameters<NonNullable<Parameters<typeof createVen>[0]['decide']>>[0]) => e$.pipe(map(optIn));
 const plain: MakeVen = (ctx) => createVen({ venName: 'pack-test', transport: ctx.transport, scheduler: ctx.scheduler, decide });
@@ -11,6 +11,30 @@ const plain: MakeVen = (ctx) => createVen({ venName: 'pack-test', transport: ctx
 const dropsCreatedEvent = (inner: Transport): Transport => ({
   send: (request) => (request.body.includes('oadrCreatedEvent>') ? of('') : inner.send(request)),
 });
+
+/** A transport that never delivers oadrUpdateReport: a VEN that accepts report requests and sends no data. */
+const dropsUpdateReport = (inner: Transport): Transport => ({
+  send: (request) => (request.body.includes('oadrUpdateReport>') ? of('') : inner.send(request)),
+});
+
+/** A VEN offering power (from `power`) and a status, its transport optionally wrapped. */
+const reporting =
+  (power: (ctx: ScenarioContext) => Observable<number>, wrap: (t: Transport) => Transport = (t) => t): MakeVen =>
+  (ctx) =>
+    createVen({
+      venName: 'reporting',
+      transport: wrap(ctx.transport),
+      scheduler: ctx.scheduler,
+      decide,
+      reports: createReports({
+        reports: [
+          telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: power(ctx), samplingRate: { min: 'PT1S', max: 'PT1H' } }),
+          telemetryStatus({ resourceId: 'meter-1', status$: timer(0, 15 * 60_000, ctx.scheduler).pipe(map(() => ({ online: true }))) }),
+        ],
+      }),
+    });
+
+const byName = (results: readonly ScenarioResult[]) => Object.fromEntries(results.map((r) => [r.name, r.status]));
 
 describe('the scenario pack', () => {
   it('names every scenario once, each with a category, a rule citation and a run function', () => {
@@ -66,5 +90,53 @@ describe('the scenario pack', () => {
       ['security.signed-requests', 'skipped', 'needs signing'],
     ]);
     expect(seen).toEqual(['skipped', 'passed', 'skipped']);
+  });
+
+  it('reports a VEN whose readings are stale, or which never delivers, as failing the report scenarios that see it', async () => {
+    const only = ['reports.metadata-after-registration', 'reports.periodic-delivery', 'reports.one-shot', 'reports.outage-while-sampling', 'reports.cancel-report-to-follow', 'reports.cancel-without-report'];
+    const meterRID = 'meter-1/powerReal';
+
+    const good = await runScenarios({ only, meterRID, makeVen: reporting((ctx) => ctx.meter$) });
+    expect(good.filter((r) => r.status !== 'passed').map((r) => [r.name, r.reason])).toEqual([]);
+
+    // Reads its meter once and keeps reporting that value.
+    const stale = await runScenarios({ only, meterRID, makeVen: reporting((ctx) => ctx.meter$.pipe(take(1))) });
+    expect(byName(stale)).toEqual({
+      'reports.metadata-after-registration': 'passed',
+      'reports.periodic-delivery': 'failed',
+      'reports.one-shot': 'failed',
+      'reports.outage-while-sampling': 'failed',
+      'reports.cancel-report-to-follow': 'failed',
+      'reports.cancel-without-report': 'passed',
+    });
+    expect(stale.find((r) => r.name === 'reports.periodic-delivery')?.reason).toMatch(/^periodic delivery: the interval at \S+ reports \d+; the meter showed/);
+
+    const silent = await runScenarios({ only, makeVen: reporting((ctx) => ctx.meter$, dropsUpdateReport) });
+    expect(byName(silent)).toEqual({
+      'reports.metadata-after-registration': 'passed',
+      'reports.periodic-delivery': 'failed',
+      'reports.one-shot': 'failed',
+      'reports.outage-while-sampling': 'failed',
+      'reports.cancel-report-to-follow': 'failed',
+      'reports.cancel-without-report': 'failed',
+    });
+    expect(silent.find((r) => r.name === 'reports.periodic-delivery')?.reason).toBe('oadrUpdateReports for a window of 3 reportBackDurations: expected 3, got 0');
+    expect(silent.find((r) => r.name === 'reports.one-shot')?.trace).toContain('oadrCreatedReport');
+  });
+
+  it('skips the report scenarios that need an offer for a VEN that offers no reports, saying why', async () => {
+    const results = await runScenarios({ only: ['reports'], makeVen: plain });
+    const notSkipped = results.filter((r) => r.status !== 'skipped').map((r) => [r.name, r.status]);
+    // Any VEN must answer the VTN's oadrRegisterReport and refuse a report it does not have.
+    expect(notSkipped).toEqual([
+      ['reports.vtn-register-report-answered', 'passed'],
+      ['reports.unknown-specifier', 'passed'],
+    ]);
+    expect(results.filter((r) => r.status === 'skipped').every((r) => r.reason?.includes('it offers no reports'))).toBe(true);
+  });
+
+  it('fails the report scenarios when meterRID names a data point the VEN does not offer', async () => {
+    const [result] = await runScenarios({ only: ['reports.periodic-delivery'], meterRID: 'meter-9/powerReal', makeVen: reporting((ctx) => ctx.meter$) });
+    expect([result?.status, result?.reason]).toEqual(['failed', "meterRID 'meter-9/powerReal' is not among the rIDs the VEN offers (meter-1/powerReal, meter-1/status)"]);
   });
 });
