@@ -46,5 +46,21 @@ function ancestorNamespaces(element: Element): NamespaceBinding[] {
  * root would not interoperate. No OpenADR implementation surveyed does.
  */
 export function canonicalize(element: Element): string {
-  return new C14nCanonicalization().process(element, { ancestorNamespaces: ancestorNamespaces(element) });
+  return new SpecC14n().process(element, { ancestorNamespaces: ancestorNamespaces(element) });
+}
+
+/**
+ * xml-crypto's inclusive C14N with namespace declarations sorted as C14N 1.0 §2.2 requires:
+ * lexicographically by prefix in code-point order. xml-crypto sorts with `localeCompare`, which
+ * puts `b` before `Z` and so disagrees with xmlsec1 and libxml2 on mixed-case prefixes.
+ */
+class SpecC14n extends C14nCanonicalization {
+  override nsCompare(a: NamespaceBinding, b: NamespaceBinding): number {
+    return comparePrefixes(a.prefix, b.prefix);
+  }
+}
+
+/** Code-point order of namespace prefixes ('' — the default namespace — first). */
+export function comparePrefixes(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
 }

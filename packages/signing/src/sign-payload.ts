@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { canonicalize } from './canonicalize.js';
-import { C14N, DS_NS, DSP_NS, OADR_NS, PROPERTIES_ID, SHA256, SIGNATURE_ID, SIGNED_OBJECT_ID } from './constants.js';
+import { DS_NS, OADR_NS, PROPERTIES_ID, SIGNATURE_ID, SIGNED_OBJECT_ID } from './constants.js';
 import { SignatureError } from './signature-error.js';
 import { signBytes } from './signature-algorithms.js';
 import { resolveIdentity } from './signing-identity.js';
 import type { ResolvedIdentity, SigningIdentity } from './signing-identity.js';
+import { propertiesObject, rootNamespaces, signedInfoText } from './signature-text.js';
 import { childElements, findAll, isElementNamed, parseXml } from './xml-dom.js';
 
 /** Sources of the ReplayProtect values; both default to the system clock and 16 random bytes. */
@@ -43,39 +44,20 @@ export function signPayload(xml: string, identity: SigningIdentity, options: Sig
 export function signWithIdentity(xml: string, identity: ResolvedIdentity, options: SignOptions = {}): string {
   const { timestamp, nonce } = replayValues(options);
   const insertAt = rootStartTagEnd(xml);
-  const head = xml.slice(0, insertAt);
-  const tail = xml.slice(insertAt);
-  const reference = (id: string): string =>
-    `<ds:Reference URI="#${id}"><ds:Transforms><ds:Transform Algorithm="${C14N}"/></ds:Transforms>` +
-    `<ds:DigestMethod Algorithm="${SHA256}"/><ds:DigestValue>`;
-  const referenceEnd = '</ds:DigestValue></ds:Reference>';
-  // Text pieces around the three computed values (two digests, the signature value).
-  const parts = [
-    `<ds:Signature xmlns:ds="${DS_NS}" Id="${SIGNATURE_ID}"><ds:SignedInfo>` +
-      `<ds:CanonicalizationMethod Algorithm="${C14N}"/><ds:SignatureMethod Algorithm="${identity.method}"/>` +
-      reference(SIGNED_OBJECT_ID),
-    referenceEnd + reference(PROPERTIES_ID),
-    `${referenceEnd}</ds:SignedInfo><ds:SignatureValue>`,
-    `</ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${identity.certBase64}` +
-      `</ds:X509Certificate></ds:X509Data></ds:KeyInfo>` +
-      `<ds:Object Id="${PROPERTIES_ID}"><ds:SignatureProperties><ds:SignatureProperty Target="#${SIGNATURE_ID}">` +
-      `<dsp:ReplayProtect xmlns:dsp="${DSP_NS}"><dsp:timestamp>${timestamp}</dsp:timestamp>` +
-      `<dsp:nonce>${escapeText(nonce)}</dsp:nonce></dsp:ReplayProtect>` +
-      `</ds:SignatureProperty></ds:SignatureProperties></ds:Object></ds:Signature>`,
-  ] as const;
-
-  const doc = parseXml(head + parts.join('') + tail, 'payload to sign');
-  const { signature, signedObject } = locate(doc);
-  const [signedInfo] = childElements(signature);
-  const propertiesObject = childElements(signature).find((child) => isElementNamed(child, DS_NS, 'Object'));
-  const digestValues = signedInfo === undefined ? [] : findAll(signedInfo, DS_NS, 'DigestValue');
-  if (signedInfo === undefined || propertiesObject === undefined || digestValues.length !== 2) {
-    throw new SignatureError('malformed', 'could not place ds:Signature as the first child of oadrPayload');
-  }
-  const digests = [digest(canonicalize(signedObject)), digest(canonicalize(propertiesObject))] as const;
-  digestValues.forEach((element, i) => element.appendChild(doc.createTextNode(digests[i] ?? '')));
-  const signatureValue = signBytes(identity.method, canonicalize(signedInfo), identity.key);
-  return head + parts[0] + digests[0] + parts[1] + digests[1] + parts[2] + signatureValue + parts[3] + tail;
+  // Only the input is parsed: the signature's own parts are written by us, so their canonical
+  // forms are written directly (see signature-text.ts) instead of parsed and canonicalized.
+  const doc = parseXml(xml, 'payload to sign');
+  const signedObject = locate(doc);
+  const scope = rootNamespaces(doc.documentElement);
+  const properties = propertiesObject(timestamp, nonce);
+  const digests = [digest(canonicalize(signedObject)), digest(properties.canonical(scope))] as const;
+  const signedInfo = signedInfoText(identity.method, digests);
+  const signatureValue = signBytes(identity.method, signedInfo.canonical(scope), identity.key);
+  const signature =
+    `<ds:Signature xmlns:ds="${DS_NS}" Id="${SIGNATURE_ID}">${signedInfo.text}<ds:SignatureValue>${signatureValue}</ds:SignatureValue>` +
+    `<ds:KeyInfo><ds:X509Data><ds:X509Certificate>${identity.certBase64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>` +
+    `${properties.text}</ds:Signature>`;
+  return xml.slice(0, insertAt) + signature + xml.slice(insertAt);
 }
 
 function digest(canonicalXml: string): string {
@@ -94,29 +76,21 @@ function replayValues(options: SignOptions): { timestamp: string; nonce: string 
   return { timestamp: now.toISOString(), nonce };
 }
 
-function escapeText(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /**
- * Finds our `ds:Signature` and the input's `oadrSignedObject` in the parsed template and checks
- * the input was an unsigned payload of the expected shape.
+ * Checks that the input is an unsigned `oadrPayload` holding exactly one `oadrSignedObject`
+ * with `oadr:Id`, and that no element already uses an ID the signature needs; returns the
+ * signed object.
  */
-function locate(doc: Document): { signature: Element; signedObject: Element } {
+function locate(doc: Document): Element {
   const root = doc.documentElement;
   if (!isElementNamed(root, OADR_NS, 'oadrPayload')) {
     throw new SignatureError('malformed', `root element is ${doc.documentElement.tagName}, expected oadr:oadrPayload (OPENADR.md §2.2)`);
   }
-  if (findAll(doc, DS_NS, 'Signature').length > 1) {
+  if (findAll(doc, DS_NS, 'Signature').length > 0) {
     throw new SignatureError('malformed', 'payload is already signed (it contains a ds:Signature)');
   }
-  const [signature, signedObject, ...rest] = childElements(root);
-  if (
-    !isElementNamed(signature, DS_NS, 'Signature') ||
-    !isElementNamed(signedObject, OADR_NS, 'oadrSignedObject') ||
-    rest.length > 0 ||
-    findAll(doc, OADR_NS, 'oadrSignedObject').length !== 1
-  ) {
+  const [signedObject, ...rest] = childElements(root);
+  if (!isElementNamed(signedObject, OADR_NS, 'oadrSignedObject') || rest.length > 0 || findAll(doc, OADR_NS, 'oadrSignedObject').length !== 1) {
     throw new SignatureError('malformed', 'oadrPayload must hold exactly one child element, oadr:oadrSignedObject');
   }
   if (signedObject.getAttributeNS(OADR_NS, 'Id') !== SIGNED_OBJECT_ID) {
@@ -125,9 +99,8 @@ function locate(doc: Document): { signature: Element; signedObject: Element } {
       `oadrSignedObject needs oadr:Id="${SIGNED_OBJECT_ID}" to be signed (OPENADR.md §2.2, §7.3)`,
     );
   }
-  const ours = new Set<Node>([signature, signedObject]);
   for (const element of Array.from(doc.getElementsByTagName('*') as unknown as ArrayLike<Element>)) {
-    if (ours.has(element) || isInside(element, signature)) continue;
+    if (element === signedObject) continue;
     for (const attribute of ['Id', 'ID', 'id']) {
       const value = element.getAttribute(attribute) ?? element.getAttributeNS(OADR_NS, attribute);
       if (value === SIGNED_OBJECT_ID || value === SIGNATURE_ID || value === PROPERTIES_ID) {
@@ -135,12 +108,7 @@ function locate(doc: Document): { signature: Element; signedObject: Element } {
       }
     }
   }
-  return { signature, signedObject };
-}
-
-function isInside(element: Element, ancestor: Element): boolean {
-  for (let node = element.parentNode; node !== null; node = node.parentNode) if (node === ancestor) return true;
-  return false;
+  return signedObject;
 }
 
 /**

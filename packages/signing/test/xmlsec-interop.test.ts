@@ -50,6 +50,20 @@ describe.runIf(runXmlsec)('xmlsec1 interop', () => {
       });
     });
 
+    it('xmlsec1 verifies rxadr signatures over a root with a default namespace and other prefixes', () => {
+      const O = 'http://openadr.org/oadr-2.0b/2012/07';
+      const xml =
+        `<Z:oadrPayload xmlns="${O}" xmlns:Z="${O}" xmlns:b="urn:unused"><Z:oadrSignedObject Z:Id="oadrSignedObject">` +
+        `<oadrPoll><venID xmlns="http://docs.oasis-open.org/ns/energyinterop/201110">v</venID></oadrPoll></Z:oadrSignedObject></Z:oadrPayload>`;
+      const signed = signPayload(xml, pki.vtn[keyType], { now: () => SIGNED_AT });
+      withTempDir((_dir, write) => {
+        const ca = write('ca.pem', pki.ca[keyType].certPem);
+        const ok = run('xmlsec1', ['--verify', '--enabled-reference-uris', 'same-doc', ...ID_ATTRS, ...AT_SIGNING_TIME, '--trusted-pem', ca, write('ns.xml', signed)]);
+        expect(ok.stderr).toContain('SignedInfo References (ok/all): 2/2');
+        expect(ok.status, ok.stderr).toBe(0);
+      });
+    });
+
     it('rxadr verifies what xmlsec1 signed from a template', () => {
       const template = fixture('oadrResponse.xmlsec-template.xml')
         .replaceAll('{{signatureMethod}}', keyType === 'rsa' ? RSA_SHA256 : ECDSA_SHA256)
