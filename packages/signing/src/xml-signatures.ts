@@ -44,6 +44,7 @@ export function xmlSignatures(options: XmlSignaturesOptions = {}): (inner: Trans
   return (inner) => {
     const wrapped: { -readonly [K in keyof Transport]: Transport[K] } = {
       send: (request) => send(inner, request, resolved),
+      signsMessages: resolved.signer !== undefined,
     };
     if (inner.inbound$ !== undefined) wrapped.inbound$ = inbound(inner.inbound$, resolved);
     if (inner.pushAddress !== undefined) wrapped.pushAddress = inner.pushAddress;

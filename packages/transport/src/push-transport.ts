@@ -16,6 +16,7 @@ export function pushTransport(pull: Transport, server: PushServer): Transport {
     send: (request) => pull.send(request),
     inbound$: server.inbound$,
     pushAddress: server.address,
+    ...(pull.signsMessages !== undefined && { signsMessages: pull.signsMessages }),
     close: async () => {
       await Promise.all([pull.close?.(), server.close()]);
     },

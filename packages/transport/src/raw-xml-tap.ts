@@ -40,7 +40,7 @@ export function rawXmlTap(
     }
   };
   return (inner) => {
-    const { inbound$, pushAddress } = inner;
+    const { inbound$, pushAddress, signsMessages } = inner;
     return {
       send: (request) => {
         const { service } = request;
@@ -59,6 +59,7 @@ export function rawXmlTap(
       },
       ...(inbound$ !== undefined && { inbound$: inbound$.pipe(map((exchange) => tapInbound(exchange, report))) }),
       ...(pushAddress !== undefined && { pushAddress }),
+      ...(signsMessages !== undefined && { signsMessages }),
       // Bound explicitly: a class-based inner transport keeps `close` on its prototype.
       ...(inner.close !== undefined && { close: () => inner.close?.() ?? Promise.resolve() }),
     };

@@ -45,6 +45,12 @@ export interface Transport {
   readonly inbound$?: Observable<InboundExchange>;
   /** The address the VTN pushes to (`oadrTransportAddress`); set only by push transports. */
   readonly pushAddress?: string;
+  /**
+   * True when this transport XML-signs every message it sends (set by `xmlSignatures` from
+   * `@rxadr/signing`; wrappers pass it on). The VEN registers with `oadrXmlSignature` set from
+   * it, so the registration tells the VTN the truth (OPENADR.md §3.1, §7.3).
+   */
+  readonly signsMessages?: boolean;
   /** Releases sockets and servers. Optional; idempotent. */
   close?(): Promise<void>;
 }

@@ -39,7 +39,11 @@ export interface VenOptions {
   readonly backoff?: Partial<BackoffPolicy>;
   /** `oadrReportOnly` at registration. Default false. */
   readonly reportOnly?: boolean;
-  /** `oadrXmlSignature` at registration: set it to true exactly when the transport signs (the signing wrapper's user does). Default false. */
+  /**
+   * `oadrXmlSignature` at registration. Default: `transport.signsMessages` (set by the
+   * `xmlSignatures` wrapper), else false. Saying true over a transport that says it does not sign
+   * (or false over one that signs) is refused: the registration must tell the VTN the truth.
+   */
   readonly xmlSignature?: boolean;
   readonly logger?: VenLogger;
   /** Market contexts the VEN is enrolled in; when set, an event for another one is answered 462 (rule 48). */
@@ -130,7 +134,7 @@ export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
     defaultPollFrequencyMs,
     backoff,
     reportOnly: options.reportOnly ?? false,
-    xmlSignature: options.xmlSignature ?? false,
+    xmlSignature: resolveXmlSignature(options),
     logger: resolveLogger(options.logger),
     marketContexts: marketContexts === undefined ? undefined : new Set(marketContexts),
     targets: options.targets,
@@ -147,4 +151,15 @@ function resolveReports(reports: ReportHandler | readonly ReportCapability[] | u
     fail('reports must be createReports(...) or an array of report capabilities such as telemetryUsage(...)');
   }
   return handler;
+}
+
+function resolveXmlSignature(options: VenOptions): boolean {
+  const signs = options.transport.signsMessages;
+  if (options.xmlSignature !== undefined && signs !== undefined && options.xmlSignature !== signs) {
+    fail(
+      `xmlSignature is ${options.xmlSignature} but the transport ${signs ? 'signs' : 'does not sign'} its messages; ` +
+        'leave xmlSignature out to follow the transport',
+    );
+  }
+  return options.xmlSignature ?? signs ?? false;
 }
