@@ -12,6 +12,7 @@ export * from './model/model-exports.js';
 
 // Integrator API: transports
 export { OADR_SERVICES } from './transport/transport.js';
+export { serviceOfMessage } from './transport/service-of-message.js';
 export type { InboundExchange, OadrService, Transport, TransportRequest } from './transport/transport.js';
 export { TransportError, isTransportError } from './transport/transport-error.js';
 export type { TransportErrorCode, TransportErrorOptions } from './transport/transport-error.js';

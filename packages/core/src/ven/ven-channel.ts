@@ -2,6 +2,7 @@ import { Observable, catchError, map, throwError } from 'rxjs';
 import { decodeMessage, encodeMessage } from '../codec/decode-message.js';
 import type { OadrMessage } from '../model/message.js';
 import type { OadrService, Transport } from '../transport/transport.js';
+import { serviceOfMessage } from '../transport/service-of-message.js';
 import { isTransportError } from '../transport/transport-error.js';
 import { decodeDistribution, type RejectedEvent } from './decode-distribution.js';
 import { VenError } from './ven-error.js';
@@ -22,27 +23,7 @@ export interface VenChannel {
 
 /** The service a VEN posts each message type to (§3.0). */
 export function serviceOf(message: OadrMessage): OadrService {
-  switch (message.type) {
-    case 'oadrRequestEvent':
-    case 'oadrCreatedEvent':
-      return 'EiEvent';
-    case 'oadrCreateOpt':
-    case 'oadrCancelOpt':
-      return 'EiOpt';
-    case 'oadrPoll':
-      return 'OadrPoll';
-    case 'oadrRegisterReport':
-    case 'oadrRegisteredReport':
-    case 'oadrCreateReport':
-    case 'oadrCreatedReport':
-    case 'oadrUpdateReport':
-    case 'oadrUpdatedReport':
-    case 'oadrCancelReport':
-    case 'oadrCanceledReport':
-      return 'EiReport';
-    default:
-      return 'EiRegisterParty';
-  }
+  return serviceOfMessage(message.type);
 }
 
 /** Creates the channel; `inbound` sees every decoded VTN message (it feeds `ven.messages$`). */

@@ -2,7 +2,7 @@ import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import { decodeMessage, encodeMessage, type OadrService } from '@rxadr/core';
 import type { VtnModel } from './vtn-model.js';
 import type { VtnRecorder } from './vtn-recorder.js';
-import { serviceOfMessage } from './vtn-services.js';
+import { serviceOfMessage } from '@rxadr/core';
 import type { VtnSigning } from './vtn-signing.js';
 
 /** The VEN's HTTP answer to one push. */
