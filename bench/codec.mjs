@@ -2,6 +2,7 @@
 // tokenizing the same bytes (the parser's limit). Goal: decode within 3x of raw saxes.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { time } from './timing.mjs';
 import { Duration, decodeMessage, encodeMessage, message } from '../packages/core/dist/index.js';
 
 const requireFromCore = createRequire(new URL('../packages/core/package.json', import.meta.url));
@@ -58,18 +59,6 @@ export const SIZES = [
   { label: '100 events x 96 intervals', events: 100, intervals: 96 },
 ];
 
-function time(fn, minMs = 400) {
-  for (let i = 0; i < 3; i++) fn(); // warm up
-  let n = 0;
-  const t0 = process.hrtime.bigint();
-  let elapsed = 0;
-  while (elapsed < minMs) {
-    fn();
-    n++;
-    elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
-  }
-  return elapsed / n;
-}
 
 function rawSaxes(xml) {
   const parser = new SaxesParser({ xmlns: true });

@@ -7,6 +7,7 @@
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { time } from './timing.mjs';
 import { signPayload, verifyPayload } from '../packages/signing/dist/index.js';
 import { canonicalize } from '../packages/signing/dist/canonicalize.js';
 import { createTestCa } from '../packages/testing/dist/index.js';
@@ -54,19 +55,6 @@ export function sampleMessages() {
   ];
 }
 
-/** Mean ms per call, after warm-up, over at least `minMs`. */
-function time(fn, minMs = 300) {
-  for (let i = 0; i < 3; i++) fn();
-  let n = 0;
-  const t0 = process.hrtime.bigint();
-  let elapsed = 0;
-  while (elapsed < minMs) {
-    fn();
-    n++;
-    elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
-  }
-  return elapsed / n;
-}
 
 const SIGNED_AT = new Date('2026-01-01T12:00:00Z');
 const CANONICAL = /^<oadr:oadrPayload [^>]*>([\s\S]*)<\/oadr:oadrPayload>$/;
