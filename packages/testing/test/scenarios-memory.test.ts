@@ -1,6 +1,9 @@
 import { map, timer } from 'rxjs';
+import { afterAll, expect } from 'vitest';
 import { createReports, createVen, optIn, telemetryStatus, telemetryUsage, type ReportModule } from '@rxadr/core';
 import { xmlSignatures } from '@rxadr/signing';
+import { rawXmlTap } from '@rxadr/transport';
+import { createSchemaValidator, schemaAvailable } from '../src/schema-validator.js';
 import { describeScenarios } from '../src/scenarios/describe-scenarios.js';
 import type { ScenarioContext } from '../src/scenarios/scenario.js';
 
@@ -13,12 +16,26 @@ const siteReports = (ctx: ScenarioContext): ReportModule =>
     ],
   });
 
+/** Every document the VEN sends while the pack runs, checked against the XSD at the end. */
+const sent = new Map<string, string>();
+const tap = rawXmlTap((exchange) => {
+  if (exchange.direction === 'out' && exchange.body !== '' && !sent.has(exchange.body)) sent.set(exchange.body, `${exchange.service}#${sent.size}`);
+});
+
+afterAll(async () => {
+  if (process.env['CI'] !== 'true' && !schemaAvailable()) return;
+  const documents = [...sent].map(([xml, name]) => [name, xml] as const);
+  expect(documents.length).toBeGreaterThan(100);
+  const validator = createSchemaValidator();
+  for (let i = 0; i < documents.length; i += 200) await validator.assertValid(Object.fromEntries(documents.slice(i, i + 200)));
+});
+
 // rxadr's own default configuration, with the one decision every user writes and the reports of a typical site.
 describeScenarios('scenario pack, in memory', {
   usesStore: true,
   meterRID: 'meter-1/powerReal',
   makeVen: (ctx) =>
-    createVen({ venName: 'rxadr-default', transport: ctx.transport, scheduler: ctx.scheduler, store: ctx.store, reports: siteReports(ctx), decide: (e$) => e$.pipe(map(optIn)) }),
+    createVen({ venName: 'rxadr-default', transport: tap(ctx.transport), scheduler: ctx.scheduler, store: ctx.store, reports: siteReports(ctx), decide: (e$) => e$.pipe(map(optIn)) }),
 });
 
 describeScenarios('scenario pack, in memory with XML signatures', {
@@ -27,7 +44,7 @@ describeScenarios('scenario pack, in memory with XML signatures', {
   makeVen: (ctx) =>
     createVen({
       venName: 'rxadr-signed',
-      transport: xmlSignatures({ identity: ctx.signing?.identity, trust: ctx.signing?.trust, scheduler: ctx.scheduler })(ctx.transport),
+      transport: xmlSignatures({ identity: ctx.signing?.identity, trust: ctx.signing?.trust, scheduler: ctx.scheduler })(tap(ctx.transport)),
       xmlSignature: true,
       scheduler: ctx.scheduler,
       decide: (e$) => e$.pipe(map(optIn)),
