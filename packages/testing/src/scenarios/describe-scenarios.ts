@@ -1,6 +1,6 @@
 /**
- * The scenario pack as vitest tests. Imports vitest, so it is not part of the package's entry
- * point: import it by path (`@rxadr/testing/scenarios/vitest` is not exported on purpose).
+ * The scenario pack as vitest tests. Imports vitest, so it is not part of the package's main
+ * entry point: import it from `@rxadr/testing/vitest`.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { ScenarioIdentities } from './memory-backend.js';
