@@ -48,28 +48,31 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
   const timers = new Map<string, Subscription>();
   const now = (): number => deps.scheduler.now();
 
-  const emit = (eventID: string): void => {
+  const emit = (eventID: string, at: number = now()): void => {
     const record = table.get(eventID);
-    if (record) changes.next(eventSnapshot(record, now()));
+    if (record) changes.next(eventSnapshot(record, at));
   };
 
-  const arm = (eventID: string): void => {
+  const arm = (eventID: string, from: number = now()): void => {
     timers.get(eventID)?.unsubscribe();
     timers.delete(eventID);
     const record = table.get(eventID);
-    const at = record && nextBoundary(record, now());
+    const at = record && nextBoundary(record, from);
     if (at === undefined) return;
     timers.set(
       eventID,
-      timer(at - now(), deps.scheduler).subscribe(() => {
+      timer(Math.max(0, at - now()), deps.scheduler).subscribe(() => {
         timers.delete(eventID);
-        emit(eventID);
-        const pruned = pruneEvents(table, now());
+        // A real clock may run a timer a millisecond before its boundary: take the boundary as
+        // reached, so its snapshot is emitted and the next timer aims past it (never skipped).
+        const reached = Math.max(now(), at);
+        emit(eventID, reached);
+        const pruned = pruneEvents(table, reached);
         if (pruned !== table) {
           table = pruned;
           deps.changed();
         }
-        arm(eventID);
+        arm(eventID, reached);
       }),
     );
   };
