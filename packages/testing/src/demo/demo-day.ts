@@ -82,73 +82,77 @@ export async function runDemoDay(n: Narrator): Promise<{ polls: number; updates:
     const value = e.status === 'active' ? `, SIMPLE level now ${e.signals[0]?.currentValue ?? '?'}` : '';
     n.say(`event ${e.eventID} (modification ${e.modificationNumber}): ${e.status}${value}`);
   });
-  ven.start();
-  await until('registration', () => ven.status.state === 'polling');
-  const venID = ven.registration?.venID ?? '';
+  try {
+    ven.start();
+    await until('registration', () => ven.status.state === 'polling');
+    const venID = ven.registration?.venID ?? '';
 
-  n.chapter('mid-morning: the VTN asks for telemetry every 3 s, sampled each second');
-  vtn.model.enqueue(venID, {
-    message: {
-      type: 'oadrCreateReport',
-      requestID: 'demo-create-report',
-      oadrReportRequest: [
-        {
-          reportRequestID: 'rr-usage',
-          reportSpecifier: {
-            reportSpecifierID: 'telemetry-usage',
-            granularity: Duration.of({ seconds: 1 }),
-            reportBackDuration: Duration.of({ seconds: 3 }),
-            reportInterval: { dtstart: new Date(), duration: Duration.of({ seconds: 0 }) },
-            specifierPayload: [{ rID: 'meter-1/powerReal', readingType: 'Direct Read' }],
+    n.chapter('mid-morning: the VTN asks for telemetry every 3 s, sampled each second');
+    vtn.model.enqueue(venID, {
+      message: {
+        type: 'oadrCreateReport',
+        requestID: 'demo-create-report',
+        oadrReportRequest: [
+          {
+            reportRequestID: 'rr-usage',
+            reportSpecifier: {
+              reportSpecifierID: 'telemetry-usage',
+              granularity: Duration.of({ seconds: 1 }),
+              reportBackDuration: Duration.of({ seconds: 3 }),
+              reportInterval: { dtstart: new Date(), duration: Duration.of({ seconds: 0 }) },
+              specifierPayload: [{ rID: 'meter-1/powerReal', readingType: 'Direct Read' }],
+            },
           },
-        },
+        ],
+        venID,
+      },
+    });
+    await until('a periodic report', () => updates.length >= 1, 10_000).catch((e: Error) => n.say(`(no report yet: ${e.message})`));
+
+    n.chapter('noon: the VTN announces a demand-response event with a ramp-up and three intervals');
+    const eventID = vtn.model.createEvent({
+      eventID: 'peak-1',
+      start: at(4 * SECOND),
+      duration: 'PT6S',
+      rampUp: 'PT2S',
+      intervals: [
+        { duration: 'PT2S', value: 1 },
+        { duration: 'PT2S', value: 2 },
+        { duration: 'PT2S', value: 1 },
       ],
-      venID,
-    },
-  });
-  await until('a periodic report', () => updates.length >= 1, 10_000).catch((e: Error) => n.say(`(no report yet: ${e.message})`));
+    });
+    await until('the decision', () => seen.has(`${eventID}:0:far:-`) || [...seen].some((k) => k.startsWith(`${eventID}:0:`)));
+    await until('the event to become active', () => [...seen].some((k) => k.startsWith(`${eventID}:0:active`)), 10_000);
 
-  n.chapter('noon: the VTN announces a demand-response event with a ramp-up and three intervals');
-  const eventID = vtn.model.createEvent({
-    eventID: 'peak-1',
-    start: at(4 * SECOND),
-    duration: 'PT6S',
-    rampUp: 'PT2S',
-    intervals: [
-      { duration: 'PT2S', value: 1 },
-      { duration: 'PT2S', value: 2 },
-      { duration: 'PT2S', value: 1 },
-    ],
-  });
-  await until('the decision', () => seen.has(`${eventID}:0:far:-`) || [...seen].some((k) => k.startsWith(`${eventID}:0:`)));
-  await until('the event to become active', () => [...seen].some((k) => k.startsWith(`${eventID}:0:active`)), 10_000);
+    n.chapter('afternoon: the VTN raises the last interval (a modification)');
+    vtn.model.modifyEvent(eventID, { intervals: [{ duration: 'PT2S', value: 1 }, { duration: 'PT2S', value: 2 }, { duration: 'PT2S', value: 3 }] });
+    await until('the modification', () => [...seen].some((k) => k.startsWith(`${eventID}:1:`)));
+    await until('the event to complete', () => [...seen].some((k) => k.startsWith(`${eventID}:1:completed`)), 10_000);
 
-  n.chapter('afternoon: the VTN raises the last interval (a modification)');
-  vtn.model.modifyEvent(eventID, { intervals: [{ duration: 'PT2S', value: 1 }, { duration: 'PT2S', value: 2 }, { duration: 'PT2S', value: 3 }] });
-  await until('the modification', () => [...seen].some((k) => k.startsWith(`${eventID}:1:`)));
-  await until('the event to complete', () => [...seen].some((k) => k.startsWith(`${eventID}:1:completed`)), 10_000);
+    n.chapter('evening: an event is announced, then cancelled');
+    const evening = vtn.model.createEvent({ eventID: 'evening-2', start: at(30 * SECOND), duration: 'PT10S', intervals: [{ duration: 'PT10S', value: 2 }] });
+    await until('the evening event', () => [...seen].some((k) => k.startsWith(`${evening}:0:`)));
+    vtn.model.cancelEvent(evening);
+    await until('the cancellation', () => [...seen].some((k) => k.startsWith(`${evening}:1:cancelled`)));
 
-  n.chapter('evening: an event is announced, then cancelled');
-  const evening = vtn.model.createEvent({ eventID: 'evening-2', start: at(30 * SECOND), duration: 'PT10S', intervals: [{ duration: 'PT10S', value: 2 }] });
-  await until('the evening event', () => [...seen].some((k) => k.startsWith(`${evening}:0:`)));
-  vtn.model.cancelEvent(evening);
-  await until('the cancellation', () => [...seen].some((k) => k.startsWith(`${evening}:1:cancelled`)));
+    n.chapter('night: the VTN goes down for 5 s; the VEN backs off and keeps its readings');
+    const before = updates.length;
+    vtn.faults.down();
+    await new Promise((resolve) => setTimeout(resolve, 5 * SECOND));
+    const downAt = new Date();
+    vtn.faults.up();
+    n.say('VTN back up');
+    await until('recovery', () => ven.status.state === 'polling', 15_000);
+    await until('buffered reports', () => updates.some((t) => t >= downAt), 10_000).catch((e: Error) => n.say(`(no report after recovery: ${e.message})`));
+    const bufferedDelivered = updates.filter((t) => t >= downAt).length;
+    n.say(`reports delivered after recovery: ${bufferedDelivered} (${updates.length - before} since the outage began)`);
 
-  n.chapter('night: the VTN goes down for 5 s; the VEN backs off and keeps its readings');
-  const before = updates.length;
-  vtn.faults.down();
-  await new Promise((resolve) => setTimeout(resolve, 5 * SECOND));
-  const downAt = new Date();
-  vtn.faults.up();
-  n.say('VTN back up');
-  await until('recovery', () => ven.status.state === 'polling', 15_000);
-  await until('buffered reports', () => updates.some((t) => t >= downAt), 10_000).catch((e: Error) => n.say(`(no report after recovery: ${e.message})`));
-  const bufferedDelivered = updates.filter((t) => t >= downAt).length;
-  n.say(`reports delivered after recovery: ${bufferedDelivered} (${updates.length - before} since the outage began)`);
-
-  n.chapter('end of the day');
-  await ven.stop();
-  await http.close?.();
-  await vtn.close();
-  return { polls, updates: updates.length, bufferedDelivered };
+    n.chapter('end of the day');
+    return { polls, updates: updates.length, bufferedDelivered };
+  } finally {
+    // Also when a step fails: leave nothing running, so the process ends.
+    await ven.stop();
+    await http.close?.();
+    await vtn.close();
+  }
 }
