@@ -1,30 +1,7 @@
-// End-user API: messages
-export { decodeMessage, decodeElement, encodeMessage, encodeElement, isMessage, ofType, message, DecodeError } from './codec/decode-message.js';
-export type { DecodeErrorKind, DecodeResult, DecodedMessage, DecodeOptions } from './codec/decode-message.js';
-export { messageToJson, messageFromJson } from './codec/message-json.js';
-export { Duration } from './codec/duration.js';
-export type { DurationParts } from './codec/duration.js';
-export { CodecEncodeError } from './codec/xml-codec.js';
-export type { CodecIssue } from './codec/xml-codec.js';
-export { MESSAGE_TYPES, payloadOptions, oadrPayloadCodec, signedObjectCodec } from './model/message.js';
-export type { OadrMessage, OadrMessageType, MessageOf, MessageBody } from './model/message.js';
-export * from './model/model-exports.js';
-
-// Integrator API: transports
-export { OADR_SERVICES } from './transport/transport.js';
-export { serviceOfMessage } from './transport/service-of-message.js';
-export type { InboundExchange, OadrService, Transport, TransportRequest } from './transport/transport.js';
-export { TransportError, isTransportError } from './transport/transport-error.js';
-export type { TransportErrorCode, TransportErrorOptions } from './transport/transport-error.js';
-
-// Integrator API: XML and codec building blocks
-export { NS, canonicalPrefix } from './xml/namespaces.js';
-export { readXml, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from './xml/read-xml.js';
-export type { XmlReadLimits, XmlReadFailure, XmlReadResult } from './xml/read-xml.js';
-export { writeXml } from './xml/write-xml.js';
-export { xmlElement } from './xml/xml-node.js';
-export type { XmlAttribute, XmlContent, XmlElement } from './xml/xml-node.js';
-export { XmlCodec } from './codec/xml-codec.js';
+/**
+ * @rxadr/core: the OpenADR 2.0b message model, the Transport interface and the VEN engine.
+ * End-user API first; below it, the building blocks for integrators.
+ */
 
 // End-user API: the VEN engine
 export { createVen } from './ven/create-ven.js';
@@ -47,16 +24,6 @@ export { createFileStore } from './ven/file-store.js';
 export { DEFAULT_BACKOFF, backoffDelay } from './ven/backoff.js';
 export type { BackoffPolicy } from './ven/backoff.js';
 export { fromPromiseTransport } from './ven/from-promise-transport.js';
-
-// Integrator API: VEN engine building blocks
-export { reduceDistribution, recordAnswers, pruneEvents } from './ven/event-reducer.js';
-export type { DistributionContext, DistributionResult, EventOutcome, EventOutcomeKind } from './ven/event-reducer.js';
-export type { EventAnswer, EventCancellation, EventRecord, EventTable } from './ven/event-record.js';
-export { eventSnapshot, eventTimes, nextBoundary, recordStatus } from './ven/event-schedule.js';
-export { decodeDistribution } from './ven/decode-distribution.js';
-export type { LenientDistribution, RejectedEvent } from './ven/decode-distribution.js';
-export { createNoReports } from './ven/report-handler.js';
-export type { ReportContext, ReportHandler, ReportRequestMessage } from './ven/report-handler.js';
 
 // End-user API: reports (OPENADR.md §5)
 export { createReports } from './reports/create-reports.js';
@@ -83,6 +50,35 @@ export { ReportError, isReportError } from './reports/report-error.js';
 export type { ReportErrorCode, ReportErrorOptions } from './reports/report-error.js';
 export type { VtnReportInterval, VtnReportOffer, VtnReportRequestOptions, VtnReportValue } from './reports/vtn-reports.js';
 
+// End-user API: messages
+export { decodeMessage, decodeElement, encodeMessage, encodeElement, isMessage, ofType, message, DecodeError } from './codec/decode-message.js';
+export type { DecodeErrorKind, DecodeResult, DecodedMessage, DecodeOptions } from './codec/decode-message.js';
+export { messageToJson, messageFromJson } from './codec/message-json.js';
+export { Duration } from './codec/duration.js';
+export type { DurationParts } from './codec/duration.js';
+export { CodecEncodeError } from './codec/xml-codec.js';
+export type { CodecIssue } from './codec/xml-codec.js';
+export { MESSAGE_TYPES, payloadOptions, oadrPayloadCodec, signedObjectCodec } from './model/message.js';
+export type { OadrMessage, OadrMessageType, MessageOf, MessageBody } from './model/message.js';
+export * from './model/model-exports.js';
+
+// Integrator API: transports
+export { OADR_SERVICES } from './transport/transport.js';
+export { serviceOfMessage } from './transport/service-of-message.js';
+export type { InboundExchange, OadrService, Transport, TransportRequest } from './transport/transport.js';
+export { TransportError, isTransportError } from './transport/transport-error.js';
+export type { TransportErrorCode, TransportErrorOptions } from './transport/transport-error.js';
+
+// Integrator API: VEN engine building blocks
+export { reduceDistribution, recordAnswers, pruneEvents } from './ven/event-reducer.js';
+export type { DistributionContext, DistributionResult, EventOutcome, EventOutcomeKind } from './ven/event-reducer.js';
+export type { EventAnswer, EventCancellation, EventRecord, EventTable } from './ven/event-record.js';
+export { eventSnapshot, eventTimes, nextBoundary, recordStatus } from './ven/event-schedule.js';
+export { decodeDistribution } from './ven/decode-distribution.js';
+export type { LenientDistribution, RejectedEvent } from './ven/decode-distribution.js';
+export { createNoReports } from './ven/report-handler.js';
+export type { ReportContext, ReportHandler, ReportRequestMessage } from './ven/report-handler.js';
+
 // Integrator API: report building blocks
 export type { ReportHost } from './reports/report-host.js';
 export { createReportCatalog } from './reports/report-catalog.js';
@@ -102,3 +98,12 @@ export { createDeliveryBuffer } from './reports/delivery-buffer.js';
 export type { DeliveryBuffer } from './reports/delivery-buffer.js';
 export { reportStateFromJson } from './reports/report-state.js';
 export type { ReportCounters, ReportStateJson } from './reports/report-state.js';
+
+// Integrator API: XML and codec building blocks
+export { NS, canonicalPrefix } from './xml/namespaces.js';
+export { readXml, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from './xml/read-xml.js';
+export type { XmlReadLimits, XmlReadFailure, XmlReadResult } from './xml/read-xml.js';
+export { writeXml } from './xml/write-xml.js';
+export { xmlElement } from './xml/xml-node.js';
+export type { XmlAttribute, XmlContent, XmlElement } from './xml/xml-node.js';
+export { XmlCodec } from './codec/xml-codec.js';
