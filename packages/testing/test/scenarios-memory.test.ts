@@ -1,18 +1,30 @@
 import { map, timer } from 'rxjs';
 import { afterAll, expect } from 'vitest';
-import { createReports, createVen, optIn, telemetryStatus, telemetryUsage, type ReportModule } from '@rxadr/core';
+import { createReports, createVen, historyUsage, optIn, telemetryStatus, telemetryUsage, type HistoryQuery, type ReportModule } from '@rxadr/core';
 import { xmlSignatures } from '@rxadr/signing';
 import { rawXmlTap } from '@rxadr/transport';
 import { createSchemaValidator, schemaAvailable } from '../src/schema-validator.js';
 import { describeScenarios } from '../src/scenarios/describe-scenarios.js';
 import type { ScenarioContext } from '../src/scenarios/scenario.js';
+import { meterValueAt } from '../src/scenarios/scenario-meter.js';
 
-/** Reports a typical site offers: power from the pack's test meter, and a status that changes every 15 minutes. */
+/** Stored energy per interval (Wh), from the test meter's power at each interval start: only what lies before now on the scenario clock. */
+const meterHistory =
+  (ctx: ScenarioContext): HistoryQuery =>
+  (from, to, granularity) => {
+    const step = granularity.toMillis(from.getTime());
+    const points = [];
+    for (let t = from.getTime(); t + step <= Math.min(to.getTime(), ctx.scheduler.now()); t += step) points.push({ at: new Date(t), value: (meterValueAt(t) * step) / 3_600_000 });
+    return points;
+  };
+
+/** Reports a typical site offers: power from the pack's test meter, its stored energy, and a status that changes every 15 minutes. */
 const siteReports = (ctx: ScenarioContext): ReportModule =>
   createReports({
     reports: [
       telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: ctx.meter$, samplingRate: { min: 'PT1S', max: 'PT1H' } }),
       telemetryStatus({ resourceId: 'meter-1', status$: timer(0, 15 * 60_000, ctx.scheduler).pipe(map((i) => ({ online: true, manualOverride: i % 4 === 3 }))) }),
+      historyUsage({ resourceId: 'meter-1', measurement: 'energyReal', unit: 'Wh', historyDuration: 'P7D', samplingRate: { min: 'PT15M', max: 'P1D' }, query: meterHistory(ctx) }),
     ],
   });
 
