@@ -2,6 +2,7 @@ import { Duration, type MessageOf, type OadrReport } from '@rxadr/core';
 import { reportCancelScenarios } from './report-cancel-scenarios.js';
 import { reportDeliveryScenarios } from './report-delivery-scenarios.js';
 import { reportMoreScenarios } from './report-more-scenarios.js';
+import { reportRetryScenarios } from './report-retry-scenarios.js';
 import {
   MINUTE,
   deliveries,
@@ -206,5 +207,5 @@ const reportRequestScenarios: readonly Scenario[] = [
   },
 ];
 
-/** Report scenarios (OPENADR.md §5): registration, requests, deliveries, cancellation, history, status, restart. */
-export const reportScenarios: readonly Scenario[] = [...reportRequestScenarios, ...reportDeliveryScenarios, ...reportCancelScenarios, ...reportMoreScenarios];
+/** Report scenarios (OPENADR.md §5): registration, requests, deliveries, cancellation, history, status, restart, failures. */
+export const reportScenarios: readonly Scenario[] = [...reportRequestScenarios, ...reportDeliveryScenarios, ...reportCancelScenarios, ...reportMoreScenarios, ...reportRetryScenarios];
