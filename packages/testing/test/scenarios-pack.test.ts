@@ -1,8 +1,21 @@
-import { map, of, take, timer, type Observable } from 'rxjs';
+import { catchError, concatMap, map, of, take, timer, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createReports, createVen, optIn, telemetryStatus, telemetryUsage, type Transport } from '@rxadr/core';
+import {
+  Duration,
+  createReports,
+  createVen,
+  decodeMessage,
+  encodeMessage,
+  historyUsage,
+  optIn,
+  telemetryStatus,
+  telemetryUsage,
+  type OadrReport,
+  type Transport,
+  type VenStore,
+} from '@rxadr/core';
 import { xmlSignatures } from '@rxadr/signing';
-import { SCENARIOS, runScenarios, selectScenarios, type MakeVen, type ScenarioContext, type ScenarioResult } from '@rxadr/testing';
+import { SCENARIOS, meterValueAt, runScenarios, selectScenarios, type MakeVen, type ScenarioContext, type ScenarioResult } from '@rxadr/testing';
 
 const decide = (e$: Parameters<NonNullable<Parameters<typeof createVen>[0]['decide']>>[0]) => e$.pipe(map(optIn));
 const plain: MakeVen = (ctx) => createVen({ venName: 'pack-test', transport: ctx.transport, scheduler: ctx.scheduler, decide });
@@ -33,6 +46,94 @@ const reporting =
         ],
       }),
     });
+
+/** A transport that rewrites the data reports named `reportName` before they leave: a VEN that shapes them wrongly. */
+const rewritesReports =
+  (reportName: string, rewrite: (report: OadrReport) => OadrReport) =>
+  (inner: Transport): Transport => ({
+    send: (request) => {
+      const decoded = request.body.includes('oadrUpdateReport>') ? decodeMessage(request.body) : undefined;
+      if (!decoded?.ok || decoded.message.type !== 'oadrUpdateReport') return inner.send(request);
+      const oadrReport = (decoded.message.oadrReport ?? []).map((r) => (r.reportName === reportName ? rewrite(r) : r));
+      return inner.send({ ...request, body: encodeMessage({ ...decoded.message, oadrReport }) });
+    },
+  });
+
+/** Cuts every interval in two halves with the same value: a VEN that samples its status instead of recording changes. */
+const splitIntervals = (report: OadrReport): OadrReport => ({
+  ...report,
+  intervals: report.intervals?.flatMap((iv) => {
+    const start = iv.dtstart?.getTime() ?? 0;
+    const half = Math.floor((iv.duration?.toMillis(start) ?? 0) / 2);
+    const rest = (iv.duration?.toMillis(start) ?? 0) - half;
+    return [
+      { ...iv, duration: Duration.fromMillis(half) },
+      { ...iv, dtstart: new Date(start + half), duration: Duration.fromMillis(rest) },
+    ];
+  }),
+});
+
+/** A transport that sends an oadrUpdateReport again when the VTN refuses it: a VEN that retries refusals. */
+const resendsRefused = (inner: Transport): Transport => ({
+  send: (request) =>
+    inner.send(request).pipe(
+      concatMap((body) => {
+        if (!request.body.includes('oadrUpdateReport>')) return of(body);
+        const answer = decodeMessage(body);
+        const refused = answer.ok && answer.message.type === 'oadrUpdatedReport' && answer.message.eiResponse.responseCode !== '200';
+        return refused ? inner.send(request) : of(body);
+      }),
+    ),
+});
+
+/** A transport that reports a failed oadrUpdateReport as delivered: a VEN that gives up on failures. */
+const givesUpOnFailure = (inner: Transport): Transport => ({
+  send: (request) => (request.body.includes('oadrUpdateReport>') ? inner.send(request).pipe(catchError(() => of(''))) : inner.send(request)),
+});
+
+/** A store that loses the report module's slot on reload: a VEN that forgets its pending requests when it restarts. */
+const forgetsReports = (store: VenStore): VenStore => ({
+  load: () => {
+    const state = store.load();
+    return state && { ...state, reports: undefined };
+  },
+  save: (state) => store.save(state),
+});
+
+/** A VEN offering power, a changing status and stored energy, keeping its state in `ctx.store` unless told otherwise. */
+const fullSite =
+  (options: { readonly wrap?: (t: Transport) => Transport; readonly store?: (ctx: ScenarioContext) => VenStore | undefined } = {}): MakeVen =>
+  (ctx) =>
+    createVen({
+      venName: 'full-site',
+      transport: options.wrap ? options.wrap(ctx.transport) : ctx.transport,
+      scheduler: ctx.scheduler,
+      store: options.store ? options.store(ctx) : ctx.store,
+      decide,
+      reports: createReports({
+        reports: [
+          telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: ctx.meter$, samplingRate: { min: 'PT1S', max: 'PT1H' } }),
+          telemetryStatus({ resourceId: 'meter-1', status$: timer(0, 15 * 60_000, ctx.scheduler).pipe(map((i) => ({ online: true, manualOverride: i % 4 === 3 }))) }),
+          historyUsage({
+            resourceId: 'meter-1',
+            measurement: 'energyReal',
+            unit: 'Wh',
+            samplingRate: { min: 'PT15M', max: 'P1D' },
+            query: (from, to, g) => {
+              const points = [];
+              for (let t = from.getTime(); t < to.getTime(); t += g.toMillis()) points.push({ at: new Date(t), value: meterValueAt(t) / 4 });
+              return points;
+            },
+          }),
+        ],
+      }),
+    });
+
+/** Runs one scenario against a VEN that keeps its state in the scenario's store; returns its status and reason. */
+const outcome = async (name: string, makeVen: MakeVen): Promise<[string | undefined, string | undefined]> => {
+  const [result] = await runScenarios({ only: [name], meterRID: 'meter-1/powerReal', usesStore: true, makeVen });
+  return [result?.status, result?.reason];
+};
 
 const byName = (results: readonly ScenarioResult[]) => Object.fromEntries(results.map((r) => [r.name, r.status]));
 
@@ -139,5 +240,63 @@ describe('the scenario pack', () => {
   it('fails the report scenarios when meterRID names a data point the VEN does not offer', async () => {
     const [result] = await runScenarios({ only: ['reports.periodic-delivery'], meterRID: 'meter-9/powerReal', makeVen: reporting((ctx) => ctx.meter$) });
     expect([result?.status, result?.reason]).toEqual(['failed', "meterRID 'meter-9/powerReal' is not among the rIDs the VEN offers (meter-1/powerReal, meter-1/status)"]);
+  });
+});
+
+describe('the report scenarios for history, status changes, restarts and delivery failures', () => {
+  const added = ['reports.historical-window', 'reports.status-on-change', 'reports.resumes-after-restart', 'reports.refused-not-resent', 'reports.failed-delivery-retried-in-order'];
+
+  it('pass for a VEN that offers what they request and keeps its state', async () => {
+    const results = await runScenarios({ only: added, meterRID: 'meter-1/powerReal', usesStore: true, makeVen: fullSite() });
+    expect(results.map((r) => [r.name, r.status, r.reason])).toEqual(added.map((name) => [name, 'passed', undefined]));
+  });
+
+  it('skip the history and status scenarios, saying why, for a VEN that offers only power', async () => {
+    const results = await runScenarios({ only: ['reports.historical-window', 'reports.status-on-change'], makeVen: reporting((ctx) => ctx.meter$) });
+    expect(results.map((r) => [r.status, r.reason])).toEqual([
+      ['skipped', 'the VEN offers no HISTORY_USAGE data point (no METADATA_HISTORY_USAGE report) to request history from'],
+      ['passed', undefined],
+    ]);
+    const [status] = await runScenarios({
+      only: ['reports.status-on-change'],
+      makeVen: (ctx) =>
+        createVen({
+          venName: 'power-only',
+          transport: ctx.transport,
+          scheduler: ctx.scheduler,
+          reports: createReports({ reports: [telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: ctx.meter$, samplingRate: { min: 'PT1S', max: 'PT1H' } })] }),
+        }),
+    });
+    expect([status?.status, status?.reason]).toEqual(['skipped', 'the VEN offers no TELEMETRY_STATUS data point (no METADATA_TELEMETRY_STATUS report) to request on change']);
+  });
+
+  it('fail a historical report that does not cover the window', async () => {
+    const dropsLast = rewritesReports('HISTORY_USAGE', (r) => ({ ...r, intervals: r.intervals?.slice(0, -1) }));
+    expect(await outcome('reports.historical-window', fullSite({ wrap: dropsLast }))).toEqual(['failed', 'intervals in the historical report (window PT1H / granularity PT15M): expected 4, got 3']);
+  });
+
+  it('fail status reports sampled at fixed times instead of on change', async () => {
+    const [status, reason] = await outcome('reports.status-on-change', fullSite({ wrap: rewritesReports('TELEMETRY_STATUS', splitIntervals) }));
+    expect(status).toBe('failed');
+    expect(reason).toMatch(/^delivery 1: the intervals at \S+ and \S+ hold the same status; on change, an interval starts only when the value changes/);
+  });
+
+  it('fail a VEN that registers again after a restart, or forgets its pending requests', async () => {
+    expect(await outcome('reports.resumes-after-restart', fullSite({ store: () => undefined }))).toEqual([
+      'failed',
+      'registrations after the restart (pass ctx.store to createVen): expected 0, got 1',
+    ]);
+    const [status, reason] = await outcome('reports.resumes-after-restart', fullSite({ store: (ctx) => forgetsReports(ctx.store) }));
+    expect([status, reason]).toEqual(['failed', expect.stringMatching(/^reporting for the pending request resumes: not within \d+ s$/)]);
+  });
+
+  it('fail a VEN that sends a refused report again', async () => {
+    const [status, reason] = await outcome('reports.refused-not-resent', fullSite({ wrap: resendsRefused }));
+    expect([status, reason]).toEqual(['failed', expect.stringMatching(/^oadrUpdateReports carrying report \S+, which the VTN refused with 454: expected 1, got 2$/)]);
+  });
+
+  it('fail a VEN that gives up on a report whose delivery failed', async () => {
+    const [status, reason] = await outcome('reports.failed-delivery-retried-in-order', fullSite({ wrap: givesUpOnFailure }));
+    expect([status, reason]).toEqual(['failed', expect.stringMatching(/^eiReportID of the first report accepted after the failures began \(the first one that failed, retried first\): expected "\S+", got "\S+"$/)]);
   });
 });
