@@ -60,7 +60,7 @@ describe('the outbox', () => {
       scheduler: clock,
       limit,
       policy,
-      retry: { initialMs: 1000, factor: 2, maxMs: 8000 },
+      retry: { initialMs: 1000, factor: 2, maxMs: 8000, maxRefusedAttempts: 3 },
       send: (message: OadrMessage) =>
         new Observable<OadrMessage | undefined>((subscriber) => {
           attempts.push(clock.now() - clock.epoch);
@@ -137,14 +137,30 @@ describe('the outbox', () => {
     }
   });
 
-  it('does not retry what retrying cannot fix (HTTP 400), and says so', () => {
+  it('retries a report refused with HTTP 4xx a bounded number of times (§1.5: not delivered), then drops it and says so', () => {
     const t = setup();
     t.setStatus(400);
     t.outbox.enqueueDelivery(1);
-    t.setStatus(undefined);
     t.outbox.enqueueDelivery(2);
+    t.clock.advanceBy(1_000);
+    expect(t.dropped).toEqual([]);
+    t.clock.advanceBy(2_000);
+    // three attempts in all (0 s, 1 s, 3 s), then report 1 is lost and report 2 gets its own tries
     expect(t.dropped).toEqual([[1, 'failed']]);
+    t.setStatus(undefined);
+    t.clock.advanceBy(1_000);
     expect(t.sent).toEqual(['d2']);
+  });
+
+  it('delivers a report once the VTN stops refusing it, within the bound', () => {
+    const t = setup();
+    t.setStatus(403);
+    t.outbox.enqueueDelivery(1);
+    t.clock.advanceBy(1_000);
+    t.setStatus(undefined);
+    t.clock.advanceBy(2_000);
+    expect(t.sent).toEqual(['d1']);
+    expect(t.dropped).toEqual([]);
   });
 
   it('stop keeps the message in flight queued for the next start', () => {

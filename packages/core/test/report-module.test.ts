@@ -146,7 +146,7 @@ describe('the module on its own host', () => {
 
   it('what retrying cannot fix is dropped and reported; a refusal by the VTN is counted as rejected', () => {
     let mode: 'http-400' | 'refuse' = 'http-400';
-    const t = setup({}, (m) => {
+    const t = setup({ retry: { maxRefusedAttempts: 1 } }, (m) => {
       if (mode === 'http-400') throw new TransportError('http-status', 'bad request', { status: 400 });
       return m.type === 'oadrUpdateReport' ? { type: 'oadrUpdatedReport', eiResponse: { responseCode: '452', responseDescription: 'unknown request', requestID: m.requestID } } : okAnswer(m);
     });

@@ -14,7 +14,11 @@ export interface ReportsOptions {
   readonly bufferLimit?: number;
   /** Which report is lost when the buffer is full: the oldest waiting one, or the new one. Default `'drop-oldest'`. */
   readonly onBufferFull?: BufferFullPolicy;
-  /** Pacing of retries after a failed send (connect, timeout, HTTP 5xx). Default `{ initialMs: 5 000, factor: 2, maxMs: 60 000 }`. */
+  /**
+   * Pacing of retries after a failed send. Connect failures, timeouts and HTTP 5xx are retried until
+   * they succeed; other HTTP statuses at most `maxRefusedAttempts` times in all (§1.5: any non-200 is
+   * "not delivered"). Default `{ initialMs: 5 000, factor: 2, maxMs: 60 000, maxRefusedAttempts: 5 }`.
+   */
   readonly retry?: Partial<RetryPolicy>;
   /** How a value that is not known is sent. Default {@link DEFAULT_MISSING_MARKER} (0 flagged `No Quality - No Value`). */
   readonly missingReading?: MissingMarker;
@@ -29,8 +33,8 @@ export interface ResolvedReportsOptions {
   readonly missingReading: MissingMarker;
 }
 
-/** Retry pacing of the outbox: 5 s, doubling, at most 60 s between attempts. */
-export const DEFAULT_RETRY: RetryPolicy = { initialMs: 5_000, factor: 2, maxMs: 60_000 };
+/** Retry pacing of the outbox: 5 s, doubling, at most 60 s between attempts; a report refused with HTTP 4xx is tried 5 times. */
+export const DEFAULT_RETRY: RetryPolicy = { initialMs: 5_000, factor: 2, maxMs: 60_000, maxRefusedAttempts: 5 };
 
 function fail(message: string): never {
   throw new ReportError('config', `createReports: ${message}`);
@@ -53,6 +57,9 @@ export function resolveReportsOptions(options: ReportsOptions): ResolvedReportsO
   if (!(retry.initialMs > 0)) fail(`retry.initialMs must be a positive number of milliseconds, got ${retry.initialMs}`);
   if (!(retry.factor >= 1)) fail(`retry.factor must be ≥ 1, got ${retry.factor}`);
   if (!(retry.maxMs >= retry.initialMs)) fail(`retry.maxMs (${retry.maxMs}) must be ≥ retry.initialMs (${retry.initialMs})`);
+  if (!(Number.isInteger(retry.maxRefusedAttempts) && retry.maxRefusedAttempts >= 1)) {
+    fail(`retry.maxRefusedAttempts must be a whole number ≥ 1 (1 = never retry an HTTP 4xx), got ${retry.maxRefusedAttempts}`);
+  }
   const missingReading = options.missingReading ?? DEFAULT_MISSING_MARKER;
   const quality = missingReading.quality;
   if (typeof missingReading.value !== 'number' || !((DATA_QUALITIES as readonly string[]).includes(quality) || quality.startsWith('x-'))) {

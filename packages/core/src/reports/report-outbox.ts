@@ -10,11 +10,18 @@ export interface ControlItem {
   answered(answer: OadrMessage | undefined): void;
 }
 
-/** How failed sends are retried: exponential backoff from `initialMs` to `maxMs`. */
+/**
+ * How failed sends are retried: exponential backoff from `initialMs` to `maxMs`. Retryable
+ * failures (connect, timeout, HTTP 5xx) are retried until they succeed. Any other HTTP status
+ * also means "not delivered" (OPENADR.md §1.5), so it is retried too, but at most
+ * `maxRefusedAttempts` times in all: a VTN that keeps answering 4xx would otherwise hold every
+ * later report behind this one.
+ */
 export interface RetryPolicy {
   readonly initialMs: number;
   readonly factor: number;
   readonly maxMs: number;
+  readonly maxRefusedAttempts: number;
 }
 
 /** Why a data report was lost. */
@@ -61,6 +68,16 @@ export function isRetryable(error: unknown): boolean {
   return false;
 }
 
+/** The HTTP status of a failure (also when wrapped as `cause`), if it is one. */
+function httpStatusOf(error: unknown): number | undefined {
+  if (isTransportError(error)) return error.code === 'http-status' ? error.status : undefined;
+  if (typeof error === 'object' && error !== null) {
+    const { cause } = error as { cause?: unknown };
+    if (cause !== undefined && cause !== error) return httpStatusOf(cause);
+  }
+  return undefined;
+}
+
 /**
  * Creates the outbox (OPENADR.md §5.5 delivery, "nothing is lost in an outage"): a failed send
  * that can be retried goes back to the front and is tried again after a backoff on the scheduler,
@@ -75,6 +92,7 @@ export function createOutbox<D>(options: OutboxOptions<D>): Outbox<D> {
   let sending: Sending | undefined;
   let retryTimer: Subscription | undefined;
   let attempt = 0;
+  let refused = 0;
   let draining = false;
   let again = false;
 
@@ -90,11 +108,14 @@ export function createOutbox<D>(options: OutboxOptions<D>): Outbox<D> {
   const finish = (ok: boolean, answer: OadrMessage | undefined, error: unknown) => {
     const current = sending!;
     sending = undefined;
+    const refusedAgain = !ok && !isRetryable(error) && httpStatusOf(error) !== undefined && refused + 1 < retry.maxRefusedAttempts;
+    if (!ok && httpStatusOf(error) !== undefined && !isRetryable(error)) refused += 1;
     if (ok) {
       attempt = 0;
+      refused = 0;
       if (current.control) current.item.answered(answer);
       else options.onDelivered(current.item, answer);
-    } else if (isRetryable(error)) {
+    } else if (isRetryable(error) || refusedAgain) {
       putBack(current);
       attempt += 1;
       const delay = Math.min(retry.maxMs, retry.initialMs * retry.factor ** (attempt - 1));
@@ -102,10 +123,11 @@ export function createOutbox<D>(options: OutboxOptions<D>): Outbox<D> {
         retryTimer = undefined;
         kick();
       }, delay);
-    } else if (current.control) {
-      options.onControlFailed(current.item, error);
     } else {
-      drop(current.item, 'failed', error);
+      attempt = 0;
+      refused = 0;
+      if (current.control) options.onControlFailed(current.item, error);
+      else drop(current.item, 'failed', error);
     }
     if (!current.control) options.onChange();
     kick();
