@@ -42,6 +42,7 @@ export type { ScenarioHarness } from './scenarios/scenario-harness.js';
 export type { ScenarioBackend } from './scenarios/scenario-backend.js';
 export { createMemoryBackend, SCENARIO_EPOCH } from './scenarios/memory-backend.js';
 export { scenarioMeter, meterValueAt, meterValuesBetween, METER_STEP_MS } from './scenarios/scenario-meter.js';
+export { siteReports, siteHistory, SITE_METER_RID } from './scenarios/scenario-site.js';
 export type { ScenarioIdentities } from './scenarios/memory-backend.js';
 export { createSigningControls } from './scenarios/signing-controls.js';
 export type { VtnSigningControls } from './scenarios/signing-controls.js';

@@ -1,32 +1,11 @@
-import { map, timer } from 'rxjs';
+import { map } from 'rxjs';
 import { afterAll, expect } from 'vitest';
-import { createReports, createVen, historyUsage, optIn, telemetryStatus, telemetryUsage, type HistoryQuery, type ReportModule } from '@rxadr/core';
+import { createVen, optIn } from '@rxadr/core';
 import { xmlSignatures } from '@rxadr/signing';
 import { rawXmlTap } from '@rxadr/transport';
 import { createSchemaValidator, schemaAvailable } from '../src/schema-validator.js';
 import { describeScenarios } from '../src/scenarios/describe-scenarios.js';
-import type { ScenarioContext } from '../src/scenarios/scenario.js';
-import { meterValueAt } from '../src/scenarios/scenario-meter.js';
-
-/** Stored energy per interval (Wh), from the test meter's power at each interval start: only what lies before now on the scenario clock. */
-const meterHistory =
-  (ctx: ScenarioContext): HistoryQuery =>
-  (from, to, granularity) => {
-    const step = granularity.toMillis(from.getTime());
-    const points = [];
-    for (let t = from.getTime(); t + step <= Math.min(to.getTime(), ctx.scheduler.now()); t += step) points.push({ at: new Date(t), value: (meterValueAt(t) * step) / 3_600_000 });
-    return points;
-  };
-
-/** Reports a typical site offers: power from the pack's test meter, its stored energy, and a status that changes every 15 minutes. */
-const siteReports = (ctx: ScenarioContext): ReportModule =>
-  createReports({
-    reports: [
-      telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: ctx.meter$, samplingRate: { min: 'PT1S', max: 'PT1H' } }),
-      telemetryStatus({ resourceId: 'meter-1', status$: timer(0, 15 * 60_000, ctx.scheduler).pipe(map((i) => ({ online: true, manualOverride: i % 4 === 3 }))) }),
-      historyUsage({ resourceId: 'meter-1', measurement: 'energyReal', unit: 'Wh', historyDuration: 'P7D', samplingRate: { min: 'PT15M', max: 'P1D' }, query: meterHistory(ctx) }),
-    ],
-  });
+import { SITE_METER_RID, siteReports } from '../src/scenarios/scenario-site.js';
 
 /** Every document the VEN sends while the pack runs, checked against the XSD at the end. */
 const sent = new Map<string, string>();
@@ -47,7 +26,7 @@ describeScenarios('scenario pack, in memory', {
   usesStore: true,
   // The security scenarios need a signing VEN: the signed run below has them.
   skip: ['security'],
-  meterRID: 'meter-1/powerReal',
+  meterRID: SITE_METER_RID,
   makeVen: (ctx) =>
     createVen({ venName: 'rxadr-default', transport: tap(ctx.transport), scheduler: ctx.scheduler, store: ctx.store, reports: siteReports(ctx), decide: (e$) => e$.pipe(map(optIn)) }),
 });
