@@ -13,10 +13,18 @@ export type KeyType = 'rsa' | 'ec';
 
 /** A certificate and its private key, both PEM (key in PKCS#8). */
 export interface TestIdentity {
+  /** The certificate alone. */
   readonly certPem: string;
   readonly keyPem: string;
   readonly keyType: KeyType;
   readonly commonName: string;
+  /**
+   * Only for identities issued by an intermediate ({@link TestCa.intermediate}): the certificate
+   * followed by its intermediates up to, not including, the root, PEM concatenated, leaf first.
+   * This is what a TLS peer sends (`cert: chainPem`) so that a trust store holding only the
+   * root can build the chain (OPENADR.md §7.1: device certificates sit under intermediates).
+   */
+  readonly chainPem?: string;
 }
 
 /** What to put into a certificate issued by a {@link TestCa}. */
@@ -37,12 +45,43 @@ export interface IssueOptions {
   usage?: 'server' | 'client' | 'both';
 }
 
+/** What to put into an intermediate CA certificate issued by a {@link TestCa}. */
+export interface IntermediateOptions {
+  /** Subject CN. */
+  commonName: string;
+  /** Key algorithm of the intermediate; default `'rsa'` (2048 bit); `'ec'` is P-256. */
+  keyType?: KeyType;
+  /** Start of validity; default one hour ago. */
+  notBefore?: Date;
+  /** End of validity; default five years from now. May lie in the past to get an expired intermediate. */
+  notAfter?: Date;
+  /**
+   * Default `true`. `false` gives the "intermediate" an end-entity certificate (basicConstraints
+   * CA:false, no keyCertSign) that still signs what it issues: a leaf misused as an issuer, which
+   * every verifier must reject. For negative tests only.
+   */
+  ca?: boolean;
+}
+
 /** A throw-away certificate authority for tests (OPENADR.md §7.1 stands in for the OpenADR PKI). */
 export interface TestCa {
+  /** This CA's own certificate. */
   readonly certPem: string;
   readonly keyPem: string;
   /** Issues an end-entity certificate signed by this CA. */
   issue(options: IssueOptions): Promise<TestIdentity>;
+  /**
+   * Issues an intermediate CA certificate (basicConstraints CA:true, keyCertSign) signed by this
+   * CA and returns that intermediate as a CA of its own: what it issues chains to this CA through
+   * it and carries {@link TestIdentity.chainPem}. Intermediates nest.
+   *
+   * @example
+   * const root = await createTestCa({ commonName: 'Test Root' });
+   * const vtnCa = await root.intermediate({ commonName: 'Test VTN CA' });
+   * const vtn = await vtnCa.issue({ commonName: 'vtn', hostnames: ['localhost'] });
+   * // server: { cert: vtn.chainPem, key: vtn.keyPem }; client trusts root.certPem only
+   */
+  intermediate(options: IntermediateOptions): Promise<TestCa>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -126,7 +165,40 @@ export async function createTestCa(options: { commonName?: string; keyType?: Key
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
-  const caKeyPem = await pkcs8Pem(caKeys.privateKey);
+  return caFrom(caCert, caKeys, caKeyType, []);
+}
+
+/**
+ * A {@link TestCa} signing with `caKeys`. `chain` is what its issued identities append to their
+ * own certificate: empty for a root, for an intermediate itself and the intermediates above it.
+ */
+async function caFrom(
+  caCert: x509.X509Certificate,
+  caKeys: CryptoKeyPair,
+  caKeyType: KeyType,
+  chain: readonly string[],
+): Promise<TestCa> {
+  const certPem = caCert.toString('pem');
+  const sign = async (
+    subject: string,
+    publicKey: CryptoKey,
+    validity: { notBefore: Date; notAfter: Date },
+    extensions: x509.Extension[],
+  ): Promise<x509.X509Certificate> =>
+    x509.X509CertificateGenerator.create({
+      serialNumber: serialNumber(),
+      subject,
+      issuer: caCert.subject,
+      ...validity,
+      publicKey,
+      signingKey: caKeys.privateKey,
+      signingAlgorithm: algorithms(caKeyType).signing,
+      extensions: [
+        ...extensions,
+        await x509.SubjectKeyIdentifierExtension.create(publicKey),
+        await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+      ],
+    });
 
   const issue = async (issue: IssueOptions): Promise<TestIdentity> => {
     const keyType = issue.keyType ?? 'rsa';
@@ -136,36 +208,57 @@ export async function createTestCa(options: { commonName?: string; keyType?: Key
       ...(issue.hostnames ?? []).map((value) => ({ type: 'dns' as const, value })),
       ...(issue.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
     ];
-    const keyUsage =
-      keyType === 'rsa'
-        ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
-        : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement;
     const extensions: x509.Extension[] = [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(keyUsage, true),
+      new x509.KeyUsagesExtension(leafKeyUsage(keyType), true),
       new x509.ExtendedKeyUsageExtension(extendedKeyUsage(issue.usage), false),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
     ];
     if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: serialNumber(),
-      subject: cn(issue.commonName),
-      issuer: caCert.subject,
+    const validity = {
       notBefore: issue.notBefore ?? new Date(issuedAt - HOUR_MS),
       notAfter: issue.notAfter ?? new Date(issuedAt + YEAR_MS),
-      publicKey: keys.publicKey,
-      signingKey: caKeys.privateKey,
-      signingAlgorithm: algorithms(caKeyType).signing,
-      extensions,
-    });
+    };
+    const leafPem = (await sign(cn(issue.commonName), keys.publicKey, validity, extensions)).toString('pem');
     return {
-      certPem: cert.toString('pem'),
+      certPem: leafPem,
       keyPem: await pkcs8Pem(keys.privateKey),
       keyType,
       commonName: issue.commonName,
+      ...(chain.length > 0 && { chainPem: [leafPem, ...chain].join('\n') }),
     };
   };
 
-  return { certPem: caCert.toString('pem'), keyPem: caKeyPem, issue };
+  const intermediate = async (options: IntermediateOptions): Promise<TestCa> => {
+    const keyType = options.keyType ?? 'rsa';
+    const keys = await generateKeys(keyType);
+    const issuedAt = Date.now();
+    const isCa = options.ca ?? true;
+    const extensions: x509.Extension[] = isCa
+      ? [
+          new x509.BasicConstraintsExtension(true, undefined, true),
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        ]
+      : [
+          new x509.BasicConstraintsExtension(false, undefined, true),
+          new x509.KeyUsagesExtension(leafKeyUsage(keyType), true),
+        ];
+    const cert = await sign(
+      cn(options.commonName),
+      keys.publicKey,
+      {
+        notBefore: options.notBefore ?? new Date(issuedAt - HOUR_MS),
+        notAfter: options.notAfter ?? new Date(issuedAt + 5 * YEAR_MS),
+      },
+      extensions,
+    );
+    return caFrom(cert, keys, keyType, [cert.toString('pem'), ...chain]);
+  };
+
+  return { certPem, keyPem: await pkcs8Pem(caKeys.privateKey), issue, intermediate };
+}
+
+function leafKeyUsage(keyType: KeyType): x509.KeyUsageFlags {
+  return keyType === 'rsa'
+    ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
+    : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement;
 }

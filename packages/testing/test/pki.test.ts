@@ -91,3 +91,83 @@ describe('createTestCa options', () => {
     expect(fromA.verify(new X509Certificate(b.certPem).publicKey)).toBe(false);
   });
 });
+
+/** The PEM blocks of a bundle, in order. */
+function certificatesOf(bundle: string): X509Certificate[] {
+  return (bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new X509Certificate(pem));
+}
+
+describe.each<KeyType>(['rsa', 'ec'])('TestCa.intermediate (%s)', (keyType) => {
+  it('issues a CA certificate signed by the root; leaves chain through it and carry chainPem', async () => {
+    const root = await createTestCa({ commonName: 'Test Root', keyType: keyType === 'rsa' ? 'ec' : 'rsa' });
+    const intermediate = await root.intermediate({ commonName: 'Test VTN CA', keyType });
+    const vtn = await intermediate.issue({ commonName: 'vtn', keyType, hostnames: ['localhost'], usage: 'server' });
+    const rootCert = new X509Certificate(root.certPem);
+    const intermediateCert = new X509Certificate(intermediate.certPem);
+    const leaf = new X509Certificate(vtn.certPem);
+
+    expect(intermediateCert.ca).toBe(true);
+    expect(intermediateCert.subject).toBe('CN=Test VTN CA');
+    expect(intermediateCert.issuer).toBe('CN=Test Root');
+    expect(intermediateCert.checkIssued(rootCert)).toBe(true);
+    expect(intermediateCert.verify(rootCert.publicKey)).toBe(true);
+    expect(intermediateCert.publicKey.asymmetricKeyType).toBe(keyType);
+    expect(intermediate.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(intermediateCert.checkPrivateKey(createPrivateKey(intermediate.keyPem))).toBe(true);
+
+    expect(leaf.ca).toBe(false);
+    expect(leaf.issuer).toBe('CN=Test VTN CA');
+    expect(leaf.checkIssued(intermediateCert)).toBe(true);
+    expect(leaf.verify(intermediateCert.publicKey)).toBe(true);
+    expect(leaf.checkIssued(rootCert)).toBe(false);
+    expect(leaf.verify(rootCert.publicKey)).toBe(false);
+
+    expect(certificatesOf(vtn.certPem)).toHaveLength(1);
+    expect(certificatesOf(vtn.chainPem ?? '').map((cert) => cert.fingerprint256)).toEqual([
+      leaf.fingerprint256,
+      intermediateCert.fingerprint256,
+    ]);
+  });
+});
+
+describe('TestCa.intermediate options', () => {
+  it('nests: a leaf under two intermediates lists both, nearest first, never the root', async () => {
+    const root = await createTestCa({ commonName: 'Test Root' });
+    const upper = await root.intermediate({ commonName: 'Upper CA', keyType: 'ec' });
+    const lower = await upper.intermediate({ commonName: 'Lower CA' });
+    const ven = await lower.issue({ commonName: 'ven', keyType: 'ec', usage: 'client' });
+    const [leaf, first, second, ...rest] = certificatesOf(ven.chainPem ?? '');
+    expect(rest).toHaveLength(0);
+    expect([leaf?.subject, first?.subject, second?.subject]).toEqual(['CN=ven', 'CN=Lower CA', 'CN=Upper CA']);
+    expect(leaf?.verify(new X509Certificate(lower.certPem).publicKey)).toBe(true);
+    expect(first?.checkIssued(new X509Certificate(upper.certPem))).toBe(true);
+    expect(second?.verify(new X509Certificate(root.certPem).publicKey)).toBe(true);
+    expect(first?.ca && second?.ca).toBe(true);
+  });
+
+  it('gives identities issued by the root no chainPem', async () => {
+    const root = await createTestCa();
+    expect((await root.issue({ commonName: 'direct' })).chainPem).toBeUndefined();
+  });
+
+  it('issues an expired intermediate on request, defaulting to five years otherwise', async () => {
+    const root = await createTestCa();
+    const notAfter = new Date(Date.now() - 24 * HOUR_MS);
+    const expired = await root.intermediate({ commonName: 'old CA', notBefore: new Date(Date.now() - 48 * HOUR_MS), notAfter });
+    expect(Date.parse(new X509Certificate(expired.certPem).validTo)).toBe(Math.floor(notAfter.getTime() / 1000) * 1000);
+    const current = new X509Certificate((await root.intermediate({ commonName: 'new CA' })).certPem);
+    expect(Date.parse(current.validFrom)).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(current.validTo)).toBeGreaterThan(Date.now() + 4 * 365 * 24 * HOUR_MS);
+  });
+
+  it('with ca: false issues a leaf that still signs: OpenSSL refuses it as an issuer', async () => {
+    const root = await createTestCa();
+    const misused = await root.intermediate({ commonName: 'not a CA', ca: false });
+    const leaf = new X509Certificate((await misused.issue({ commonName: 'victim' })).certPem);
+    const issuer = new X509Certificate(misused.certPem);
+    expect(issuer.ca).toBe(false);
+    expect(leaf.verify(issuer.publicKey)).toBe(true);
+    // X509_check_issued refuses an issuer whose keyUsage lacks keyCertSign.
+    expect(leaf.checkIssued(issuer)).toBe(false);
+  });
+});
