@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { randomBytes, webcrypto } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -49,8 +49,14 @@ export interface IssueOptions {
 export interface IntermediateOptions {
   /** Subject CN. */
   commonName: string;
-  /** Key algorithm of the intermediate; default `'rsa'` (2048 bit); `'ec'` is P-256. */
+  /** Key algorithm of the intermediate; default `'rsa'` (2048 bit); `'ec'` is P-256. Ignored with `keyPem`. */
   keyType?: KeyType;
+  /**
+   * The intermediate's private key, PKCS#8 PEM; default a fresh key. Pass another TestCa's
+   * `keyPem` to certify the same key and name again: a renewed intermediate, or one cross-signed
+   * by a second root. What either version issues verifies under both.
+   */
+  keyPem?: string;
   /** Start of validity; default one hour ago. */
   notBefore?: Date;
   /** End of validity; default five years from now. May lie in the past to get an expired intermediate. */
@@ -108,6 +114,20 @@ function algorithms(keyType: KeyType): Algorithms {
 
 async function generateKeys(keyType: KeyType): Promise<CryptoKeyPair> {
   return (await webcrypto.subtle.generateKey(algorithms(keyType).generate, true, ['sign', 'verify'])) as CryptoKeyPair;
+}
+
+/** Imports a PKCS#8 RSA or P-256 key as a webcrypto key pair. */
+async function importKeys(keyPem: string): Promise<{ keys: CryptoKeyPair; keyType: KeyType }> {
+  const privateKey = createPrivateKey(keyPem);
+  const keyType = privateKey.asymmetricKeyType === 'ec' ? 'ec' : 'rsa';
+  const { generate } = algorithms(keyType);
+  const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
+  const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+  const keys = {
+    privateKey: await webcrypto.subtle.importKey('pkcs8', pkcs8, generate, true, ['sign']),
+    publicKey: await webcrypto.subtle.importKey('spki', spki, generate, true, ['verify']),
+  };
+  return { keys, keyType };
 }
 
 async function pkcs8Pem(key: CryptoKey): Promise<string> {
@@ -229,8 +249,10 @@ async function caFrom(
   };
 
   const intermediate = async (options: IntermediateOptions): Promise<TestCa> => {
-    const keyType = options.keyType ?? 'rsa';
-    const keys = await generateKeys(keyType);
+    const { keys, keyType } =
+      options.keyPem === undefined
+        ? { keys: await generateKeys(options.keyType ?? 'rsa'), keyType: options.keyType ?? 'rsa' }
+        : await importKeys(options.keyPem);
     const issuedAt = Date.now();
     const isCa = options.ca ?? true;
     const extensions: x509.Extension[] = isCa

@@ -160,6 +160,20 @@ describe('TestCa.intermediate options', () => {
     expect(Date.parse(current.validTo)).toBeGreaterThan(Date.now() + 4 * 365 * 24 * HOUR_MS);
   });
 
+  it.each<KeyType>(['rsa', 'ec'])('with keyPem re-certifies an existing %s key: leaves verify under both versions', async (keyType) => {
+    const root = await createTestCa();
+    const original = await root.intermediate({ commonName: 'VTN CA', keyType });
+    const renewed = await root.intermediate({ commonName: 'VTN CA', keyPem: original.keyPem });
+    const originalCert = new X509Certificate(original.certPem);
+    const renewedCert = new X509Certificate(renewed.certPem);
+    expect(renewedCert.raw.equals(originalCert.raw)).toBe(false);
+    expect(renewedCert.publicKey.export({ type: 'spki', format: 'pem' })).toBe(originalCert.publicKey.export({ type: 'spki', format: 'pem' }));
+    expect(renewed.keyPem).toBe(original.keyPem);
+    const leaf = new X509Certificate((await original.issue({ commonName: 'vtn' })).certPem);
+    expect(leaf.checkIssued(renewedCert) && leaf.verify(renewedCert.publicKey)).toBe(true);
+    expect(renewedCert.checkIssued(new X509Certificate(root.certPem))).toBe(true);
+  });
+
   it('with ca: false issues a leaf that still signs: OpenSSL refuses it as an issuer', async () => {
     const root = await createTestCa();
     const misused = await root.intermediate({ commonName: 'not a CA', ca: false });
