@@ -8,6 +8,13 @@ import { SignatureError } from './signature-error.js';
  *   (by the 10-byte OpenADR fingerprint or a full SHA-256 fingerprint, or byte for byte);
  * - `ca` lists trust anchors (roots or intermediates, PEM, bundles allowed): the signer
  *   certificate must chain to one of them, through certificates in `ca` or in `KeyInfo`.
+ *   Every issuer on the path must be a CA (basicConstraints CA:true, keyCertSign if keyUsage is
+ *   present) valid at the time of the check. Production signers sit under intermediates
+ *   (OPENADR.md §7.1) and usually send only their own certificate in `KeyInfo` (so does
+ *   `signPayload`): list the intermediates in `ca`, or the chain cannot be built. Each entry is
+ *   an anchor of its own, so a path ends at the first one reached (the root above a listed
+ *   intermediate is not consulted). A root trusts every intermediate under it that reaches the
+ *   verifier; to accept only what one intermediate issued, list that intermediate without its root.
  * With pins and `ca` both given, both must hold. With nothing configured nothing is trusted.
  */
 export interface TrustOptions {
@@ -95,26 +102,62 @@ function checkValidity(certificate: X509Certificate, now: Date, role: string, ch
 }
 
 function issues(issuer: X509Certificate, subject: X509Certificate): boolean {
+  // `ca` is basicConstraints CA:true; checkIssued (X509_check_issued) also matches names and key
+  // identifiers and refuses an issuer whose keyUsage lacks keyCertSign: a leaf never issues.
   return issuer.ca && subject.checkIssued(issuer) && subject.verify(issuer.publicKey);
 }
 
-/** A path from `certificate` to an anchor, anchor last; `undefined` if there is none. */
+function validAt(certificate: X509Certificate, now: Date): boolean {
+  return new Date(certificate.validFrom) <= now && now <= new Date(certificate.validTo);
+}
+
+/**
+ * A path from `certificate` to an anchor, anchor last, using only issuers `usable` allows;
+ * `undefined` if there is none.
+ */
 function chainTo(
   certificate: X509Certificate,
   anchors: readonly X509Certificate[],
   intermediates: readonly X509Certificate[],
+  usable: (issuer: X509Certificate) => boolean,
   depth: number,
 ): X509Certificate[] | undefined {
   if (anchors.some((anchor) => anchor.raw.equals(certificate.raw))) return [certificate];
-  const anchor = anchors.find((candidate) => issues(candidate, certificate));
+  const anchor = anchors.find((candidate) => usable(candidate) && issues(candidate, certificate));
   if (anchor !== undefined) return [certificate, anchor];
   if (depth >= MAX_CHAIN_DEPTH) return undefined;
   for (const intermediate of intermediates) {
-    if (intermediate.raw.equals(certificate.raw) || !issues(intermediate, certificate)) continue;
-    const rest = chainTo(intermediate, anchors, intermediates, depth + 1);
+    if (intermediate.raw.equals(certificate.raw) || !usable(intermediate) || !issues(intermediate, certificate)) continue;
+    const rest = chainTo(intermediate, anchors, intermediates, usable, depth + 1);
     if (rest !== undefined) return [certificate, ...rest];
   }
   return undefined;
+}
+
+/** How far issuers from `intermediates` reach above `certificate`, for the message when no chain exists. */
+function partialChain(certificate: X509Certificate, intermediates: readonly X509Certificate[]): X509Certificate[] {
+  const path = [certificate];
+  for (let top = certificate; path.length <= MAX_CHAIN_DEPTH; ) {
+    const issuer = intermediates.find((candidate) => !path.some((seen) => seen.raw.equals(candidate.raw)) && issues(candidate, top));
+    if (issuer === undefined) break;
+    path.push(issuer);
+    top = issuer;
+  }
+  return path;
+}
+
+function untrusted(signer: X509Certificate, trust: ResolvedTrust, intermediates: readonly X509Certificate[]): SignatureError {
+  const path = partialChain(signer, intermediates);
+  const top = path[path.length - 1] ?? signer;
+  const reached =
+    path.length === 1
+      ? ''
+      : `; it reaches ${path.slice(1).map(describeCertificate).join(' → ')}, issued by ${top.issuer.replace(/\n/g, ', ')}, which is not trusted`;
+  return new SignatureError(
+    'untrusted-certificate',
+    `certificate ${describeCertificate(signer)} issued by ${signer.issuer.replace(/\n/g, ', ')} does not chain to a trusted CA ` +
+      `(${trust.anchors.map(describeCertificate).join('; ')})${reached}`,
+  );
 }
 
 /**
@@ -153,14 +196,14 @@ export function checkCertificate(
     }
   }
   if (trust.anchors.length > 0) {
-    const chain = chainTo(signer, trust.anchors, [...trust.anchors, ...extra], 0);
-    if (chain === undefined) {
-      throw new SignatureError(
-        'untrusted-certificate',
-        `certificate ${describeCertificate(signer)} issued by ${signer.issuer.replace(/\n/g, ', ')} does not chain to a trusted CA ` +
-          `(${trust.anchors.map(describeCertificate).join('; ')})`,
-      );
-    }
+    const intermediates = [...trust.anchors, ...extra];
+    // Prefer a path whose CA certificates are all valid now, so a stale intermediate (say, an
+    // expired one still sent in KeyInfo next to its renewal) does not hide a good path. Without
+    // one, a path through an expired CA is rejected below as expired, not as untrusted.
+    const chain =
+      chainTo(signer, trust.anchors, intermediates, (issuer) => validAt(issuer, now), 0) ??
+      chainTo(signer, trust.anchors, intermediates, () => true, 0);
+    if (chain === undefined) throw untrusted(signer, trust, intermediates);
     for (const link of chain.slice(1)) checkValidity(link, now, 'CA certificate', checks);
     const root = chain[chain.length - 1] ?? signer;
     checks.push(`certificate chains to trusted CA ${describeCertificate(root)} (${chain.length - 1} link${chain.length === 2 ? '' : 's'})`);
