@@ -55,7 +55,7 @@ export function signWithIdentity(xml: string, identity: ResolvedIdentity, option
   const signatureValue = signBytes(identity.method, signedInfo.canonical(scope), identity.key);
   const signature =
     `<ds:Signature xmlns:ds="${DS_NS}" Id="${SIGNATURE_ID}">${signedInfo.text}<ds:SignatureValue>${signatureValue}</ds:SignatureValue>` +
-    `<ds:KeyInfo><ds:X509Data><ds:X509Certificate>${identity.certBase64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>` +
+    `<ds:KeyInfo><ds:X509Data>${identity.certificatesBase64.map((der) => `<ds:X509Certificate>${der}</ds:X509Certificate>`).join('')}</ds:X509Data></ds:KeyInfo>` +
     `${properties.text}</ds:Signature>`;
   return xml.slice(0, insertAt) + signature + xml.slice(insertAt);
 }

@@ -9,14 +9,21 @@ import type { SignatureMethod } from './signature-algorithms.js';
 export interface SigningIdentity {
   readonly certPem: string;
   readonly keyPem: string;
+  /**
+   * The signer's chain as PEM (its certificate, then the intermediate CAs that issued it; the
+   * root may be left out). When given, every certificate goes into `ds:KeyInfo`, so a verifier
+   * that trusts only the root can build the chain (OpenADR device certificates are issued by
+   * intermediates, §7.1). Default: the certificate alone.
+   */
+  readonly chainPem?: string;
 }
 
 /** A {@link SigningIdentity} parsed and checked once. */
 export interface ResolvedIdentity {
   readonly key: KeyObject;
   readonly certificate: X509Certificate;
-  /** Base64 DER for `ds:X509Certificate`. */
-  readonly certBase64: string;
+  /** Base64 DER of each `ds:X509Certificate`: the signer's certificate first, then its chain. */
+  readonly certificatesBase64: readonly string[];
   readonly method: SignatureMethod;
 }
 
@@ -56,7 +63,25 @@ export function resolveIdentity(identity: SigningIdentity): ResolvedIdentity {
       `identity.keyPem does not match identity.certPem (${certificate.subject}); pass the key the certificate was issued for`,
     );
   }
-  const result: ResolvedIdentity = { key, certificate, certBase64: certificate.raw.toString('base64'), method };
+  const result: ResolvedIdentity = { key, certificate, certificatesBase64: chainOf(certificate, identity.chainPem), method };
   resolved.set(identity, result);
   return result;
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** The signer's certificate, then each other certificate of `chainPem` in order (duplicates of the signer dropped). */
+function chainOf(certificate: X509Certificate, chainPem: string | undefined): string[] {
+  const own = certificate.raw.toString('base64');
+  if (chainPem === undefined) return [own];
+  const pems = chainPem.match(PEM_CERTIFICATE) ?? [];
+  if (pems.length === 0) throw new SignatureError('invalid-options', 'identity.chainPem holds no PEM certificate');
+  const rest = pems.map((pem) => {
+    try {
+      return parseCertificate(pem).raw.toString('base64');
+    } catch (cause) {
+      throw new SignatureError('invalid-options', 'identity.chainPem holds something that is not an X.509 certificate', { cause });
+    }
+  });
+  return [own, ...rest.filter((der) => der !== own)];
 }

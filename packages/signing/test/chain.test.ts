@@ -66,7 +66,8 @@ const poll = fixture('oadrPoll.unsigned.xml');
 
 /** `identity` signs the poll; `KeyInfo` carries its certificate, then `extra` (not covered by the signature, §7.3). */
 function signedBy(identity: TestIdentity, ...extra: Array<{ certPem: string }>): string {
-  const signed = signPayload(poll, identity, { now: () => SIGNED_AT });
+  // The leaf alone (not the identity's chainPem): what each test sends is spelled out in `extra`.
+  const signed = signPayload(poll, { certPem: identity.certPem, keyPem: identity.keyPem }, { now: () => SIGNED_AT });
   const base64 = (pem: string): string => pem.replace(/-----[^-]+-----|\s/g, '');
   const more = extra.map(({ certPem }) => `<ds:X509Certificate>${base64(certPem)}</ds:X509Certificate>`).join('');
   return signed.replace('</ds:X509Certificate></ds:X509Data>', `</ds:X509Certificate>${more}</ds:X509Data>`);
@@ -118,6 +119,19 @@ describe('verifyPayload with signers under intermediate CAs (OPENADR.md §7.1, �
     );
     // The signer is still the first certificate, not the intermediate.
     expect(result.certificate.replace(/\s/g, '')).toBe(pki.vtnA.certPem.replace(/\s/g, ''));
+  });
+
+  it('with only the root trusted, accepts a signer that sends its chain itself (identity.chainPem)', () => {
+    expect(pki.vtnDeep.chainPem).toBeDefined();
+    const signed = signPayload(poll, { certPem: pki.vtnDeep.certPem, keyPem: pki.vtnDeep.keyPem, chainPem: pki.vtnDeep.chainPem! }, { now: () => SIGNED_AT });
+    expect(signed.match(/<ds:X509Certificate>/g)).toHaveLength(3);
+    const result = expectOk(verify(signed, pki.root));
+    expect(result.checks).toContain('certificate chains to trusted CA CN=Test Root (3 links)');
+    expect(result.certificate.replace(/\s/g, '')).toBe(pki.vtnDeep.certPem.replace(/\s/g, ''));
+  });
+
+  it('refuses a chainPem without certificates at signing time', () => {
+    expect(() => signPayload(poll, { certPem: pki.vtnA.certPem, keyPem: pki.vtnA.keyPem, chainPem: 'no pem here' })).toThrow(/chainPem holds no PEM certificate/);
   });
 
   it('builds a longer chain from KeyInfo certificates in any order', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ECDSA_SHA256, RSA_SHA256, fingerprint, signPayload, verifyPayload } from '@rxadr/signing';
+import { createTestCa } from '../../testing/src/pki.js';
 import { SIGNED_AT, createTestPki, fixture, hasTool, run, shouldRunWith, withTempDir } from './helpers.js';
 import type { TestPki } from './helpers.js';
 
@@ -29,6 +30,20 @@ describe.runIf(runXmlsec)('xmlsec1 interop', () => {
 
   it('xmlsec1 is installed (required under CI=true)', () => {
     expect(hasTool('xmlsec1'), 'xmlsec1 must be installed: apt-get install xmlsec1').toBe(true);
+  });
+
+  it('xmlsec1 verifies a signer under an intermediate CA that sends its chain, trusting only the root', async () => {
+    const valid = { notBefore: new Date('2030-01-01T00:00:00Z'), notAfter: new Date('2040-01-01T00:00:00Z') };
+    const root = await createTestCa({ commonName: 'Interop Root', keyType: 'ec' });
+    const intermediate = await root.intermediate({ commonName: 'Interop VTN CA', keyType: 'ec', ...valid });
+    const vtn = await intermediate.issue({ commonName: 'vtn.interop', keyType: 'ec', ...valid });
+    const signed = signPayload(fixture('oadrDistributeEvent.unsigned.xml'), { certPem: vtn.certPem, keyPem: vtn.keyPem, chainPem: vtn.chainPem! }, { now: () => SIGNED_AT });
+    withTempDir((_dir, write) => {
+      const ca = write('root.pem', root.certPem);
+      const ok = run('xmlsec1', ['--verify', '--enabled-reference-uris', 'same-doc', ...ID_ATTRS, ...AT_SIGNING_TIME, '--trusted-pem', ca, write('chain.xml', signed)]);
+      expect(ok.stderr).toContain('SignedInfo References (ok/all): 2/2');
+      expect(ok.status, ok.stderr).toBe(0);
+    });
   });
 
   describe.each(['rsa', 'ec'] as const)('%s', (keyType) => {
