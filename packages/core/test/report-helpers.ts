@@ -1,6 +1,6 @@
 import { BehaviorSubject, Observable, Subject, type SchedulerLike } from 'rxjs';
 import { afterAll, afterEach, expect } from 'vitest';
-import { createMockVtn, createSchemaValidator, createVirtualClock, createVtnReportSide, schemaAvailable, type MockVtn, type VirtualClock, type VtnReportSide } from '@rxadr/testing';
+import { createMockVtn, createSchemaCheck, createSchemaValidator, createVirtualClock, createVtnReportSide, schemaAvailable, type MockVtn, type VirtualClock, type VtnReportSide } from '@rxadr/testing';
 import {
   createMemoryStore,
   createReports,
@@ -122,7 +122,7 @@ export interface Running {
   run(ms: number): void;
 }
 
-const documents = new Map<string, string>();
+const documents = createSchemaCheck();
 let active: Running[] = [];
 
 /**
@@ -155,7 +155,7 @@ export async function stopVen(running: Running): Promise<void> {
 
 function collect(running: Running): void {
   running.vtn.recorder.requests.forEach((r, i) => {
-    if (r.service === 'EiReport' && !documents.has(r.xml)) documents.set(r.xml, `${running.name}#${i}:${r.message?.type ?? '?'}`);
+    if (r.service === 'EiReport') documents.add(`${running.name}#${i}:${r.message?.type ?? '?'}`, r.xml);
   });
 }
 
@@ -171,10 +171,7 @@ export function reportVenHooks(): void {
     for (const running of all) expect(running.clock.pending).toBe(0);
   });
   afterAll(async () => {
-    if (!requireSchema) return;
-    const validator = createSchemaValidator();
-    const list = [...documents].map(([xml, label]) => [label, xml] as const);
-    expect(list.length).toBeGreaterThan(0);
-    for (let i = 0; i < list.length; i += 100) await validator.assertValid(Object.fromEntries(list.slice(i, i + 100)));
+    expect(documents.size).toBeGreaterThan(0);
+    await documents.assertAllValid();
   });
 }

@@ -1,7 +1,7 @@
 export { createTestCa } from './pki.js';
 export type { KeyType, TestIdentity, IssueOptions, TestCa } from './pki.js';
-export { createSchemaValidator, schemaAvailable, schemaDir } from './schema-validator.js';
-export type { SchemaValidation, SchemaValidator } from './schema-validator.js';
+export { createSchemaCheck, createSchemaValidator, schemaAvailable, schemaDir } from './schema-validator.js';
+export type { SchemaCheck, SchemaValidation, SchemaValidator } from './schema-validator.js';
 export { createMemoryTransport } from './memory-transport.js';
 export type { MemoryAnswer, MemoryHandler } from './memory-transport.js';
 export { createVirtualClock } from './virtual-time.js';

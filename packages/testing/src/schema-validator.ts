@@ -77,3 +77,37 @@ export function createSchemaValidator(dir: string = schemaDir()): SchemaValidato
     },
   };
 }
+
+/** Collects documents during a test file and validates them all at the end, each distinct one once. */
+export interface SchemaCheck {
+  /** Adds a document under a name for the error message; a document seen before is not added again. */
+  add(name: string, xml: string): void;
+  readonly size: number;
+  /**
+   * Validates everything added, in batches. Without the schema folder it throws under `CI=true`
+   * (a check that cannot run must fail there) and otherwise returns without checking.
+   */
+  assertAllValid(): Promise<void>;
+}
+
+/** Creates a {@link SchemaCheck} (e.g. fill it in `afterEach`, call `assertAllValid` in `afterAll`). */
+export function createSchemaCheck(dir: string = schemaDir(), batch = 100): SchemaCheck {
+  const documents = new Map<string, string>();
+  return {
+    add(name, xml) {
+      if (!documents.has(xml)) documents.set(xml, name);
+    },
+    get size() {
+      return documents.size;
+    },
+    async assertAllValid() {
+      if (!schemaAvailable(dir)) {
+        if (process.env['CI'] === 'true') throw new Error(`OpenADR schema missing in ${dir}: set OADR_SCHEMA_DIR`);
+        return;
+      }
+      const validator = createSchemaValidator(dir);
+      const list = [...documents].map(([xml, name]) => [name, xml] as const);
+      for (let i = 0; i < list.length; i += batch) await validator.assertValid(Object.fromEntries(list.slice(i, i + batch)));
+    },
+  };
+}
