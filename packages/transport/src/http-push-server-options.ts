@@ -2,7 +2,7 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 
 import { normaliseFingerprint } from './fingerprint.js';
 import { positive } from './http-transport-options.js';
-import { checkCaBundle, checkTlsIdentity, type PemInput, type TlsIdentityOptions } from './tls-identity.js';
+import { checkCaBundle, checkTlsIdentity, tlsIdentityFields, type PemInput, type TlsIdentityOptions } from './tls-identity.js';
 import { assertSecureContext, resolveTlsPolicy, type ResolvedTlsPolicy, type TlsPolicyOptions } from './tls-policy.js';
 import { TransportConfigError } from './transport-config-error.js';
 import { silentLogger, type TransportLogger } from './transport-logger.js';
@@ -115,11 +115,7 @@ function resolveServerTls(options: PushServerTlsOptions, now: number, logger: Tr
   const ca = checkCaBundle(options.ca, 'tls.ca');
   const resolved: ResolvedPushServerTls = {
     ...policy,
-    ...(options.cert !== undefined && { cert: options.cert }),
-    ...(options.key !== undefined && { key: options.key }),
-    ...(options.passphrase !== undefined && { passphrase: options.passphrase }),
-    ...(options.pfx !== undefined && { pfx: options.pfx }),
-    ...(ca !== undefined && { ca }),
+    ...tlsIdentityFields(options, ca),
     requestCert: true,
     rejectUnauthorized: ca !== undefined,
     pinnedFingerprints: pins,

@@ -2,7 +2,7 @@ import { checkServerIdentity as nodeCheckServerIdentity, type PeerCertificate } 
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 
 import { parseVtnUrl, type VtnEndpoint } from './service-path.js';
-import { checkCaBundle, checkTlsIdentity, type PemInput, type TlsIdentityOptions } from './tls-identity.js';
+import { checkCaBundle, checkTlsIdentity, tlsIdentityFields, type PemInput, type TlsIdentityOptions } from './tls-identity.js';
 import { assertSecureContext, resolveTlsPolicy, type ResolvedTlsPolicy, type TlsPolicyOptions } from './tls-policy.js';
 import { TransportConfigError } from './transport-config-error.js';
 import { silentLogger, type TransportLogger } from './transport-logger.js';
@@ -118,11 +118,7 @@ function resolveClientTls(options: HttpTransportTlsOptions, now: number, logger:
   const ca = checkCaBundle(options.ca, 'tls.ca');
   const resolved: ResolvedClientTls = {
     ...policy,
-    ...(options.cert !== undefined && { cert: options.cert }),
-    ...(options.key !== undefined && { key: options.key }),
-    ...(options.passphrase !== undefined && { passphrase: options.passphrase }),
-    ...(options.pfx !== undefined && { pfx: options.pfx }),
-    ...(ca !== undefined && { ca }),
+    ...tlsIdentityFields(options, ca),
     ...(options.servername !== undefined && { servername: options.servername }),
     rejectUnauthorized: true,
     checkServerIdentity: options.checkServerIdentity === false ? () => undefined : nodeCheckServerIdentity,

@@ -22,6 +22,17 @@ export interface TlsIdentityOptions {
   readonly pfx?: Buffer;
 }
 
+/** The identity and trust fields for `node:tls`, leaving out the ones that are not set. */
+export function tlsIdentityFields(options: TlsIdentityOptions, ca: PemInput | PemInput[] | undefined): TlsIdentityOptions & { ca?: PemInput | PemInput[] } {
+  return {
+    ...(options.cert !== undefined && { cert: options.cert }),
+    ...(options.key !== undefined && { key: options.key }),
+    ...(options.passphrase !== undefined && { passphrase: options.passphrase }),
+    ...(options.pfx !== undefined && { pfx: options.pfx }),
+    ...(ca !== undefined && { ca }),
+  };
+}
+
 /** How near the end of its validity a certificate must be before a warning is logged. */
 export const EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 86_400_000;
