@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { coverEndMs, intervalBounds, isFinal, nextDeliveryMs, nextSampleMs, type RequestRecord } from '../src/index.js';
+import { requestRecord } from './request-record.js';
 
 const S = Date.parse('2026-01-01T12:00:00Z');
 const MIN = 60_000;
 
-function record(fields: Partial<RequestRecord>): RequestRecord {
-  return {
-    reportRequestID: 'r',
-    reportSpecifierID: 's',
-    rIDs: ['a'],
-    shape: 'periodic',
-    metadata: false,
-    granularityMs: MIN,
-    reportBackMs: 5 * MIN,
-    startMs: S,
-    endMs: null,
-    cursorMs: fields.startMs ?? S,
-    receivedMs: S,
-    toFollow: false,
-    ...fields,
-  };
-}
+const record = (fields: Partial<RequestRecord>): RequestRecord => requestRecord(S, fields);
 
 /** Every report of a request, as [due, from, to, final], up to `limit` reports. */
 function walk(start: RequestRecord, limit = 20): Array<[number, number, number, boolean]> {

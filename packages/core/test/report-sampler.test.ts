@@ -19,27 +19,13 @@ import {
 } from '../src/index.js';
 import { createLiveReadings } from '../src/reports/live-readings.js';
 import { assertSchemaValid, requireSchema } from './report-helpers.js';
+import { requestRecord } from './request-record.js';
 
 const S = Date.parse('2026-01-01T12:00:00Z');
 const MIN = 60_000;
 
-function record(fields: Partial<RequestRecord>): RequestRecord {
-  return {
-    reportRequestID: 'rr-1',
-    reportSpecifierID: 'usage',
-    rIDs: ['power', 'energy'],
-    shape: 'periodic',
-    metadata: false,
-    granularityMs: MIN,
-    reportBackMs: 5 * MIN,
-    startMs: S,
-    endMs: null,
-    cursorMs: fields.startMs ?? S,
-    receivedMs: S,
-    toFollow: false,
-    ...fields,
-  };
-}
+const record = (fields: Partial<RequestRecord>): RequestRecord =>
+  requestRecord(S, { reportRequestID: 'rr-1', reportSpecifierID: 'usage', rIDs: ['power', 'energy'], ...fields });
 
 /** Runs a sampler for the points on a fresh clock at S; returns the clock, the windows and errors. */
 function run(points: ReportCapability[], r: RequestRecord, end$: Observable<number> = NEVER, start = S) {
