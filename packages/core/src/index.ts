@@ -13,7 +13,7 @@ export { VenError, isVenError } from './ven/ven-error.js';
 export type { VenErrorCode, VenErrorOptions } from './ven/ven-error.js';
 export type { VenLogger } from './ven/ven-logger.js';
 export { optIn, optOut } from './ven/decision.js';
-export type { Decision, DecisionOperator } from './ven/decision.js';
+export type { Decision, DecisionOperator, DecisionOptions } from './ven/decision.js';
 export type { EventSnapshot, EventIntervalSnapshot, SignalSnapshot, VenEventStatus } from './ven/event-snapshot.js';
 export { eiTarget } from './ven/opt-request.js';
 export type { AvailabilityWindow, CreateOptRequest } from './ven/opt-request.js';
@@ -24,6 +24,13 @@ export { createFileStore } from './ven/file-store.js';
 export { DEFAULT_BACKOFF, backoffDelay } from './ven/backoff.js';
 export type { BackoffPolicy } from './ven/backoff.js';
 export { fromPromiseTransport } from './ven/from-promise-transport.js';
+
+// End-user API: device control (the value in force per resource and signal)
+export { valueInForce } from './control/value-in-force.js';
+export type { ValueInForceOptions } from './control/value-in-force.js';
+export type { ControlEventRef, ControlPhase, ControlSignal, ControlValue } from './control/control-value.js';
+export { VEN_RESOURCE_ID } from './control/ven-resource.js';
+export type { VenResource } from './control/ven-resource.js';
 
 // End-user API: reports (OPENADR.md §5)
 export { createReports } from './reports/create-reports.js';
@@ -75,6 +82,13 @@ export type { DistributionContext, DistributionResult, EventOutcome, EventOutcom
 export type { EventAnswer, EventCancellation, EventRecord, EventTable } from './ven/event-record.js';
 export { eventSnapshot, eventTimes, nextBoundary, recordStatus } from './ven/event-schedule.js';
 export { decodeDistribution } from './ven/decode-distribution.js';
+export { controlAt, participation } from './control/control-at.js';
+export type { ControlInputs, ControlState } from './control/control-at.js';
+export { signalPhaseAt } from './control/event-phase.js';
+export type { SignalPhase } from './control/event-phase.js';
+export { controlKey } from './control/control-value.js';
+export { eventResources, signalResources, targetsResource } from './control/ven-resource.js';
+export type { ResourceTargeting } from './control/ven-resource.js';
 export type { LenientDistribution, RejectedEvent } from './ven/decode-distribution.js';
 export { createNoReports } from './ven/report-handler.js';
 export type { ReportContext, ReportHandler, ReportRequestMessage } from './ven/report-handler.js';

@@ -25,8 +25,8 @@ function event(values: number[], extra: Partial<EventSnapshot> = {}): EventSnaps
   const at = new Date('2026-01-01T00:00:00Z');
   return {
     eventID: 'e1', modificationNumber: 0, marketContext: 'http://mc', priority: 0, status: 'far', vtnStatus: 'far', testEvent: false, cancelled: false,
-    scheduledStart: at, start: at, end: undefined, nearFrom: undefined, randomOffsetMs: 0, responseRequired: 'always', optType: undefined, at,
-    signals: [{ signalName: 'SIMPLE', signalType: 'level', signalID: 's', itemBase: undefined, currentInterval: undefined, currentValue: undefined,
+    scheduledStart: at, start: at, end: undefined, nearFrom: undefined, randomOffsetMs: 0, resources: ['ven'], responseRequired: 'always', optType: undefined, at,
+    signals: [{ signalName: 'SIMPLE', signalType: 'level', signalID: 's', itemBase: undefined, currentInterval: undefined, currentValue: undefined, resources: ['ven'],
       intervals: values.map((value, index) => ({ index, uid: String(index), start: at, end: undefined, value })) }],
     event: undefined as never,
     ...extra,

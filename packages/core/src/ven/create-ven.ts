@@ -1,4 +1,9 @@
-import { BehaviorSubject, EMPTY, Subject, catchError, concatMap, distinctUntilChanged, type Observable, type Subscription } from 'rxjs';
+import { BehaviorSubject, EMPTY, Subject, catchError, concatMap, distinctUntilChanged, map, merge, type Observable, type Subscription } from 'rxjs';
+import { controlStream } from '../control/control-stream.js';
+import type { ControlValue } from '../control/control-value.js';
+import { createPartialParticipation, withPartialParticipation } from '../control/partial-participation.js';
+import { targetedSnapshot } from '../control/targeted-snapshot.js';
+import { VEN_RESOURCE_ID, type ResourceTargeting } from '../control/ven-resource.js';
 import { encodeMessage } from '../codec/decode-message.js';
 import type { OadrMessage } from '../model/message.js';
 import type { DecisionOperator } from './decision.js';
@@ -24,6 +29,17 @@ export interface Ven {
   readonly status$: Observable<VenStatus>;
   /** The current events first, then a snapshot whenever an event changes or crosses a status or interval boundary (§4.5). */
   readonly events$: Observable<EventSnapshot>;
+  /**
+   * The value in force now for every resource and signal (signalName + signalType + unit): the
+   * current values first, then every change — at interval, ramp-up and recovery boundaries, and at
+   * once on a modification, cancellation, opt change or registration loss (see {@link ControlValue}).
+   * Only events the VEN opted in to drive it, per resource (§6 partial participation); test events
+   * only with `includeTestEvents`; overlaps resolved by rule 18.
+   *
+   * @example
+   * ven.control$.subscribe((c) => console.log(c.resourceID, c.signal.signalName, c.phase, c.value, c.event?.eventID));
+   */
+  readonly control$: Observable<ControlValue>;
   /** Every message decoded from the VTN: answers, polled and pushed messages. */
   readonly messages$: Observable<OadrMessage>;
   /** Every problem the VEN survived: transport failures, bad documents, decision failures, rejected events. */
@@ -90,14 +106,23 @@ export function createVen(venOptions: VenOptions): Ven {
       }
     },
   };
-  const decisions = createDecisionRunner({
-    operator: () => operator,
+  const targeting = (): ResourceTargeting => ({ resources: options.resources ?? [{ resourceID: VEN_RESOURCE_ID }], venID: currentVenID(ctx), venTargets: options.venTargets });
+  const partial = createPartialParticipation({
+    records: () => ctx.events.records(),
+    opts: () => ctx.opts.value,
+    targeting,
+    createOpt: (request) => opts.create(request),
+    onError: (error) => ctx.errors.next(error),
+  });
+  const runner = createDecisionRunner({
+    operator: () => withPartialParticipation(operator, partial),
     defaultDecision: options.defaultDecision,
     deadlineMs: options.decisionDeadlineMs,
     scheduler: options.scheduler,
     onChange: (decision) => ctx.events.change(decision),
     onError: (error) => ctx.errors.next(error),
   });
+  const decisions: typeof runner = { ...runner, ask: (snapshot) => runner.ask(targetedSnapshot(snapshot, targeting())) };
   (ctx as { events: VenContext['events'] }).events = createEventEngine({
     scheduler: options.scheduler,
     random: options.random,
@@ -129,7 +154,16 @@ export function createVen(venOptions: VenOptions): Ven {
 
   return {
     status$: ctx.status.pipe(distinctUntilChanged()),
-    events$: ctx.events.events$,
+    events$: ctx.events.events$.pipe(map((snapshot) => targetedSnapshot(snapshot, targeting()))),
+    control$: controlStream({
+      scheduler: options.scheduler,
+      records: () => ctx.events.records(),
+      opts: () => ctx.opts.value,
+      targeting,
+      includeTestEvents: options.includeTestEvents,
+      registered: () => ctx.registration !== undefined,
+      changes$: merge(ctx.events.events$, ctx.opts, ctx.status),
+    }),
     messages$: messages.asObservable(),
     errors$: ctx.errors.asObservable(),
     opts$: ctx.opts.asObservable(),

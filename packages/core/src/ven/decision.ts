@@ -8,6 +8,18 @@ export interface Decision {
   /** The version decided on; a decision for an older version is ignored. */
   readonly modificationNumber: number;
   readonly optType: OptType;
+  /**
+   * Partial participation (§6 use 2): resourceIDs of the VEN that take the opposite answer. The
+   * event is answered with `optType` in oadrCreatedEvent, and these resources with an
+   * oadrCreateOpt for this event version; `ven.control$` follows both. Default none.
+   */
+  readonly except?: readonly string[];
+}
+
+/** Options of {@link optIn} and {@link optOut}. */
+export interface DecisionOptions {
+  /** Resources that take the opposite answer (see {@link Decision.except}). */
+  readonly except?: readonly string[];
 }
 
 /**
@@ -21,12 +33,25 @@ export interface Decision {
  */
 export type DecisionOperator = OperatorFunction<EventSnapshot, Decision>;
 
-/** Opts in to this version of the event. */
-export function optIn(event: Pick<EventSnapshot, 'eventID' | 'modificationNumber'>): Decision {
-  return { eventID: event.eventID, modificationNumber: event.modificationNumber, optType: 'optIn' };
+type EventVersion = Pick<EventSnapshot, 'eventID' | 'modificationNumber'>;
+
+function decision(event: EventVersion, optType: OptType, options: DecisionOptions | number | undefined): Decision {
+  // A number is the index `map(optIn)` passes: no options.
+  const except = typeof options === 'object' ? options.except : undefined;
+  return { eventID: event.eventID, modificationNumber: event.modificationNumber, optType, ...(except && except.length > 0 ? { except: [...except] } : {}) };
 }
 
-/** Opts out of this version of the event. */
-export function optOut(event: Pick<EventSnapshot, 'eventID' | 'modificationNumber'>): Decision {
-  return { eventID: event.eventID, modificationNumber: event.modificationNumber, optType: 'optOut' };
+/**
+ * Opts in to this version of the event; with `except`, for every resource but those.
+ *
+ * @example
+ * optIn(event, { except: ['battery-2'] }) // battery-2 stays out: oadrCreateOpt optOut for it
+ */
+export function optIn(event: EventVersion, options?: DecisionOptions | number): Decision {
+  return decision(event, 'optIn', options);
+}
+
+/** Opts out of this version of the event; with `except`, only those resources take part. */
+export function optOut(event: EventVersion, options?: DecisionOptions | number): Decision {
+  return decision(event, 'optOut', options);
 }

@@ -1,4 +1,5 @@
 import type { OadrEvent } from '../model/model-exports.js';
+import { eventResources, signalResources, wholeVenTargeting, type ResourceTargeting } from '../control/ven-resource.js';
 import type { EventRecord } from './event-record.js';
 import type { EventIntervalSnapshot, EventSnapshot, SignalSnapshot, VenEventStatus } from './event-snapshot.js';
 
@@ -46,7 +47,7 @@ export function recordStatus(record: EventRecord, now: number): VenEventStatus {
   return status;
 }
 
-function signalIntervals(intervals: OadrEvent['eiEvent']['eiEventSignals']['eiEventSignal'][number]['intervals'], start: number, end: number | undefined): EventIntervalSnapshot[] {
+export function signalIntervals(intervals: OadrEvent['eiEvent']['eiEventSignals']['eiEventSignal'][number]['intervals'], start: number, end: number | undefined): EventIntervalSnapshot[] {
   let at = start;
   return intervals.map((interval, index) => {
     const from = interval.dtstart ? interval.dtstart.getTime() : at;
@@ -82,14 +83,14 @@ export function nextBoundary(record: EventRecord, now: number): number | undefin
   return next;
 }
 
-/** The snapshot `events$` emits for a record at `now`. */
-export function eventSnapshot(record: EventRecord, now: number): EventSnapshot {
+/** The snapshot `events$` emits for a record at `now`; `targeting` names the VEN's resources (default: the VEN as one). */
+export function eventSnapshot(record: EventRecord, now: number, targeting: ResourceTargeting = wholeVenTargeting(undefined, undefined)): EventSnapshot {
   const { event } = record;
   const descriptor = event.eiEvent.eventDescriptor;
   const times = eventTimes(event, record.randomOffsetMs);
   const status = recordStatus(record, now);
   const end = record.cancellation ? Math.min(record.cancellation.stopAt, times.end ?? Infinity) : times.end;
-  const signals: SignalSnapshot[] = event.eiEvent.eiEventSignals.eiEventSignal.map((signal) => {
+  const signals: SignalSnapshot[] = event.eiEvent.eiEventSignals.eiEventSignal.map((signal, k) => {
     const intervals = signalIntervals(signal.intervals, times.start, times.end);
     const current = status === 'active' ? intervals.find((i) => now >= i.start.getTime() && (i.end === undefined || now < i.end.getTime())) : undefined;
     return {
@@ -100,6 +101,7 @@ export function eventSnapshot(record: EventRecord, now: number): EventSnapshot {
       intervals,
       currentInterval: current?.index,
       currentValue: current?.value,
+      resources: signalResources(event, k, targeting),
     };
   });
   return {
@@ -116,6 +118,7 @@ export function eventSnapshot(record: EventRecord, now: number): EventSnapshot {
     end: end === undefined || end === Infinity ? undefined : new Date(end),
     nearFrom: times.nearFrom === undefined ? undefined : new Date(times.nearFrom),
     randomOffsetMs: record.randomOffsetMs,
+    resources: eventResources(event, targeting),
     signals,
     responseRequired: event.oadrResponseRequired,
     optType: record.answer?.modificationNumber === descriptor.modificationNumber ? record.answer.optType : undefined,

@@ -25,6 +25,8 @@ export interface SignalSnapshot {
   readonly currentInterval: number | undefined;
   /** The value of the current interval, computed locally rather than trusted from `currentValue` (§4.3). */
   readonly currentValue: number | undefined;
+  /** The VEN's resources this signal drives: those of the event its own `ei:eiTarget` also names (§4.3). */
+  readonly resources: readonly string[];
 }
 
 /**
@@ -55,6 +57,8 @@ export interface EventSnapshot {
   /** Start of the `near` window (`start - x-eiRampUp`), when the event has a ramp-up. */
   readonly nearFrom: Date | undefined;
   readonly randomOffsetMs: number;
+  /** The VEN's resources the event targets (event-level `ei:eiTarget`, rule 22; `['ven']` without configured resources). */
+  readonly resources: readonly string[];
   readonly signals: readonly SignalSnapshot[];
   readonly responseRequired: ResponseRequired;
   /** The answer last sent for this event, if any. */

@@ -7,6 +7,7 @@ import { createNoReports, type ReportHandler } from './report-handler.js';
 import { createReports } from '../reports/create-reports.js';
 import type { ReportCapability } from '../reports/report-capability.js';
 import { VenError } from './ven-error.js';
+import type { VenResource } from '../control/ven-resource.js';
 import { resolveLogger, type ResolvedLogger, type VenLogger } from './ven-logger.js';
 import { createMemoryStore, type VenStore } from './ven-store.js';
 
@@ -48,8 +49,19 @@ export interface VenOptions {
   readonly logger?: VenLogger;
   /** Market contexts the VEN is enrolled in; when set, an event for another one is answered 462 (rule 48). */
   readonly marketContexts?: readonly string[];
-  /** The VEN's own targets (resources, groups, …); when set, an event whose target names none of them is answered 462 (rule 48). */
+  /**
+   * The VEN's own targets (resources, groups, …); when set, an event whose target names none of them is answered 462 (rule 48).
+   * Default: derived from `resources` when those are given (their resourceIDs and target kinds).
+   */
   readonly targets?: Partial<EiTarget>;
+  /**
+   * The resources behind the VEN, each with the target kinds that name it (§4.4). `ven.control$`
+   * gives the value in force per resource; event snapshots list the resources each event and signal
+   * targets; decisions may leave some out (`optIn(e, { except })`). Default: one resource, `'ven'`.
+   */
+  readonly resources?: readonly VenResource[];
+  /** Whether test events (`ei:testEvent` other than `false`, rule 6) drive `ven.control$`. Default false. */
+  readonly includeTestEvents?: boolean;
   /** Random source in [0, 1) for startafter offsets, jitter and IDs. Default `Math.random`. */
   readonly random?: () => number;
   /** The report module's seam. Default answers report payloads with the codes of `createNoReports`. */
@@ -79,7 +91,12 @@ export interface ResolvedVenOptions {
   readonly xmlSignature: boolean;
   readonly logger: ResolvedLogger;
   readonly marketContexts: ReadonlySet<string> | undefined;
+  /** The targets of the rule-48 check: the user's merged with those the resources name. */
   readonly targets: Partial<EiTarget> | undefined;
+  /** The targets the user set for the VEN as a whole (a target naming one names every resource). */
+  readonly venTargets: Partial<EiTarget> | undefined;
+  readonly resources: readonly VenResource[] | undefined;
+  readonly includeTestEvents: boolean;
   readonly random: () => number;
   readonly reports: ReportHandler;
 }
@@ -119,6 +136,7 @@ export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
   if (marketContexts !== undefined && (marketContexts.length === 0 || marketContexts.some((m) => typeof m !== 'string' || m.trim() === ''))) {
     fail('marketContexts must list at least one non-empty URI, or be left out to accept every market context');
   }
+  const resources = resolveResources(options.resources);
   if (options.random !== undefined && typeof options.random !== 'function') fail('random must be a function returning a number in [0, 1)');
   return {
     venName: options.venName,
@@ -137,10 +155,41 @@ export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
     xmlSignature: resolveXmlSignature(options),
     logger: resolveLogger(options.logger),
     marketContexts: marketContexts === undefined ? undefined : new Set(marketContexts),
-    targets: options.targets,
+    targets: mergeTargets(options.targets, resources),
+    venTargets: options.targets,
+    resources,
+    includeTestEvents: options.includeTestEvents ?? false,
     random: options.random ?? Math.random,
     reports: resolveReports(options.reports),
   };
+}
+
+function resolveResources(resources: readonly VenResource[] | undefined): readonly VenResource[] | undefined {
+  if (resources === undefined) return undefined;
+  if (!Array.isArray(resources) || resources.length === 0) fail('resources must list at least one resource ({ resourceID }), or be left out');
+  const ids = new Set<string>();
+  for (const r of resources) {
+    if (typeof r?.resourceID !== 'string' || r.resourceID.trim() === '') fail('every resource needs a non-empty resourceID');
+    if (ids.has(r.resourceID)) fail(`resourceID ${r.resourceID} is listed twice in resources`);
+    ids.add(r.resourceID);
+    if (r.marketContexts !== undefined && r.marketContexts.length === 0) fail(`resource ${r.resourceID}: marketContexts must list at least one URI, or be left out`);
+  }
+  return resources;
+}
+
+/** Rule 48's own targets: the user's, plus every resourceID and target kind the resources name. */
+function mergeTargets(targets: Partial<EiTarget> | undefined, resources: readonly VenResource[] | undefined): Partial<EiTarget> | undefined {
+  if (!resources) return targets;
+  const merged: Record<string, unknown[]> = {};
+  const add = (kind: string, values: readonly unknown[] | undefined): void => {
+    if (values && values.length > 0) merged[kind] = [...new Set([...(merged[kind] ?? []), ...values])];
+  };
+  for (const [kind, values] of Object.entries(targets ?? {})) add(kind, values as readonly unknown[]);
+  for (const r of resources) {
+    add('resourceID', [r.resourceID]);
+    for (const [kind, values] of Object.entries(r.targets ?? {})) add(kind, values as readonly unknown[]);
+  }
+  return merged as Partial<EiTarget>;
 }
 
 function resolveReports(reports: ReportHandler | readonly ReportCapability[] | undefined): ReportHandler {

@@ -15,6 +15,8 @@ export interface SignalSpec {
   readonly intervals: readonly IntervalSpec[];
   /** The unit (`emix:itemBase`), e.g. `{ type: 'currencyPerKWh', itemDescription: 'currencyPerKWh', itemUnits: 'USD', siScaleCode: 'none' }`. */
   readonly itemBase?: EventSignal['itemBase'];
+  /** The signal's own `ei:eiTarget` (§4.3), e.g. `{ resourceID: ['battery-1'] }`; default none. */
+  readonly targets?: Partial<EiTarget>;
 }
 
 /** What a test says about an event; everything but `start` has a default. */
@@ -35,6 +37,8 @@ export interface EventSpec {
   readonly priority?: number;
   readonly testEvent?: string;
   readonly rampUp?: string;
+  /** `x-eiRecovery`: the window after the end for returning to normal (§4.2). */
+  readonly recovery?: string;
   readonly startafter?: string;
   /** Default `always`. */
   readonly responseRequired?: ResponseRequired;
@@ -78,6 +82,7 @@ export function authorEvent(spec: EventSpec & { readonly eventID: string }, modi
           duration: duration(total),
           ...(spec.startafter ? { tolerance: { startafter: duration(spec.startafter) } } : {}),
           ...(spec.rampUp ? { xEiRampUp: duration(spec.rampUp) } : {}),
+          ...(spec.recovery ? { xEiRecovery: duration(spec.recovery) } : {}),
         },
       },
       eiEventSignals: {
@@ -87,6 +92,7 @@ export function authorEvent(spec: EventSpec & { readonly eventID: string }, modi
             uid: String(i),
             streamPayloadBase: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: interval.value } }],
           })),
+          ...(signal.targets !== undefined ? { eiTarget: eiTarget(signal.targets) } : {}),
           signalName: signal.signalName,
           signalType: signal.signalType,
           signalID: signal.signalID ?? `${spec.eventID}-signal-${k}`,

@@ -1,0 +1,91 @@
+import type { OptType } from '../model/model-exports.js';
+import { tap } from 'rxjs';
+import type { Decision, DecisionOperator } from '../ven/decision.js';
+import type { EventSnapshot } from '../ven/event-snapshot.js';
+import type { EventRecord } from '../ven/event-record.js';
+import type { OptRecord } from '../ven/opt-record.js';
+import type { CreateOptRequest } from '../ven/opt-request.js';
+import { VenError } from '../ven/ven-error.js';
+import { participation } from './control-at.js';
+import { eventResources, type ResourceTargeting } from './ven-resource.js';
+
+export interface PartialParticipationDeps {
+  readonly records: () => readonly EventRecord[];
+  readonly opts: () => readonly OptRecord[];
+  readonly targeting: () => ResourceTargeting;
+  /** The VEN's `createOpt`: queued after the oadrCreatedEvent in flight, persisted, answered by oadrCreatedOpt. */
+  readonly createOpt: (request: CreateOptRequest) => Promise<OptRecord>;
+  readonly onError: (error: VenError) => void;
+}
+
+/** Turns decisions with `except` into event-specific opts (§6 use 2). */
+export interface PartialParticipation {
+  decided(decision: Decision): void;
+}
+
+const opposite = (optType: OptType): OptType => (optType === 'optIn' ? 'optOut' : 'optIn');
+
+/**
+ * Partial participation as the digest describes it (§6 use 2, §10 item 9): the event keeps its
+ * oadrCreatedEvent answer (the decision's `optType`), and the resources that answer differently get
+ * one oadrCreateOpt per optType for this event version, with their resourceIDs in `ei:eiTarget`.
+ * Once an event version has opts, later decisions for it are also sent as opts for every resource
+ * whose answer changes (rule 206 as [EV] implements it: the VTN then ignores oadrCreatedEvent changes).
+ */
+export function createPartialParticipation(deps: PartialParticipationDeps): PartialParticipation {
+  // What was sent (or queued) per event version and resource, before the opt service records it.
+  const sent = new Map<string, OptType>();
+
+  return {
+    decided(decision) {
+      const record = deps.records().find((r) => r.event.eiEvent.eventDescriptor.eventID === decision.eventID);
+      if (!record || record.cancellation || record.event.eiEvent.eventDescriptor.modificationNumber !== decision.modificationNumber) return;
+      const targeting = deps.targeting();
+      const except = new Set(decision.except ?? []);
+      const known = new Set(targeting.resources.map((r) => r.resourceID));
+      const unknown = [...except].filter((id) => !known.has(id));
+      if (unknown.length > 0) {
+        deps.onError(new VenError('decision', `event ${decision.eventID}: except names ${unknown.join(', ')}, not resources of this VEN; ignored`, { eventID: decision.eventID }));
+      }
+      const hasOpts = deps.opts().some((o) => o.qualifiedEventID?.eventID === decision.eventID && o.qualifiedEventID.modificationNumber === decision.modificationNumber);
+      const toSend = new Map<OptType, string[]>();
+      for (const resourceID of eventResources(record.event, targeting)) {
+        const wanted = except.has(resourceID) ? opposite(decision.optType) : decision.optType;
+        const key = `${decision.eventID}#${decision.modificationNumber}#${resourceID}`;
+        const before = sent.get(key) ?? (hasOpts ? participation(record, resourceID, deps.opts(), targeting) : decision.optType);
+        if (before === wanted) continue;
+        sent.set(key, wanted);
+        toSend.set(wanted, [...(toSend.get(wanted) ?? []), resourceID]);
+      }
+      for (const [optType, resourceID] of toSend) {
+        deps
+          .createOpt({
+            optType,
+            event: { eventID: decision.eventID, modificationNumber: decision.modificationNumber },
+            marketContext: record.event.eiEvent.eventDescriptor.eiMarketContext,
+            targets: { resourceID },
+          })
+          .catch((error: unknown) => {
+            for (const id of resourceID) sent.delete(`${decision.eventID}#${decision.modificationNumber}#${id}`);
+            deps.onError(error instanceof VenError ? error : new VenError('opt-rejected', String(error), { cause: error }));
+          });
+      }
+    },
+  };
+}
+
+/**
+ * The user's operator with its decisions also handed to `partial` (for their `except`). Only a
+ * decision for the event the operator was asked about counts; the decision runner reports others.
+ */
+export function withPartialParticipation(operator: DecisionOperator | undefined, partial: PartialParticipation): DecisionOperator | undefined {
+  if (!operator) return undefined;
+  return (events$) => {
+    let asked: EventSnapshot | undefined;
+    return operator(events$.pipe(tap((snapshot) => (asked = snapshot)))).pipe(
+      tap((decision) => {
+        if (asked && decision.eventID === asked.eventID && decision.modificationNumber === asked.modificationNumber) partial.decided(decision);
+      }),
+    );
+  };
+}
