@@ -4,7 +4,7 @@ import type { Decision, DecisionOperator } from '../ven/decision.js';
 import type { EventSnapshot } from '../ven/event-snapshot.js';
 import type { EventRecord } from '../ven/event-record.js';
 import type { OptRecord } from '../ven/opt-record.js';
-import type { CreateOptRequest } from '../ven/opt-request.js';
+import { optRecord, type CreateOptRequest } from '../ven/opt-request.js';
 import { VenError } from '../ven/ven-error.js';
 import { participation } from './control-at.js';
 import { eventResources, type ResourceTargeting } from './ven-resource.js';
@@ -16,11 +16,17 @@ export interface PartialParticipationDeps {
   /** The VEN's `createOpt`: queued after the oadrCreatedEvent in flight, persisted, answered by oadrCreatedOpt. */
   readonly createOpt: (request: CreateOptRequest) => Promise<OptRecord>;
   readonly onError: (error: VenError) => void;
+  readonly now: () => number;
 }
 
 /** Turns decisions with `except` into event-specific opts (§6 use 2). */
 export interface PartialParticipation {
   decided(decision: Decision): void;
+  /**
+   * The opts decided but not yet answered by the VTN, as pending records: `control$` follows a
+   * decision at once, not only once the queued oadrCreateOpt has gone out.
+   */
+  queued(): readonly OptRecord[];
 }
 
 const opposite = (optType: OptType): OptType => (optType === 'optIn' ? 'optOut' : 'optIn');
@@ -35,6 +41,8 @@ const opposite = (optType: OptType): OptType => (optType === 'optIn' ? 'optOut' 
 export function createPartialParticipation(deps: PartialParticipationDeps): PartialParticipation {
   // What was sent (or queued) per event version and resource, before the opt service records it.
   const sent = new Map<string, OptType>();
+  const queued = new Set<OptRecord>();
+  let count = 0;
 
   return {
     decided(decision) {
@@ -58,19 +66,24 @@ export function createPartialParticipation(deps: PartialParticipationDeps): Part
         toSend.set(wanted, [...(toSend.get(wanted) ?? []), resourceID]);
       }
       for (const [optType, resourceID] of toSend) {
+        const request: CreateOptRequest = {
+          optType,
+          event: { eventID: decision.eventID, modificationNumber: decision.modificationNumber },
+          marketContext: record.event.eiEvent.eventDescriptor.eiMarketContext,
+          targets: { resourceID },
+        };
+        const placeholder = optRecord(request, { optID: `queued-${(count += 1)}`, requestID: '' }, new Date(deps.now()));
+        queued.add(placeholder);
         deps
-          .createOpt({
-            optType,
-            event: { eventID: decision.eventID, modificationNumber: decision.modificationNumber },
-            marketContext: record.event.eiEvent.eventDescriptor.eiMarketContext,
-            targets: { resourceID },
-          })
+          .createOpt(request)
+          .finally(() => queued.delete(placeholder))
           .catch((error: unknown) => {
             for (const id of resourceID) sent.delete(`${decision.eventID}#${decision.modificationNumber}#${id}`);
             deps.onError(error instanceof VenError ? error : new VenError('opt-rejected', String(error), { cause: error }));
           });
       }
     },
+    queued: () => [...queued],
   };
 }
 

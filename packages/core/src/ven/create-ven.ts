@@ -113,6 +113,7 @@ export function createVen(venOptions: VenOptions): Ven {
     targeting,
     createOpt: (request) => opts.create(request),
     onError: (error) => ctx.errors.next(error),
+    now: () => options.scheduler.now(),
   });
   const runner = createDecisionRunner({
     operator: () => withPartialParticipation(operator, partial),
@@ -158,7 +159,7 @@ export function createVen(venOptions: VenOptions): Ven {
     control$: controlStream({
       scheduler: options.scheduler,
       records: () => ctx.events.records(),
-      opts: () => ctx.opts.value,
+      opts: () => [...ctx.opts.value, ...partial.queued()],
       targeting,
       includeTestEvents: options.includeTestEvents,
       registered: () => ctx.registration !== undefined,
