@@ -40,3 +40,18 @@ describeScenarios('scenario pack, in memory with XML signatures', {
       decide: (e$) => e$.pipe(map(optIn)),
     }),
 });
+
+// A site with resources behind the VEN: every control scenario must hold for each of them.
+describeScenarios('scenario pack, in memory, a VEN with two resources', {
+  usesStore: true,
+  only: ['control', 'events.new-event'],
+  makeVen: (ctx) =>
+    createVen({
+      venName: 'rxadr-resources',
+      transport: tap(ctx.transport),
+      scheduler: ctx.scheduler,
+      store: ctx.store,
+      resources: [{ resourceID: 'battery-1', targets: { groupID: ['north'] } }, { resourceID: 'charger-1' }],
+      decide: (e$) => e$.pipe(map(optIn)),
+    }),
+});

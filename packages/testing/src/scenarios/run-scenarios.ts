@@ -1,4 +1,5 @@
 import { createTestCa } from '../pki.js';
+import { controlScenarios } from './control-scenarios.js';
 import { decisionScenarios } from './decision-scenarios.js';
 import { createHttpsBackend } from './https-backend.js';
 import { eventScenarios } from './event-scenarios.js';
@@ -18,6 +19,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...pollingScenarios,
   ...eventScenarios,
   ...decisionScenarios,
+  ...controlScenarios,
   ...optScenarios,
   ...reportScenarios,
   ...securityScenarios,

@@ -3,10 +3,10 @@ import type { Transport, Ven, VenStore } from '@rxadr/core';
 import type { ScenarioHarness } from './scenario-harness.js';
 
 /** The groups of the scenario pack, in the order they run. */
-export type ScenarioCategory = 'registration' | 'polling' | 'events' | 'decisions' | 'opts' | 'reports' | 'security';
+export type ScenarioCategory = 'registration' | 'polling' | 'events' | 'decisions' | 'control' | 'opts' | 'reports' | 'security';
 
 /** The order of {@link ScenarioCategory} values. */
-export const SCENARIO_CATEGORIES: readonly ScenarioCategory[] = ['registration', 'polling', 'events', 'decisions', 'opts', 'reports', 'security'];
+export const SCENARIO_CATEGORIES: readonly ScenarioCategory[] = ['registration', 'polling', 'events', 'decisions', 'control', 'opts', 'reports', 'security'];
 
 /** The signing material of a run with XML signatures: what the VEN signs with and whom it trusts. */
 export interface ScenarioSigning {
