@@ -59,3 +59,5 @@ export type { SimLogEntry, VenSimulator } from './ven-sim/ven-simulator.js';
 export { simulatedReadings, simulatedReports } from './ven-sim/simulated-reports.js';
 export { createVtnReportSide, reportRequest } from './mock-vtn/vtn-report-side.js';
 export type { ReportRequestSpec, VtnReportSide } from './mock-vtn/vtn-report-side.js';
+export { createSimulatedBattery } from './demo/simulated-battery.js';
+export type { SimulatedBattery, SimulatedBatteryOptions } from './demo/simulated-battery.js';

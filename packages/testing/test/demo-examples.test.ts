@@ -6,14 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { firstValueFrom, filter } from 'rxjs';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Ven } from '@rxadr/core';
 import { fingerprint } from '@rxadr/signing';
-import { createHttpMockVtn, createTestCa } from '@rxadr/testing';
+import { createHttpMockVtn, createMockVtn, createSchemaCheck, createTestCa, createVirtualClock, createVtnReportSide } from '@rxadr/testing';
+import { startBatterySite } from '../../../examples/battery-controller.js';
 import { startFetchVen } from '../../../examples/custom-transport.js';
 import { startMinimalVen } from '../../../examples/minimal-ven.js';
 import { startSite } from '../../../examples/reports-and-signing.js';
 import '../../../examples/my-ven.test.js';
+
+const batteryDocuments = createSchemaCheck();
+afterAll(() => batteryDocuments.assertAllValid());
 
 const polling = (ven: Ven) => firstValueFrom(ven.status$.pipe(filter((s) => s.state === 'polling')));
 
@@ -64,5 +68,34 @@ describe('examples', () => {
     } finally {
       await vtn.close();
     }
+  });
+
+  it('battery-controller: the battery follows the event setpoint and the VTN sees its power in TELEMETRY_USAGE', async () => {
+    const clock = createVirtualClock('2026-07-01T12:00:00Z');
+    const vtn = createMockVtn({ scheduler: clock });
+    const reports = createVtnReportSide();
+    vtn.model.reports = reports;
+    const site = startBatterySite({ transport: vtn.transport(), scheduler: clock });
+    clock.advanceBy(10_000);
+    const venID = site.ven.registration?.venID ?? '';
+    reports.requestReport(venID, { reportRequestID: 'rr-battery', reportSpecifierID: 'telemetry-usage', rIDs: ['battery-1/powerReal'], granularity: 'PT1M', reportBackDuration: 'PT5M' });
+    vtn.model.createEvent({
+      eventID: 'discharge',
+      start: '2026-07-01T12:10:00Z',
+      duration: 'PT20M',
+      targets: { endDeviceAsset: ['Storage'] },
+      signals: [{ signalName: 'LOAD_DISPATCH', signalType: 'setpoint', intervals: [{ duration: 'PT10M', value: 3_000 }, { duration: 'PT10M', value: 1_000 }] }],
+    });
+    clock.advanceTo('2026-07-01T12:15:00Z');
+    expect([site.battery.target, site.battery.power]).toEqual([3_000, 3_000]);
+    clock.advanceTo('2026-07-01T12:25:00Z');
+    expect(site.battery.power).toBe(1_000);
+    clock.advanceTo('2026-07-01T12:45:00Z');
+    expect(site.battery.target).toBeUndefined();
+    const reported = vtn.reportData('battery-1/powerReal', 'rr-battery').map((p) => [p.start.toISOString().slice(11, 16), p.value]);
+    expect(reported).toEqual(expect.arrayContaining([['12:05', -500], ['12:12', 3_000], ['12:22', 1_000], ['12:35', -500]]));
+    await site.stop();
+    vtn.recorder.requests.forEach((r, i) => batteryDocuments.add(`battery#${i}:${r.message?.type ?? '?'}`, r.xml));
+    expect(clock.pending).toBe(0);
   });
 });
