@@ -1,8 +1,10 @@
 import { map, timer } from 'rxjs';
-import { createReports, createVen, optIn, optOut, telemetryStatus, telemetryUsage, Duration, type OadrMessage, type VenStatus } from '@rxadr/core';
+import { createReports, createVen, optIn, optOut, telemetryStatus, telemetryUsage, valueInForce, Duration, type OadrMessage, type VenStatus } from '@rxadr/core';
 import { httpTransport } from '@rxadr/transport';
 import { createHttpMockVtn } from '../mock-vtn/create-http-mock-vtn.js';
 import { until, type Narrator } from './narrator.js';
+import { createSimulatedBattery } from './simulated-battery.js';
+import { textChart } from './text-chart.js';
 
 const SECOND = 1_000;
 const at = (ms: number): string => new Date(Date.now() + ms).toISOString();
@@ -49,7 +51,10 @@ export async function runDemoDay(n: Narrator): Promise<{ polls: number; updates:
   n.chapter('morning: the VTN starts and the VEN registers');
   const vtn = await createHttpMockVtn({ pollFrequency: 'PT1S' });
   n.say(`mock VTN listening on ${vtn.url} (poll frequency PT1S: one second stands for a few minutes of the day)`);
-  const meter$ = timer(0, 500).pipe(map((i) => Math.round(4_000 + 1_500 * Math.sin(i / 4))));
+  // The site: a base load, minus what its battery discharges (the battery follows control$).
+  const battery = createSimulatedBattery({ rampWPerS: 2_000 });
+  const baseLoad = (i: number): number => Math.round(4_000 + 1_500 * Math.sin(i / 4));
+  const meter$ = timer(0, 500).pipe(map((i) => baseLoad(i) - battery.power));
   const reports = createReports({
     reports: [
       telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: meter$, samplingRate: { min: 'PT1S', max: 'PT1H' } }),
@@ -62,6 +67,7 @@ export async function runDemoDay(n: Narrator): Promise<{ polls: number; updates:
     transport: http,
     reports,
     backoff: { initialMs: 1_000, maxMs: 3_000 },
+    resources: [{ resourceID: 'battery-1' }],
     // Opt in when the SIMPLE level reaches 2 at any point, else opt out.
     decide: (events$) => events$.pipe(map((e) => (e.signals.some((s) => s.intervals.some((i) => (i.value ?? 0) >= 2)) ? optIn(e) : optOut(e)))),
   });
@@ -74,6 +80,16 @@ export async function runDemoDay(n: Narrator): Promise<{ polls: number; updates:
     if (line) n.say(r.fault === undefined ? line : `${line} — not delivered (${r.fault})`);
   });
   ven.status$.subscribe((s) => n.say(`VEN status: ${describeStatus(s)}`));
+  // The device loop (as in examples/battery-controller.ts): the setpoint in force drives the battery.
+  ven.control$.pipe(valueInForce({ resourceID: 'battery-1', signalName: 'LOAD_DISPATCH' })).subscribe((watts) => battery.setTarget(watts));
+  ven.control$.subscribe((c) => {
+    if (c.signal.signalName !== 'LOAD_DISPATCH') return;
+    const from = c.event ? ` from ${c.event.eventID}#${c.event.modificationNumber}` : '';
+    const until = c.until ? ` until ${c.until.toISOString().slice(11, 19)}` : '';
+    n.say(`battery-1 setpoint: ${c.value === undefined ? 'none' : `${c.value} W`} (${c.phase}${from}${until})`);
+  });
+  const samples = { setpoint: [] as number[], battery: [] as number[], site: [] as number[] };
+  let sampling: { unsubscribe(): void } | undefined;
   const seen = new Set<string>();
   ven.events$.subscribe((e) => {
     const key = `${e.eventID}:${e.modificationNumber}:${e.status}:${e.signals[0]?.currentValue ?? '-'}`;
@@ -115,19 +131,36 @@ export async function runDemoDay(n: Narrator): Promise<{ polls: number; updates:
       start: at(4 * SECOND),
       duration: 'PT6S',
       rampUp: 'PT2S',
-      intervals: [
-        { duration: 'PT2S', value: 1 },
-        { duration: 'PT2S', value: 2 },
-        { duration: 'PT2S', value: 1 },
+      signals: [
+        { signalName: 'SIMPLE', signalType: 'level', intervals: [{ duration: 'PT2S', value: 1 }, { duration: 'PT2S', value: 2 }, { duration: 'PT2S', value: 1 }] },
+        { signalName: 'LOAD_DISPATCH', signalType: 'setpoint', intervals: [{ duration: 'PT2S', value: 1_000 }, { duration: 'PT2S', value: 3_000 }, { duration: 'PT2S', value: 1_000 }] },
       ],
+    });
+    sampling = timer(0, 200).subscribe((i) => {
+      samples.setpoint.push((battery.target ?? 0) / 1_000);
+      samples.battery.push(battery.power / 1_000);
+      samples.site.push((baseLoad(i / 2.5) - battery.power) / 1_000);
     });
     await until('the decision', () => seen.has(`${eventID}:0:far:-`) || [...seen].some((k) => k.startsWith(`${eventID}:0:`)));
     await until('the event to become active', () => [...seen].some((k) => k.startsWith(`${eventID}:0:active`)), 10_000);
 
     n.chapter('afternoon: the VTN raises the last interval (a modification)');
-    vtn.model.modifyEvent(eventID, { intervals: [{ duration: 'PT2S', value: 1 }, { duration: 'PT2S', value: 2 }, { duration: 'PT2S', value: 3 }] });
+    vtn.model.modifyEvent(eventID, {
+      signals: [
+        { signalName: 'SIMPLE', signalType: 'level', intervals: [{ duration: 'PT2S', value: 1 }, { duration: 'PT2S', value: 2 }, { duration: 'PT2S', value: 3 }] },
+        { signalName: 'LOAD_DISPATCH', signalType: 'setpoint', intervals: [{ duration: 'PT2S', value: 1_000 }, { duration: 'PT2S', value: 3_000 }, { duration: 'PT2S', value: 4_000 }] },
+      ],
+    });
     await until('the modification', () => [...seen].some((k) => k.startsWith(`${eventID}:1:`)));
     await until('the event to complete', () => [...seen].some((k) => k.startsWith(`${eventID}:1:completed`)), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 2 * SECOND));
+    sampling.unsubscribe();
+    n.say('setpoint, battery power and site load around the event (kW, 0.2 s per sample):');
+    for (const line of textChart([
+      { label: 'setpoint', values: samples.setpoint },
+      { label: 'battery', values: samples.battery },
+      { label: 'site load', values: samples.site },
+    ], 64, ' kW')) n.say(`  ${line}`);
 
     n.chapter('evening: an event is announced, then cancelled');
     const evening = vtn.model.createEvent({ eventID: 'evening-2', start: at(30 * SECOND), duration: 'PT10S', intervals: [{ duration: 'PT10S', value: 2 }] });
@@ -151,7 +184,9 @@ export async function runDemoDay(n: Narrator): Promise<{ polls: number; updates:
     return { polls, updates: updates.length, bufferedDelivered };
   } finally {
     // Also when a step fails: leave nothing running, so the process ends.
+    sampling?.unsubscribe();
     await ven.stop();
+    battery.stop();
     await http.close?.();
     await vtn.close();
   }
