@@ -178,6 +178,22 @@ describe('ven.control$: the value in force, on the VEN clock', () => {
     expect(changes).toEqual(['0.16666666666666666 ven SIMPLE active 1 e1#0', '30.166666666666668 ven SIMPLE normal']);
   });
 
+  it('recovery runs to its end even when the VTN stops sending the completed event (rule 66)', () => {
+    const { vtn, clock, poll, changes } = setup('recovery-after-removal');
+    vtn.model.createEvent({ eventID: 'e1', start: at(0), duration: 'PT30M', recovery: 'PT20M', intervals: [{ duration: 'PT30M', value: 2 }] });
+    poll();
+    clock.advanceTo(at(32));
+    vtn.model.removeEvent('e1');
+    vtn.model.distribute({});
+    poll();
+    // Another event arrives during the recovery: the VEN recomputes, and e1's recovery still holds.
+    clock.advanceTo(at(40));
+    vtn.model.createEvent({ eventID: 'e2', start: at(120) });
+    poll();
+    clock.advanceTo(at(60));
+    expect(changes).toEqual(['0.16666666666666666 ven SIMPLE active 2 e1#0', '30 ven SIMPLE recovery 2 e1#0', '50 ven SIMPLE normal']);
+  });
+
   it('valueInForce: one resource, one signal, as a number (undefined = normal)', () => {
     const { vtn, ven, clock, poll } = setup('value-in-force');
     const seen: (number | undefined)[] = [];
@@ -230,6 +246,21 @@ describe('resources and partial participation', () => {
     expect(opt).toMatchObject({ optType: 'optOut', optReason: 'notParticipating', qualifiedEventID: { eventID: 'e1', modificationNumber: 0 }, eiTarget: { resourceID: ['battery-2'] } });
     expect(changes).toEqual(['0.16666666666666666 battery-1 SIMPLE active 1 e1#0']);
     expect(errors).toEqual([]);
+  });
+
+  it('a later decision that takes the excluded resource back sends oadrCreateOpt optIn for it (rule 206: keep using opts)', () => {
+    const clockForDecisions = createVirtualClock(T0);
+    const decide: DecisionOperator = (events$) =>
+      events$.pipe(mergeMap((e) => concat(of(optIn(e, { except: ['battery-2'] })), timer(5 * 60_000, clockForDecisions).pipe(map(() => optIn(e))))));
+    const { vtn, clock, poll, changes } = setup('partial-back', { resources, decide }, { clock: clockForDecisions });
+    vtn.model.createEvent({ eventID: 'e1', start: at(0), duration: 'PT30M' });
+    poll();
+    clock.advanceTo(at(10));
+    expect(vtn.recorder.messages('oadrCreateOpt').map((m) => [m.optType, m.eiTarget.resourceID])).toEqual([
+      ['optOut', ['battery-2']],
+      ['optIn', ['battery-2']],
+    ]);
+    expect(changes).toEqual(['0.16666666666666666 battery-1 SIMPLE active 1 e1#0', '5.166666666666667 battery-2 SIMPLE active 1 e1#0']);
   });
 
   it('an except naming no resource of the VEN is reported on errors$ and sends no opt', () => {
