@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { concat, map, mergeMap, of, timer, type SchedulerLike } from 'rxjs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createFileStore, createVen, optIn, optOut, valueInForce, type ControlValue, type DecisionOperator, type Ven, type VenError, type VenOptions } from '@rxadr/core';
+import { createFileStore, createVen, optIn, optOut, resolveVenOptions, valueInForce, type ControlValue, type DecisionOperator, type Ven, type VenError, type VenOptions } from '@rxadr/core';
 import { createMockVtn, createSchemaCheck, createVirtualClock, withNodeTimerLimits, type MockVtn, type VirtualClock } from '@rxadr/testing';
 
 const sent = createSchemaCheck();
@@ -270,5 +270,24 @@ describe('resources and partial participation', () => {
     poll();
     expect(vtn.recorder.messages('oadrCreateOpt')).toEqual([]);
     expect(errors.map((e) => e.code)).toEqual(['decision']);
+  });
+});
+
+describe('the resources option', () => {
+  const transport = createMockVtn().transport();
+  it.each([
+    [[], /resources must list at least one resource/],
+    [[{ resourceID: ' ' }], /every resource needs a non-empty resourceID/],
+    [[{ resourceID: 'a' }, { resourceID: 'a' }], /resourceID a is listed twice/],
+    [[{ resourceID: 'a', marketContexts: [] }], /resource a: marketContexts must list at least one URI/],
+  ])('refuses %j at createVen with a message saying what to change', (resources, message) => {
+    expect(() => createVen({ venName: 'v', transport, resources })).toThrow(expect.objectContaining({ name: 'VenError', code: 'config', message: expect.stringMatching(message) }));
+  });
+
+  it('derives the rule-48 targets from the resources, merged with targets the user set', () => {
+    const options = resolveVenOptions({ venName: 'v', transport, targets: { groupID: ['site'] }, resources: [{ resourceID: 'b1', targets: { groupID: ['north'], endDeviceAsset: ['Storage'] } }, { resourceID: 'b2' }] });
+    expect(options.targets).toEqual({ groupID: ['site', 'north'], resourceID: ['b1', 'b2'], endDeviceAsset: ['Storage'] });
+    expect(options.venTargets).toEqual({ groupID: ['site'] });
+    expect(resolveVenOptions({ venName: 'v', transport }).targets).toBeUndefined();
   });
 });
