@@ -1,4 +1,4 @@
-import { EMPTY, Subject, Subscription, concat, concatMap, defer, forkJoin, from, map, of, timer, type Observable, type SchedulerLike } from 'rxjs';
+import { EMPTY, Subject, Subscription, concat, concatMap, defer, forkJoin, from, map, of, type Observable, type SchedulerLike } from 'rxjs';
 import type { MessageOf, OadrMessage } from '../model/message.js';
 import type { OptType } from '../model/model-exports.js';
 import { createdEvent, refusedDistribution, type EventAnswerLine } from './created-event.js';
@@ -10,6 +10,7 @@ import type { EventRecord, EventTable } from './event-record.js';
 import { pruneEvents, recordAnswers, reduceDistribution } from './event-reducer.js';
 import { eventSnapshot, nextBoundary } from './event-schedule.js';
 import type { EventSnapshot } from './event-snapshot.js';
+import { clampedTimerAt } from '../time/clamped-timer.js';
 
 export interface EventEngineDeps {
   readonly scheduler: SchedulerLike;
@@ -61,7 +62,7 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
     if (at === undefined) return;
     timers.set(
       eventID,
-      timer(Math.max(0, at - now()), deps.scheduler).subscribe(() => {
+      clampedTimerAt(at, deps.scheduler).subscribe(() => {
         timers.delete(eventID);
         // A real clock may run a timer a millisecond before its boundary: take the boundary as
         // reached, so its snapshot is emitted and the next timer aims past it (never skipped).
