@@ -11,6 +11,7 @@ import { pruneEvents, recordAnswers, reduceDistribution } from './event-reducer.
 import { eventSnapshot, nextBoundary } from './event-schedule.js';
 import type { EventSnapshot } from './event-snapshot.js';
 import { clampedTimerAt } from '../time/clamped-timer.js';
+import { VenError } from './ven-error.js';
 
 export interface EventEngineDeps {
   readonly scheduler: SchedulerLike;
@@ -23,6 +24,8 @@ export interface EventEngineDeps {
   /** Runs work in the engine's queue (used for changes of mind). */
   readonly enqueue: (work: Observable<unknown>) => void;
   readonly changed: () => void;
+  /** Receives a `VenError('event-rejected')` for every event answered with a 4xx (§4.6–§4.8). */
+  readonly error?: (error: VenError) => void;
 }
 
 /** Known events, their status timers, decisions and oadrCreatedEvent answers (§4). */
@@ -101,6 +104,9 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
       const venID = deps.checks().venID ?? '';
       if (result.refused) return deps.send(refusedDistribution(venID, message.requestID, result.refused.code, result.refused.description)).pipe(map(() => undefined));
       setTable(result.events);
+      for (const o of result.outcomes) {
+        if (o.code.startsWith('4')) deps.error?.(new VenError('event-rejected', `event ${o.eventID} #${o.modificationNumber}: answered ${o.code}${o.description ? ` (${o.description})` : ''}`, { eventID: o.eventID, responseCode: o.code }));
+      }
       const asks = result.outcomes
         .filter((o) => o.needsDecision && table.has(o.eventID))
         .map((o) => deps.decisions.ask(eventSnapshot(table.get(o.eventID)!, now())).pipe(map((optType) => [o.eventID, optType] as const)));

@@ -48,7 +48,13 @@ export interface VenOptions {
   readonly logger?: VenLogger;
   /** Market contexts the VEN is enrolled in; when set, an event for another one is answered 462 (rule 48). */
   readonly marketContexts?: readonly string[];
-  /** The VEN's own targets (resources, groups, …); when set, an event whose target names none of them is answered 462 (rule 48). */
+  /**
+   * The VEN's own targets (resources, groups, …): an event whose target names none of them is
+   * answered 462 (rule 48, §4.4), and a refused modification ends the version the VEN was running.
+   * Default: none known. Target checking is still on: the VEN always knows its own venID, so an
+   * event targeted only at other venIDs is answered 462; a target that also names kinds the VEN
+   * does not know (resourceID, groupID, …) is accepted, since it may be addressed to the VEN.
+   */
   readonly targets?: Partial<EiTarget>;
   /** Random source in [0, 1) for startafter offsets, jitter and IDs. Default `Math.random`. */
   readonly random?: () => number;
@@ -80,6 +86,11 @@ export interface ResolvedVenOptions {
   readonly logger: ResolvedLogger;
   readonly marketContexts: ReadonlySet<string> | undefined;
   readonly targets: Partial<EiTarget> | undefined;
+  /**
+   * The VEN's own targets as known now (read for every oadrDistributeEvent): the `targets` option.
+   * Whatever else tells the VEN its resources feeds this hook, so target checks follow it.
+   */
+  readonly ownTargets: () => Partial<EiTarget> | undefined;
   readonly random: () => number;
   readonly reports: ReportHandler;
 }
@@ -138,6 +149,7 @@ export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
     logger: resolveLogger(options.logger),
     marketContexts: marketContexts === undefined ? undefined : new Set(marketContexts),
     targets: options.targets,
+    ownTargets: () => options.targets,
     random: options.random ?? Math.random,
     reports: resolveReports(options.reports),
   };
