@@ -43,4 +43,38 @@ describe('a report request that starts far ahead', () => {
     vtn.recorder.requests.forEach((r, i) => sent.add(`far-report#${i}:${r.message?.type ?? '?'}`, r.xml));
     expect(clock.pending).toBe(0);
   });
+
+  it('requests reaching past year 9999 are refused with 454 each; the good one in the same message runs', async () => {
+    const clock = createVirtualClock('2026-01-01T00:00:00Z');
+    const vtn = createMockVtn({ scheduler: clock });
+    const side = createVtnReportSide();
+    vtn.model.reports = side;
+    const power$ = new BehaviorSubject(1500);
+    const reports = createReports({ reports: [telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: power$, samplingRate: { min: 'PT1M', max: 'PT1H' } })] });
+    const ven = createVen({ venName: 'range-report', transport: vtn.transport(), scheduler: clock, reports, random: () => 0.5 });
+    const errors: unknown[] = [];
+    ven.errors$.subscribe((e) => errors.push(e));
+    ven.start();
+    const venID = ven.registration!.venID;
+    const rIDs = ['meter-1/powerReal'];
+    side.requestReport(
+      venID,
+      { reportRequestID: 'rr-good', reportSpecifierID: 'telemetry-usage', rIDs, granularity: 'PT1M', reportBackDuration: 'PT1M' },
+      { reportRequestID: 'rr-back', reportSpecifierID: 'telemetry-usage', rIDs, granularity: 'PT1M', reportBackDuration: 'P999999999D' },
+      { reportRequestID: 'rr-long', reportSpecifierID: 'telemetry-usage', rIDs, granularity: 'PT1M', reportBackDuration: 'PT1M', start: new Date(clock.now()), duration: 'P999999999D' },
+      { reportRequestID: 'rr-10000', reportSpecifierID: 'telemetry-usage', rIDs, granularity: 'PT1M', reportBackDuration: 'PT1M', start: new Date('+010000-01-01T00:00:00Z'), duration: 'PT1H' },
+    );
+    clock.advanceBy(10_000);
+    const [created] = vtn.recorder.messages('oadrCreatedReport');
+    expect(created?.eiResponse.responseCode).toBe('454');
+    for (const id of ['rr-back', 'rr-long', 'rr-10000']) expect(created?.eiResponse.responseDescription).toContain(`${id}: `);
+    expect(created?.eiResponse.responseDescription).toContain('outside years 0001–9999');
+    expect(created?.oadrPendingReports).toEqual(['rr-good']);
+    clock.advanceBy(2 * 60_000);
+    const delivered = vtn.recorder.messages('oadrUpdateReport').flatMap((u) => (u.oadrReport ?? []).map((r) => r.reportRequestID));
+    expect(new Set(delivered)).toEqual(new Set(['rr-good']));
+    await ven.stop();
+    vtn.recorder.requests.forEach((r, i) => sent.add(`range-report#${i}:${r.message?.type ?? '?'}`, r.xml));
+    expect(clock.pending).toBe(0);
+  });
 });
