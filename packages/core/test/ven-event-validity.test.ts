@@ -1,6 +1,6 @@
 import { map } from 'rxjs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createVen, encodeMessage, optIn, type EventSnapshot, type OadrEvent, type Ven, type VenError, type VenOptions } from '@rxadr/core';
+import { EMPTY_VEN_STATE, createMemoryStore, createVen, encodeMessage, optIn, type EventSnapshot, type OadrEvent, type Ven, type VenError, type VenOptions } from '@rxadr/core';
 import { authorEvent, createMockVtn, createSchemaCheck, createVirtualClock, type MockVtn, type VirtualClock } from '@rxadr/testing';
 
 // Every document the VEN sends in these tests is validated against the XSD at the end of the file.
@@ -105,6 +105,21 @@ describe('values beyond what the model or the XSD can hold are refused per event
     expect(answers()).toEqual(expect.arrayContaining([['endless', 0, '454', 'optOut'], ['ramp', 0, '454', 'optOut'], ['fine', 0, '200', 'optIn']]));
     expect(snapshots.every((s) => [s.start, s.end, s.nearFrom, s.at].every((d) => d === undefined || Number.isFinite(d.getTime())))).toBe(true);
     expect([...new Set(snapshots.map((s) => s.eventID))]).toEqual(['fine']);
+  });
+});
+
+describe('a state file written before ranges were checked', () => {
+  it('drops a stored event whose end cannot be represented; the other stored event is restored', () => {
+    const record = (event: OadrEvent) => ({ event, requestID: 'dist-old', randomOffsetMs: 0, cancellation: undefined, answer: { modificationNumber: 0, optType: 'optIn' as const } });
+    const store = createMemoryStore({
+      ...EMPTY_VEN_STATE,
+      events: [record(author('stored-forever', { start: at(1), duration: 'P999999999D', intervals: [{ duration: 'P999999999D', value: 1 }] })), record(author('stored-hour', { start: at(1) }))],
+    });
+    const { clock, snapshots } = setup('restore-range', { store });
+    clock.advanceBy(2 * 60_000);
+    expect([...new Set(snapshots.map((s) => s.eventID))]).toEqual(['stored-hour']);
+    // Restored and scheduled (the mock VTN, not knowing it, then cancels it implicitly, rule 61).
+    expect(snapshots.filter((s) => s.eventID === 'stored-hour').map((s) => s.status)).toEqual(['far', 'cancelled']);
   });
 });
 

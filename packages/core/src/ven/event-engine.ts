@@ -12,6 +12,7 @@ import { eventSnapshot, nextBoundary } from './event-schedule.js';
 import type { EventSnapshot } from './event-snapshot.js';
 import { clampedTimerAt } from '../time/clamped-timer.js';
 import { VenError } from './ven-error.js';
+import { eventRangeProblem } from './event-range.js';
 
 export interface EventEngineDeps {
   readonly scheduler: SchedulerLike;
@@ -152,7 +153,14 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
     snapshots: () => [...table.values()].map((r) => eventSnapshot(r, now())),
     records: () => [...table.values()],
     restore(records) {
-      setTable(new Map(records.map((r) => [r.event.eiEvent.eventDescriptor.eventID, r])));
+      // A stored event whose instants cannot be represented (written before they were checked) is not scheduled (§9).
+      const usable = records.filter((r) => {
+        const problem = eventRangeProblem(r.event);
+        const { eventID, modificationNumber } = r.event.eiEvent.eventDescriptor;
+        if (problem) deps.error?.(new VenError('event-rejected', `stored event ${eventID} #${modificationNumber} dropped: ${problem}`, { eventID, responseCode: '454' }));
+        return problem === undefined;
+      });
+      setTable(new Map(usable.map((r) => [r.event.eiEvent.eventDescriptor.eventID, r])));
     },
     clear() {
       deps.decisions.dropAll();
