@@ -77,7 +77,7 @@ export { eventSnapshot, eventTimes, nextBoundary, recordStatus } from './ven/eve
 export { decodeDistribution } from './ven/decode-distribution.js';
 export type { LenientDistribution, RejectedEvent } from './ven/decode-distribution.js';
 export { eventRangeProblem } from './ven/event-range.js';
-export { refuseForeignVenID } from './ven/foreign-ven.js';
+export { namesOtherVen, refuseForeignVenID } from './ven/foreign-ven.js';
 export type { ForeignVenRefusal } from './ven/foreign-ven.js';
 export { createNoReports } from './ven/report-handler.js';
 export type { ReportContext, ReportHandler, ReportRequestMessage } from './ven/report-handler.js';

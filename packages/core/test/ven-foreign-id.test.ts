@@ -1,6 +1,6 @@
 import { BehaviorSubject } from 'rxjs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createReports, createVen, telemetryUsage, type OadrMessage, type Ven, type VenError } from '@rxadr/core';
+import { createReports, createVen, isVenError, telemetryUsage, type OadrMessage, type Ven, type VenError } from '@rxadr/core';
 import { createMockVtn, createSchemaCheck, createVirtualClock, createVtnReportSide, reportRequest, type MockVtn, type VirtualClock } from '@rxadr/testing';
 
 // Every document the VEN sends is validated against the XSD at the end of the file.
@@ -104,5 +104,35 @@ describe('a VTN message naming another venID is answered 452 and not acted on (r
     poll();
     expect(vtn.recorder.types().filter((t) => t !== 'oadrPoll')).toEqual([]);
     expect(errors.filter((e) => e.code === 'foreign-id').map((e) => e.message)).toEqual([expect.stringContaining('ignored')]);
+  });
+
+  it('an answer naming another venID settles nothing: oadrUpdatedReport for another VEN is not counted as delivered', () => {
+    const clock = createVirtualClock('2026-01-01T00:00:00Z');
+    const vtn = createMockVtn({ scheduler: clock });
+    const side = createVtnReportSide();
+    let foreign = false;
+    vtn.model.reports = { ...side, handle: (message, context) => {
+      const answer = side.handle(message, context);
+      return foreign && 'type' in answer && answer.type === 'oadrUpdatedReport' ? { ...answer, venID: 'SOMEONE-ELSE' } : answer;
+    } };
+    const reports = createReports({ reports: [telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: new BehaviorSubject(1200), samplingRate: { min: 'PT1M', max: 'PT1H' } })] });
+    const ven = createVen({ venName: 'foreign-answer', transport: vtn.transport(), scheduler: clock, reports, random: () => 0.5 });
+    // Where the failed exchange surfaces depends on the report module's retry policy: collect every channel.
+    const seen: unknown[] = [];
+    ven.errors$.subscribe((e) => seen.push(e, e.cause));
+    reports.errors$.subscribe((e) => seen.push(e, e.cause));
+    reports.dropped$.subscribe((d) => seen.push(d.error));
+    running = { ven, clock, vtn, name: 'foreign-answer' };
+    ven.start();
+    side.requestReport(ven.registration!.venID, { reportRequestID: 'rr-1', reportSpecifierID: 'telemetry-usage', rIDs: [POWER], granularity: 'PT1M', reportBackDuration: 'PT1M' });
+    clock.advanceBy(70_000);
+    expect(reports.stats().delivered).toBe(1);
+    foreign = true;
+    clock.advanceBy(60_000);
+    expect(vtn.recorder.messages('oadrUpdateReport')).toHaveLength(2);
+    expect(reports.stats().delivered).toBe(1);
+    const foreignIds = seen.filter((e): e is VenError => isVenError(e) && e.code === 'foreign-id');
+    expect(foreignIds.length).toBeGreaterThan(0);
+    expect(foreignIds[0]?.message).toContain('oadrUpdatedReport is for venID SOMEONE-ELSE');
   });
 });

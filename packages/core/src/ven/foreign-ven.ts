@@ -9,6 +9,15 @@ export interface ForeignVenRefusal {
 }
 
 /**
+ * True when `message` carries a venID that is not `ownVenID` (rule 21, §4.7); false without a venID
+ * or while the VEN has none. For answers the VEN reads (oadrCreatedOpt, oadrUpdatedReport, …): one
+ * that names another VEN does not settle anything of this VEN's.
+ */
+export function namesOtherVen(message: OadrMessage, ownVenID: string): boolean {
+  return ownVenID !== '' && 'venID' in message && message.venID !== undefined && message.venID !== ownVenID;
+}
+
+/**
  * Rule 21 (§4.7, §10 item 6): the venID in a VTN→VEN message must be the VEN's own. A message that
  * names another venID is not acted on, whatever it asks (a report request, a cancellation, a
  * re-registration), and nothing in it is adopted: it is answered with the reply type §3.0 gives it,
@@ -20,8 +29,8 @@ export interface ForeignVenRefusal {
  * @returns undefined when the message may be processed.
  */
 export function refuseForeignVenID(message: OadrMessage, ownVenID: string): ForeignVenRefusal | undefined {
-  if (ownVenID === '' || !('venID' in message) || message.venID === undefined || message.venID === ownVenID) return undefined;
-  const foreign = message.venID;
+  if (!namesOtherVen(message, ownVenID) || !('venID' in message)) return undefined;
+  const foreign = String(message.venID);
   const description = `venID ${foreign} is not this VEN's (${ownVenID})`;
   const refused = (requestID: string) => ({ responseCode: '452', responseDescription: description, requestID });
   const reply = ((): OadrMessage | undefined => {
