@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createHttpMockVtn, createSchemaCheck } from '@rxadr/testing';
+import { createHttpMockVtn, createSchemaCheck, createVtnReportSide } from '@rxadr/testing';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -41,6 +41,35 @@ describe('rxadr ven with values beyond the model (§9)', () => {
       expect(Object.fromEntries(answers.map((r) => [r.qualifiedEventID.eventID, r.responseCode]))).toEqual({ forever: '454', hour: '200' });
       vtn.recorder.requests.forEach((r, i) => documents.add(`cli-range#${i}:${r.message?.type ?? '?'}`, r.xml));
       await documents.assertAllValid();
+    } finally {
+      await vtn.close();
+    }
+  });
+
+  it('waits for an event and a report request 40 days ahead without a TimeoutOverflowWarning (a real Node process)', async () => {
+    expect(existsSync(cli), 'build @rxadr/testing first (pnpm run build)').toBe(true);
+    const vtn = await createHttpMockVtn({ pollFrequency: 'PT1S' });
+    const side = createVtnReportSide();
+    vtn.model.reports = side;
+    try {
+      const start = new Date(Date.now() + 40 * 86_400_000);
+      vtn.model.createEvent({ eventID: 'in-40-days', start: start.toISOString(), rampUp: 'PT1H' });
+      side.embedOnRegister({ reportRequestID: 'rr-far', reportSpecifierID: 'telemetry-usage', rIDs: ['meter-1/powerReal'], granularity: 'PT1M', reportBackDuration: 'PT1M', start, duration: 'PT1H' });
+      const dir = mkdtempSync(join(tmpdir(), 'rxadr-ven-far-'));
+      const config = join(dir, 'ven.json');
+      writeFileSync(config, JSON.stringify({
+        vtnUrl: vtn.url, venName: 'far-site', stateFile: 'state.json', policy: { rules: [], default: 'optIn' },
+        reports: [{ kind: 'telemetryUsage', resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', reading: { simulated: { min: 100, max: 200, periodSeconds: 60 } } }],
+      }));
+      const { code, stdout, stderr } = await run(['ven', '--config', config, '--duration', '2']);
+      expect(stderr).not.toContain('TimeoutOverflowWarning');
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const events = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['kind'] === 'event');
+      expect(events.length).toBeGreaterThan(0);
+      expect(new Set(events.map((l) => l['status']))).toEqual(new Set(['far']));
+      expect(vtn.recorder.messages('oadrCreatedReport').flatMap((m) => m.oadrPendingReports)).toContain('rr-far');
+      expect(vtn.recorder.messages('oadrUpdateReport').flatMap((m) => (m.oadrReport ?? []).map((r) => r.reportRequestID))).not.toContain('rr-far');
     } finally {
       await vtn.close();
     }
