@@ -86,13 +86,14 @@ export interface ResolvedVenOptions {
   readonly logger: ResolvedLogger;
   readonly marketContexts: ReadonlySet<string> | undefined;
   readonly targets: Partial<EiTarget> | undefined;
-  /**
-   * The VEN's own targets as known now (read for every oadrDistributeEvent): the `targets` option.
-   * Whatever else tells the VEN its resources feeds this hook, so target checks follow it.
-   */
-  readonly ownTargets: () => Partial<EiTarget> | undefined;
   readonly random: () => number;
   readonly reports: ReportHandler;
+  /**
+   * The VEN's own targets as known now, read for every oadrDistributeEvent (rule 48): the resolved
+   * `targets`. Whatever else tells the VEN its resources feeds this hook, so target checks follow
+   * it; undefined means only the venID is known (see `VenOptions.targets` for what is then checked).
+   */
+  readonly ownTargets: () => Partial<EiTarget> | undefined;
 }
 
 function fail(message: string): never {
@@ -131,7 +132,7 @@ export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
     fail('marketContexts must list at least one non-empty URI, or be left out to accept every market context');
   }
   if (options.random !== undefined && typeof options.random !== 'function') fail('random must be a function returning a number in [0, 1)');
-  return {
+  const resolved: Omit<ResolvedVenOptions, 'ownTargets'> = {
     venName: options.venName,
     venId: options.venId,
     transport: options.transport,
@@ -149,10 +150,10 @@ export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
     logger: resolveLogger(options.logger),
     marketContexts: marketContexts === undefined ? undefined : new Set(marketContexts),
     targets: options.targets,
-    ownTargets: () => options.targets,
     random: options.random ?? Math.random,
     reports: resolveReports(options.reports),
   };
+  return { ...resolved, ownTargets: () => resolved.targets };
 }
 
 function resolveReports(reports: ReportHandler | readonly ReportCapability[] | undefined): ReportHandler {
