@@ -90,11 +90,15 @@ export { controlKey } from './control/control-value.js';
 export { eventResources, signalResources, targetsResource } from './control/ven-resource.js';
 export type { ResourceTargeting } from './control/ven-resource.js';
 export type { LenientDistribution, RejectedEvent } from './ven/decode-distribution.js';
+export { eventRangeProblem } from './ven/event-range.js';
+export { namesOtherVen, refuseForeignVenID } from './ven/foreign-ven.js';
+export type { ForeignVenRefusal } from './ven/foreign-ven.js';
 export { createNoReports } from './ven/report-handler.js';
 export type { ReportContext, ReportHandler, ReportRequestMessage } from './ven/report-handler.js';
 
 // Integrator API: time
 export { clampedTimer, clampedTimerAt, scheduleAt, scheduleClamped, MAX_TIMER_STEP_MS } from './time/clamped-timer.js';
+export { inInstantRange, MIN_INSTANT_MS, MAX_INSTANT_MS } from './time/instant-range.js';
 
 // Integrator API: report building blocks
 export type { ReportHost } from './reports/report-host.js';

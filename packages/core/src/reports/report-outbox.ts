@@ -2,6 +2,7 @@ import type { SchedulerLike, Subscription, Observable } from 'rxjs';
 import type { OadrMessage } from '../model/message.js';
 import { isTransportError } from '../transport/transport-error.js';
 import { createDeliveryBuffer, type BufferFullPolicy } from './delivery-buffer.js';
+import { scheduleClamped } from '../time/clamped-timer.js';
 
 /** A protocol message of the module's own (metadata, answers to embedded or piggy-backed requests, requests to the VTN). */
 export interface ControlItem {
@@ -119,7 +120,7 @@ export function createOutbox<D>(options: OutboxOptions<D>): Outbox<D> {
       putBack(current);
       attempt += 1;
       const delay = Math.min(retry.maxMs, retry.initialMs * retry.factor ** (attempt - 1));
-      retryTimer = scheduler.schedule(() => {
+      retryTimer = scheduleClamped(scheduler, () => {
         retryTimer = undefined;
         kick();
       }, delay);

@@ -2,6 +2,7 @@ import type { ReportRequest } from '../model/report.js';
 import type { ReportCapability } from './report-capability.js';
 import type { ReportCatalog } from './report-catalog.js';
 import type { RequestRecord, RequestShape } from './request-record.js';
+import { inInstantRange } from '../time/instant-range.js';
 
 /** The reportSpecifierID that asks for the metadata again (rule 306, OPENADR.md §5.3 step 4). */
 export const METADATA_SPECIFIER = 'METADATA';
@@ -12,7 +13,8 @@ export const METADATA_SPECIFIER = 'METADATA';
  * - `unknown-rid` (452): the report has no such rID — the request is refused (§5.3 step 5);
  * - `granularity-out-of-range` (454): the granularity is outside the rID's oadrMinPeriod…oadrMaxPeriod — that rID is dropped;
  * - `on-change-not-supported` (454): granularity 0 (on change) for an rID that does not record changes — that rID is dropped;
- * - `invalid-interval` (454): a negative granularity, reportBackDuration or interval duration — the request is refused;
+ * - `invalid-interval` (454): a negative granularity, reportBackDuration or interval duration, or one that reaches
+ *   past the instants rxadr represents (years 0001–9999, e.g. `P999999999D`) — the request is refused;
  * - `no-rids` (454): every rID was dropped — the request is refused.
  */
 export type RequestProblemCode = 'unknown-specifier' | 'unknown-rid' | 'granularity-out-of-range' | 'on-change-not-supported' | 'invalid-interval' | 'no-rids';
@@ -82,6 +84,15 @@ export function validateRequest(request: ReportRequest, catalog: ReportCatalog, 
     return { record: undefined, problems: [problem(id, 'invalid-interval', 'granularity, reportBackDuration and the reportInterval duration must not be negative')] };
   }
   const startMs = interval ? interval.dtstart.getTime() : nowMs;
+  // §9: every instant the request implies must be one the VEN can schedule and write back.
+  const instants: ReadonlyArray<readonly [string, number]> = [
+    ['reportInterval dtstart', startMs],
+    ['the reportInterval end', interval && !interval.duration.isZero ? interval.duration.addToMillis(startMs) : startMs],
+    ['dtstart + granularity', spec.granularity.addToMillis(startMs)],
+    ['dtstart + reportBackDuration', spec.reportBackDuration.addToMillis(startMs)],
+  ];
+  const outside = instants.find(([, ms]) => !inInstantRange(ms));
+  if (outside) return { record: undefined, problems: [problem(id, 'invalid-interval', `${outside[0]} is outside years 0001–9999`)] };
   const base = { reportRequestID: id, reportSpecifierID: spec.reportSpecifierID, shape, startMs, cursorMs: startMs, receivedMs: nowMs, toFollow: false };
   const reportBackMs = shape === 'periodic' ? spec.reportBackDuration.toMillis(startMs) : 0;
   const endMs = interval && !interval.duration.isZero ? interval.duration.addToMillis(startMs) : shape === 'historical' ? Math.max(startMs, nowMs) : null;

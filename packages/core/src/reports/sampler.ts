@@ -7,6 +7,7 @@ import type { ReportError } from './report-error.js';
 import type { RequestRecord } from './request-record.js';
 import type { SampledInterval, SampledWindow } from './sampled-window.js';
 import { fillStored } from './stored-readings.js';
+import { scheduleClamped } from '../time/clamped-timer.js';
 
 /** What a sampler needs. */
 export interface SamplerDeps {
@@ -88,7 +89,7 @@ export function sampleRequest(initial: RequestRecord, deps: SamplerDeps): Observ
       if (next === Number.POSITIVE_INFINITY) return;
       const delay = next - scheduler.now();
       if (delay <= 0) run();
-      else action = scheduler.schedule(run, delay);
+      else action = scheduleClamped(scheduler, run, delay);
     };
 
     const run = (): void => {

@@ -127,12 +127,13 @@ export function createVen(venOptions: VenOptions): Ven {
   (ctx as { events: VenContext['events'] }).events = createEventEngine({
     scheduler: options.scheduler,
     random: options.random,
-    checks: () => ({ venID: currentVenID(ctx), marketContexts: options.marketContexts, targets: options.targets }),
+    checks: () => ({ venID: currentVenID(ctx), marketContexts: options.marketContexts, targets: options.ownTargets() }),
     vtnID: () => ctx.registration?.vtnID,
     decisions,
     send: (message) => sendMessage(ctx, message),
     enqueue: ctx.enqueue,
     changed: () => ctx.persist(),
+    error: (e) => ctx.errors.next(e),
   });
   ctx.events.restore(stored.events);
   const loop = createVenLoop(ctx);

@@ -1,8 +1,9 @@
-import { AsyncSubject, defer, of, Subscription, timer, type Observable, type SchedulerLike } from 'rxjs';
+import { AsyncSubject, defer, of, Subscription, type Observable, type SchedulerLike } from 'rxjs';
 import type { OptType } from '../model/model-exports.js';
 import type { Decision, DecisionOperator } from './decision.js';
 import type { EventSnapshot } from './event-snapshot.js';
 import { VenError } from './ven-error.js';
+import { clampedTimer } from '../time/clamped-timer.js';
 
 export interface DecisionRunnerOptions {
   /** The current user operator (it may be replaced with `ven.decide`). */
@@ -55,7 +56,7 @@ export function createDecisionRunner(options: DecisionRunnerOptions): DecisionRu
       first.next(optType);
       first.complete();
     };
-    const deadline = timer(options.deadlineMs, options.scheduler).subscribe(() => {
+    const deadline = clampedTimer(options.deadlineMs, options.scheduler).subscribe(() => {
       fail(`no decision within ${options.deadlineMs} ms`);
       settle(options.defaultDecision);
     });

@@ -12,7 +12,7 @@ export interface RejectedEvent {
   readonly eventID: string;
   readonly modificationNumber: number;
   readonly responseRequired: ResponseRequired;
-  /** 460 when the signalName is not supported, 454 for any other invalid content (§8). */
+  /** 460 when the signalName or signalType is not supported, 454 for any other invalid content (§8). */
   readonly code: '454' | '460';
   readonly description: string;
 }
@@ -26,19 +26,33 @@ export interface LenientDistribution {
 const find = (element: XmlElement | undefined, ns: string, name: string): XmlElement | undefined =>
   element?.children.find((c) => c.ns === ns && c.name === name);
 
+/** The largest xs:unsignedInt: an answer can carry no higher modificationNumber (§9). */
+const MAX_UNSIGNED_INT = 4_294_967_295;
+
+/**
+ * The rejection of one undecodable event, or undefined when not even its eventID can be read. A
+ * modificationNumber that is not an xs:unsignedInt (negative, above 2^32−1, not a number) cannot be
+ * echoed in the answer, which must itself be schema-valid: the answer carries the nearest valid
+ * value (0 or 4294967295) and the description says what was received.
+ */
 function rejectedFrom(element: XmlElement, issues: readonly CodecIssue[]): RejectedEvent | undefined {
   const descriptor = find(find(element, NS.ei, 'eiEvent'), NS.ei, 'eventDescriptor');
   const eventID = find(descriptor, NS.ei, 'eventID')?.text;
-  const modificationNumber = Number(find(descriptor, NS.ei, 'modificationNumber')?.text.trim());
-  if (eventID === undefined || !Number.isInteger(modificationNumber) || modificationNumber < 0) return undefined;
-  const signal = issues.find((i) => /signalName$/.test(i.path));
+  if (eventID === undefined) return undefined;
+  const modText = find(descriptor, NS.ei, 'modificationNumber')?.text.trim() ?? '';
+  const received = /^\+?\d+$/.test(modText) ? Number(modText) : Number.NaN;
+  const modificationNumber = Number.isNaN(received) ? 0 : Math.min(received, MAX_UNSIGNED_INT);
+  // §8: 460 is "signal not supported", for an unknown signalName or signalType alike.
+  const signal = issues.find((i) => /signal(Name|Type)$/.test(i.path));
   const required = find(element, NS.oadr, 'oadrResponseRequired')?.text.trim();
+  const problems = issues.map(issueMessage).join('; ');
+  const description = signal ? `signal not supported: ${signal.found}` : problems;
   return {
     eventID,
     modificationNumber,
     responseRequired: required === 'never' ? 'never' : 'always',
     code: signal ? '460' : '454',
-    description: signal ? `signal not supported: ${signal.found}` : issues.map(issueMessage).join('; ').slice(0, 500),
+    description: (received === modificationNumber ? description : `modificationNumber ${JSON.stringify(modText)} is not an xs:unsignedInt; ${description}`).slice(0, 500),
   };
 }
 
@@ -47,7 +61,7 @@ function rejectedFrom(element: XmlElement, issues: readonly CodecIssue[]): Rejec
  * The strict decoder rejects a whole document when one event has, say, a signalName outside the
  * enumeration. When that happens to an oadrDistributeEvent, the engine calls this: each
  * `oadr:oadrEvent` is decoded on its own; the good ones form the message, each bad one whose
- * eventID and modificationNumber can still be read is answered 460 (bad signalName) or 454.
+ * eventID can still be read is answered 460 (bad signalName or signalType) or 454.
  * Returns undefined when the document is not an oadrDistributeEvent, or is bad outside its
  * events; the caller then reports the original decode error.
  */

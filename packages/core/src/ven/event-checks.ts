@@ -1,9 +1,10 @@
 import type { EiTarget, OadrEvent } from '../model/model-exports.js';
 
-/** What per-event checks compare against (rule 48). Unset lists disable their check. */
+/** What per-event checks compare against (rule 48). Unset market contexts disable their check. */
 export interface EventCheckConfig {
   readonly venID: string | undefined;
   readonly marketContexts: ReadonlySet<string> | undefined;
+  /** The VEN's own targets; undefined = none known besides its venID (only venID criteria are then compared). */
   readonly targets: Partial<EiTarget> | undefined;
 }
 
@@ -35,16 +36,29 @@ export function targetMatches(target: EiTarget, own: Partial<EiTarget>, venID: s
 }
 
 /**
- * The per-event checks of rule 48: market context (462, only when configured) and target (462,
- * only when configured). Unsupported signal names (460) never reach this point: they are caught
- * while decoding (see `decodeDistribution`).
+ * True when a target lists only venIDs and none is the VEN's own: the one refusal the VEN can make
+ * knowing nothing of itself but its venID (rule 21, rule 48). A target that also names any other
+ * kind may be addressed to the VEN's resources, so it is not refused.
+ */
+function foreignVenTarget(target: EiTarget, venID: string | undefined): boolean {
+  if (venID === undefined || (target.venID ?? []).length === 0) return false;
+  if (COMPARABLE.some((kind) => kind !== 'venID' && (target[kind] ?? []).length > 0)) return false;
+  return !(target.venID ?? []).includes(venID);
+}
+
+/**
+ * The per-event checks of rule 48: market context (462, only when configured) and target (462, on
+ * by default: against the VEN's own targets when known, else against its venID alone). Unsupported
+ * signal names and types (460) never reach this point: they are caught while decoding (see
+ * `decodeDistribution`).
  */
 export function checkEvent(event: OadrEvent, config: EventCheckConfig): CheckFailure | undefined {
   const descriptor = event.eiEvent.eventDescriptor;
   if (config.marketContexts && !config.marketContexts.has(descriptor.eiMarketContext)) {
     return { code: '462', description: `market context ${descriptor.eiMarketContext} is not one the VEN is enrolled in` };
   }
-  if (config.targets && !targetMatches(event.eiEvent.eiTarget, config.targets, config.venID)) {
+  const target = event.eiEvent.eiTarget;
+  if (config.targets ? !targetMatches(target, config.targets, config.venID) : foreignVenTarget(target, config.venID)) {
     return { code: '462', description: 'event target does not match this VEN' };
   }
   return undefined;

@@ -1,4 +1,4 @@
-import { EMPTY, Subject, Subscription, concat, concatMap, defer, forkJoin, from, map, of, timer, type Observable, type SchedulerLike } from 'rxjs';
+import { EMPTY, Subject, Subscription, concat, concatMap, defer, forkJoin, from, map, of, type Observable, type SchedulerLike } from 'rxjs';
 import type { MessageOf, OadrMessage } from '../model/message.js';
 import type { OptType } from '../model/model-exports.js';
 import { createdEvent, refusedDistribution, type EventAnswerLine } from './created-event.js';
@@ -10,6 +10,9 @@ import type { EventRecord, EventTable } from './event-record.js';
 import { pruneEvents, recordAnswers, reduceDistribution } from './event-reducer.js';
 import { eventSnapshot, nextBoundary } from './event-schedule.js';
 import type { EventSnapshot } from './event-snapshot.js';
+import { clampedTimerAt } from '../time/clamped-timer.js';
+import { VenError } from './ven-error.js';
+import { eventRangeProblem } from './event-range.js';
 
 export interface EventEngineDeps {
   readonly scheduler: SchedulerLike;
@@ -22,6 +25,8 @@ export interface EventEngineDeps {
   /** Runs work in the engine's queue (used for changes of mind). */
   readonly enqueue: (work: Observable<unknown>) => void;
   readonly changed: () => void;
+  /** Receives a `VenError('event-rejected')` for every event answered with a 4xx (§4.6–§4.8). */
+  readonly error?: (error: VenError) => void;
 }
 
 /** Known events, their status timers, decisions and oadrCreatedEvent answers (§4). */
@@ -61,7 +66,7 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
     if (at === undefined) return;
     timers.set(
       eventID,
-      timer(Math.max(0, at - now()), deps.scheduler).subscribe(() => {
+      clampedTimerAt(at, deps.scheduler).subscribe(() => {
         timers.delete(eventID);
         // A real clock may run a timer a millisecond before its boundary: take the boundary as
         // reached, so its snapshot is emitted and the next timer aims past it (never skipped).
@@ -100,6 +105,9 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
       const venID = deps.checks().venID ?? '';
       if (result.refused) return deps.send(refusedDistribution(venID, message.requestID, result.refused.code, result.refused.description)).pipe(map(() => undefined));
       setTable(result.events);
+      for (const o of result.outcomes) {
+        if (o.code.startsWith('4')) deps.error?.(new VenError('event-rejected', `event ${o.eventID} #${o.modificationNumber}: answered ${o.code}${o.description ? ` (${o.description})` : ''}`, { eventID: o.eventID, responseCode: o.code }));
+      }
       const asks = result.outcomes
         .filter((o) => o.needsDecision && table.has(o.eventID))
         .map((o) => deps.decisions.ask(eventSnapshot(table.get(o.eventID)!, now())).pipe(map((optType) => [o.eventID, optType] as const)));
@@ -145,7 +153,14 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
     snapshots: () => [...table.values()].map((r) => eventSnapshot(r, now())),
     records: () => [...table.values()],
     restore(records) {
-      setTable(new Map(records.map((r) => [r.event.eiEvent.eventDescriptor.eventID, r])));
+      // A stored event whose instants cannot be represented (written before they were checked) is not scheduled (§9).
+      const usable = records.filter((r) => {
+        const problem = eventRangeProblem(r.event);
+        const { eventID, modificationNumber } = r.event.eiEvent.eventDescriptor;
+        if (problem) deps.error?.(new VenError('event-rejected', `stored event ${eventID} #${modificationNumber} dropped: ${problem}`, { eventID, responseCode: '454' }));
+        return problem === undefined;
+      });
+      setTable(new Map(usable.map((r) => [r.event.eiEvent.eventDescriptor.eventID, r])));
     },
     clear() {
       deps.decisions.dropAll();

@@ -3,6 +3,7 @@ import type { OadrEvent, OptType, ResponseRequired } from '../model/model-export
 import type { RejectedEvent } from './decode-distribution.js';
 import { checkEvent, type EventCheckConfig } from './event-checks.js';
 import type { EventRecord, EventTable } from './event-record.js';
+import { eventRangeProblem } from './event-range.js';
 import { eventTimes, scheduleStatus, startafterMs } from './event-schedule.js';
 
 /** How one event of a distribution was classified (§4.6). */
@@ -71,6 +72,17 @@ function cancel(record: EventRecord, now: number, random: () => number, implied:
   return { ...record, event, cancellation: { receivedAt: now, stopAt, implied } };
 }
 
+/**
+ * Ends the version the VEN runs when the VTN replaced it by one the VEN refuses (a 454, 460 or 462
+ * answer to a higher modificationNumber): the VTN no longer stands behind the old version, so the
+ * VEN stops it at once (no randomised stop: the VTN did not cancel) and its snapshot turns
+ * `cancelled`, with the refusal in `cancellation.refused`. An already ended record is kept as is.
+ */
+function endRefused(record: EventRecord, now: number, code: string, description: string): EventRecord {
+  if (record.cancellation) return record;
+  return { ...record, cancellation: { receivedAt: now, stopAt: now, implied: false, refused: { code, description } } };
+}
+
 function isOver(event: OadrEvent, offset: number, now: number): boolean {
   return scheduleStatus(eventTimes(event, offset), now) === 'completed';
 }
@@ -102,7 +114,9 @@ export function reduceDistribution(table: EventTable, message: Distribution, rej
       if (!known) outcomes.push(outcome(id, 'unknown-cancelled', { optType: 'optIn' }));
       else {
         if (!known.cancellation || id.modificationNumber > (knownMod ?? 0)) {
-          next.set(id.eventID, known.cancellation ? { ...known, event: oadrEvent } : cancel(known, ctx.now, ctx.random, false, oadrEvent));
+          // A cancelling version whose times cannot be represented keeps the stored body (§9).
+          const body = eventRangeProblem(oadrEvent) === undefined ? oadrEvent : known.event;
+          next.set(id.eventID, known.cancellation ? { ...known, event: body } : cancel(known, ctx.now, ctx.random, false, body));
         }
         outcomes.push(outcome(id, 'cancelled', { optType: 'optIn' }));
       }
@@ -114,9 +128,11 @@ export function reduceDistribution(table: EventTable, message: Distribution, rej
       else outcomes.push(outcome(id, 'unchanged', answer ? { optType: answer.optType } : { needsDecision: true }));
       continue;
     }
-    const failure = checkEvent(oadrEvent, ctx);
+    const range = eventRangeProblem(oadrEvent);
+    const failure = range !== undefined ? { code: '454', description: range } : checkEvent(oadrEvent, ctx);
     if (failure) {
       outcomes.push(outcome(id, 'rejected', { code: failure.code, description: failure.description, optType: 'optOut' }));
+      if (known) next.set(id.eventID, endRefused(known, ctx.now, failure.code, failure.description));
       continue;
     }
     const window = startafterMs(oadrEvent);
@@ -130,7 +146,11 @@ export function reduceDistribution(table: EventTable, message: Distribution, rej
     if (isOver(oadrEvent, offset, ctx.now)) outcomes.push(outcome(id, 'completed'));
     else outcomes.push(outcome(id, known ? 'modified' : 'new', { needsDecision: true }));
   }
-  for (const r of rejected) outcomes.push(outcome(r, 'rejected', { code: r.code, description: r.description, optType: 'optOut' }));
+  for (const r of rejected) {
+    outcomes.push(outcome(r, 'rejected', { code: r.code, description: r.description, optType: 'optOut' }));
+    const known = next.get(r.eventID);
+    if (known && r.modificationNumber > known.event.eiEvent.eventDescriptor.modificationNumber) next.set(r.eventID, endRefused(known, ctx.now, r.code, r.description));
+  }
   const impliedCancellations: string[] = [];
   for (const [eventID, record] of next) {
     if (present.has(eventID)) continue;

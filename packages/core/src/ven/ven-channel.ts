@@ -6,6 +6,7 @@ import { serviceOfMessage } from '../transport/service-of-message.js';
 import { isTransportError } from '../transport/transport-error.js';
 import { decodeDistribution, type RejectedEvent } from './decode-distribution.js';
 import { VenError } from './ven-error.js';
+import { namesOtherVen } from './foreign-ven.js';
 
 /** A decoded VTN document: the message, plus the events that had to be set aside (rule 19). */
 export interface Inbound {
@@ -24,6 +25,20 @@ export interface VenChannel {
 /** The service a VEN posts each message type to (§3.0). */
 export function serviceOf(message: OadrMessage): OadrService {
   return serviceOfMessage(message.type);
+}
+
+/**
+ * Rule 21 (§4.7): an answer that names another venID than the request did settles nothing of this
+ * VEN's; it fails like an invalid document (`VenError('foreign-id')`), so it is retried as one.
+ * Not checked: the registration answer (it assigns the venID, §3.1) and poll answers (VTN requests,
+ * refused with 452 by the dispatcher).
+ */
+function checkAnswerVenID(service: OadrService, request: OadrMessage, answer: Inbound | undefined): Inbound | undefined {
+  if (!answer || service === 'OadrPoll' || answer.message.type === 'oadrCreatedPartyRegistration') return answer;
+  const own = 'venID' in request && typeof request.venID === 'string' ? request.venID : '';
+  if (!namesOtherVen(answer.message, own)) return answer;
+  const foreign = 'venID' in answer.message ? String(answer.message.venID) : '';
+  throw new VenError('foreign-id', `${service} ${request.type}: the answer ${answer.message.type} is for venID ${foreign}, not this VEN's ${own}`, { responseCode: '452' });
 }
 
 /** Creates the channel; `inbound` sees every decoded VTN message (it feeds `ven.messages$`). */
@@ -49,6 +64,7 @@ export function createVenChannel(transport: Transport, inbound: (message: OadrMe
           throwError(() => (isTransportError(error) ? new VenError('transport', `${service} ${message.type}: ${error.message}`, { cause: error }) : error)),
         ),
         map((body) => (body.trim() === '' ? undefined : decode(body))),
+        map((answer) => checkAnswerVenID(service, message, answer)),
       ),
   };
 }

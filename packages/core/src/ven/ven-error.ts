@@ -7,6 +7,7 @@
  * - `transport`: a `TransportError` while talking to the VTN; `cause` holds it
  * - `decision`: the user's decision operator failed, stayed silent or missed its deadline for one event
  * - `event-rejected`: an event failed a per-event check (450, 452, 454, 460, 462; §4.6–§4.8)
+ * - `foreign-id`: a VTN message named another VEN's venID; answered 452 and not acted on (rule 21, §4.7)
  * - `not-registered`: an operation that needs a registration was called without one
  * - `opt-rejected`: the VTN refused an oadrCreateOpt/oadrCancelOpt (`responseCode` set)
  * - `store`: the persisted state could not be read or written
@@ -20,6 +21,7 @@ export type VenErrorCode =
   | 'transport'
   | 'decision'
   | 'event-rejected'
+  | 'foreign-id'
   | 'not-registered'
   | 'opt-rejected'
   | 'store'

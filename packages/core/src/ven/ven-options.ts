@@ -50,8 +50,12 @@ export interface VenOptions {
   /** Market contexts the VEN is enrolled in; when set, an event for another one is answered 462 (rule 48). */
   readonly marketContexts?: readonly string[];
   /**
-   * The VEN's own targets (resources, groups, …); when set, an event whose target names none of them is answered 462 (rule 48).
-   * Default: derived from `resources` when those are given (their resourceIDs and target kinds).
+   * The VEN's own targets (resources, groups, …): an event whose target names none of them is
+   * answered 462 (rule 48, §4.4), and a refused modification ends the version the VEN was running.
+   * Default: derived from `resources` when those are given (their resourceIDs and target kinds), else
+   * none known. Target checking is still on: the VEN always knows its own venID, so an
+   * event targeted only at other venIDs is answered 462; a target that also names kinds the VEN
+   * does not know (resourceID, groupID, …) is accepted, since it may be addressed to the VEN.
    */
   readonly targets?: Partial<EiTarget>;
   /**
@@ -99,6 +103,12 @@ export interface ResolvedVenOptions {
   readonly includeTestEvents: boolean;
   readonly random: () => number;
   readonly reports: ReportHandler;
+  /**
+   * The VEN's own targets as known now, read for every oadrDistributeEvent (rule 48): the resolved
+   * `targets`. Whatever else tells the VEN its resources feeds this hook, so target checks follow
+   * it; undefined means only the venID is known (see `VenOptions.targets` for what is then checked).
+   */
+  readonly ownTargets: () => Partial<EiTarget> | undefined;
 }
 
 function fail(message: string): never {
@@ -138,7 +148,7 @@ export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
   }
   const resources = resolveResources(options.resources);
   if (options.random !== undefined && typeof options.random !== 'function') fail('random must be a function returning a number in [0, 1)');
-  return {
+  const resolved: Omit<ResolvedVenOptions, 'ownTargets'> = {
     venName: options.venName,
     venId: options.venId,
     transport: options.transport,
@@ -162,6 +172,7 @@ export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
     random: options.random ?? Math.random,
     reports: resolveReports(options.reports),
   };
+  return { ...resolved, ownTargets: () => resolved.targets };
 }
 
 function resolveResources(resources: readonly VenResource[] | undefined): readonly VenResource[] | undefined {

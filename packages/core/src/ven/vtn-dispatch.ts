@@ -5,6 +5,7 @@ import type { EventEngine } from './event-engine.js';
 import { sendReportMessages, type ReportHandler } from './report-handler.js';
 import { serviceOf, type Inbound } from './ven-channel.js';
 import { VenError } from './ven-error.js';
+import { refuseForeignVenID } from './foreign-ven.js';
 
 export interface DispatchDeps {
   readonly venID: () => string;
@@ -47,6 +48,11 @@ export function dispatchVtnMessage(inbound: Inbound, deps: DispatchDeps): Observ
   const { message } = inbound;
   const context = () => ({ venID: deps.venID(), now: deps.now() });
   return defer((): Observable<unknown> => {
+    const foreign = refuseForeignVenID(message, deps.venID());
+    if (foreign) {
+      deps.error(foreign.error);
+      return foreign.reply ? deps.send(foreign.reply, serviceOf(message)) : EMPTY;
+    }
     switch (message.type) {
       case 'oadrResponse':
         if (message.eiResponse.responseCode !== '200') {

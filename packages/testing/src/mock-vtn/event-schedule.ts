@@ -1,5 +1,5 @@
 import { Subscription, asyncScheduler, type SchedulerLike } from 'rxjs';
-import { Duration } from '@rxadr/core';
+import { Duration, scheduleClamped } from '@rxadr/core';
 import type { EventSpec, IntervalSpec } from './event-authoring.js';
 import type { VtnModel } from './vtn-model.js';
 
@@ -67,8 +67,8 @@ export function playEventSchedule(model: VtnModel, schedule: readonly ScheduledE
   schedule.forEach((entry, i) => {
     const { at, start, cancelAt, ...spec } = entry;
     const eventID = spec.eventID ?? `scheduled-${i + 1}`;
-    all.add(scheduler.schedule(() => void model.createEvent({ ...spec, eventID, start: new Date(scheduler.now() + ms(start ?? 'PT1M', 'start')) }), ms(at ?? 'PT0S', 'at')));
-    if (cancelAt !== undefined) all.add(scheduler.schedule(() => void (model.events.has(eventID) && model.cancelEvent(eventID)), Math.max(0, t0 + ms(cancelAt, 'cancelAt') - scheduler.now())));
+    all.add(scheduleClamped(scheduler, () => void model.createEvent({ ...spec, eventID, start: new Date(scheduler.now() + ms(start ?? 'PT1M', 'start')) }), ms(at ?? 'PT0S', 'at')));
+    if (cancelAt !== undefined) all.add(scheduleClamped(scheduler, () => void (model.events.has(eventID) && model.cancelEvent(eventID)), Math.max(0, t0 + ms(cancelAt, 'cancelAt') - scheduler.now())));
   });
   return all;
 }
