@@ -247,3 +247,17 @@ describe('replay cache per sender, persisted (finding 5)', () => {
     expect(fileReplayStore(torn).load()).toEqual([{ sender: 'S', timestamp: 1, nonce: 'a', expiresAt: 10, firstSeen: 1 }]);
   });
 });
+
+describe('strict documents on the signed path (finding 6)', () => {
+  it('refuses anything but whitespace and comments after the signed oadrPayload', () => {
+    const trust = { fingerprints: [fingerprint(pki.vtn.rsa.certPem)] };
+    const message = signedBy(pki.vtn.rsa, 'strict');
+    for (const trailer of ['<?pi after?>', 'text', '<oadr:oadrPayload xmlns:oadr="http://openadr.org/oadr-2.0b/2012/07"/>']) {
+      expect(verifyPayload(`${message}${trailer}`, trust, { now: SIGNED_AT })).toMatchObject({ ok: false, reason: 'malformed' });
+    }
+    expect(verifyPayload(`${message}\n<?pi after?>`, trust, { now: SIGNED_AT })).toMatchObject({
+      message: 'payload has content after its document element (only whitespace and comments may follow it)',
+    });
+    expect(verifyPayload(`${message}\n<!-- trailing comment -->\n`, trust, { now: SIGNED_AT }).ok).toBe(true);
+  });
+});
