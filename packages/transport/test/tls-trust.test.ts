@@ -206,6 +206,14 @@ describe('push server: the same identity check for every client (findings 1, 3)'
     expect(answer.body).toMatch(/certificate "CN=vtn-expired" expired on/);
   });
 
+  it('accepts a public-key pin and reports the accepted client certificate through onPeerCertificate', async () => {
+    const seen: string[] = [];
+    const server = await pushServer({ pinnedPublicKeys: [spkiSha256(pki.client, 'hex')], onPeerCertificate: (certificate) => seen.push(certificate.subject) });
+    await expect(pushAs(server, pki.client)).resolves.toBe('<pushed/>');
+    expect((await failureOf(pushAs(server, otherVen))).body).toContain('is not pinned');
+    expect(seen).toEqual([`CN=${pki.client.commonName}`]);
+  });
+
   it('refuses a client certificate the CA revoked (tls.crl) in the handshake', async () => {
     const server = await pushServer({ ca: pki.ca.certPem, crl, anyCertificateFromCa: true });
     await expect(pushAs(server, pki.client)).resolves.toBe('<pushed/>');
