@@ -171,6 +171,7 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 function checkPeer(socket: TLSSocket, tls: ResolvedPushServerTls): string | undefined {
   const peer = peerCertificateOf(socket);
   if (peer === undefined) return 'a VTN client certificate is required';
+  // The system clock, like OpenSSL's chain check of the same handshake (see vtn-trust.ts).
   const problem = peerProblem(peer, tls.peer, Date.now());
   return problem === undefined ? undefined : `VTN client certificate refused: ${problem}`;
 }

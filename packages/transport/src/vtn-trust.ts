@@ -48,6 +48,8 @@ export function resolveVtnTrust(options: VtnTrustOptions, ca: PemInput | PemInpu
   return {
     rejectUnauthorized: ca !== undefined || systemRoots || !isPinned(policy),
     crl,
+    // The system clock, not the scheduler (STYLE.md rule 7 does not fit here): OpenSSL judges the
+    // chain by the system clock in the same handshake, and both verdicts must agree.
     verifyPeer: (socket) => peerProblem(peerCertificateOf(socket), policy, Date.now()),
   };
 }
