@@ -109,6 +109,7 @@ describe('key usage and key strength (findings 1, 3)', () => {
   it('refuses a signer without the digitalSignature key usage', () => {
     const result = verifyPayload(signedUnchecked(pki.noDigitalSignature), { fingerprints: [fingerprint(pki.noDigitalSignature.certPem)] }, { now: SIGNED_AT });
     expect(result).toMatchObject({ ok: false, reason: 'key-usage', message: expect.stringContaining('lacks the digitalSignature key usage') });
+    expect(() => xmlSignatures({ identity: pki.noDigitalSignature })).toThrow(/identity\.certPem CN=vtn-nods\.test lacks the digitalSignature key usage/);
   });
 
   it('refuses a signer whose extended key usage is codeSigning only', () => {
