@@ -74,6 +74,7 @@ export interface ResolvedPushServerTls extends ResolvedTlsPolicy {
   readonly requestCert: true;
   /** `true` when `ca` is set: the handshake itself rejects unknown VTN certificates. */
   readonly rejectUnauthorized: boolean;
+  /** CRLs for the handshake's chain check (Node's `crl` option); only with `ca`. */
   readonly crl?: PemInput[];
   readonly pinnedFingerprints: readonly string[];
   /** Checked on every request's client certificate: validity, key size, pins, `vtnIdentity`. */

@@ -74,6 +74,7 @@ export interface ResolvedClientTls extends ResolvedTlsPolicy {
   readonly passphrase?: string;
   readonly pfx?: Buffer;
   readonly ca?: PemInput | PemInput[];
+  /** CRLs for the handshake's chain check (Node's `crl` option); only with `ca`. */
   readonly crl?: PemInput[];
   readonly servername?: string;
   /** `false` only with pins and no `ca`: the pins, checked by `verifyPeer`, are then the trust. */
