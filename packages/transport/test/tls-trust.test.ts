@@ -125,6 +125,13 @@ describe('pull client: who the VTN is (finding 2)', () => {
     expect(error.message).toMatch(/certificate "CN=vtn-expired" expired on/);
   });
 
+  it('refuses a pinned VTN certificate that is not valid yet', async () => {
+    const future = await pki.ca.issue({ commonName: 'vtn-future', keyType: 'ec', notBefore: new Date(Date.now() + DAY), notAfter: new Date(Date.now() + 90 * DAY), ipAddresses: ['127.0.0.1'] });
+    const server = await vtnWith(future);
+    const error = await failureOf(send({ vtnUrl: server.url, tls: { pinnedFingerprints: [certificateFingerprint(future.certPem)] } }));
+    expect(error.message).toMatch(/certificate "CN=vtn-future" is not valid before/);
+  });
+
   it('refuses a VTN whose certificate the CA revoked (tls.crl), and accepts a good one with the same CRL', async () => {
     const revoked = await vtnWith(revokedVtn);
     expect(await failureOf(send({ vtnUrl: revoked.url, tls: { ca: pki.ca.certPem, crl } }))).toMatchObject({ code: 'tls' });
