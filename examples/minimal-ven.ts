@@ -3,10 +3,11 @@ import { map } from 'rxjs';
 import { createVen, optIn, type Ven } from '@rxadr/core';
 import { httpTransport } from '@rxadr/transport';
 
-export function startMinimalVen(vtnUrl: string): Ven {
+// Over https, say who the VTN is: the CA that issued its certificate (PEM), or a pin of it.
+export function startMinimalVen(vtnUrl: string, vtnCa?: string): Ven {
   const ven = createVen({
     venName: 'minimal-ven',
-    transport: httpTransport({ vtnUrl }),
+    transport: httpTransport({ vtnUrl, ...(vtnCa !== undefined && { tls: { ca: vtnCa } }) }),
     decide: (events$) => events$.pipe(map(optIn)),
   });
   ven.status$.subscribe((s) => console.log('status', s.state));

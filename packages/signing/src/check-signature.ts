@@ -3,7 +3,7 @@ import type { X509Certificate } from 'node:crypto';
 import { canonicalize } from './canonicalize.js';
 import type { SignedPayloadParts } from './payload-structure.js';
 import { SignatureError } from './signature-error.js';
-import { methodName, verifyBytes } from './signature-algorithms.js';
+import { checkMethodFitsKey, methodName, verifyBytes } from './signature-algorithms.js';
 import { describeCertificate } from './trust.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -28,13 +28,14 @@ function sameDigest(computedBase64: string, signedBase64: string): boolean {
  * verification 8-9x slower than signing (70 ms against 8 ms for a 68 kB oadrDistributeEvent);
  * the tests run `SignedXml` beside this code as an oracle, and xmlsec1 in both directions.
  *
- * @throws SignatureError `bad-signature` or `digest-mismatch`, naming the key or the reference
+ * @throws SignatureError `algorithm-mismatch`, `bad-signature` or `digest-mismatch`, naming the key or the reference
  */
 export function checkSignature(
   parts: SignedPayloadParts,
   signer: X509Certificate,
   checks: string[],
 ): { signedObject: string; properties: string } {
+  checkMethodFitsKey(parts.method, signer.publicKey, describeCertificate(signer));
   if (!verifyBytes(parts.method, canonicalize(parts.signedInfo), signer.publicKey, parts.signatureValue)) {
     throw new SignatureError(
       'bad-signature',

@@ -18,13 +18,15 @@ export const SIGNATURE_ID = 'signature';
 export const PROPERTIES_ID = 'signatureProperties';
 
 /**
- * Default replay window, in both directions: 300 s.
+ * Default replay window, in both directions: 60 s.
  *
  * OPENADR.md §7.3 notes that [OL] and [CPP] use 5 s. That only works between hosts whose clocks
- * agree to well under a second, and a VEN on a customer site is often a small gateway whose clock
- * drifts or syncs late after boot, while HTTP retries and queueing add their own delay. A message
- * is accepted when its `dsp:timestamp` lies within ±300 s of the receiver's clock (the same
- * tolerance Kerberos uses for clock skew); the (timestamp, nonce) replay cache closes the window
- * against exact replays, so widening it costs only cache memory, not security.
+ * agree to well under a second: a VEN on a customer site is often a small gateway whose clock
+ * drifts or syncs late after boot, and the time between signing and checking includes the
+ * connect (≤ 5 s) and read (≤ 10 s) timeouts of one HTTP exchange. 60 s covers both with room to
+ * spare. It is not wider (it was 300 s) because the window is also how long a captured message
+ * stays usable where the nonce cache cannot help: against a receiver whose cache was lost, or a
+ * message held back and delivered late. Exact replays inside the window are refused by the
+ * per-signer (timestamp, nonce) cache, persisted across restarts with a `ReplayStore`.
  */
-export const DEFAULT_REPLAY_WINDOW_MS = 300_000;
+export const DEFAULT_REPLAY_WINDOW_MS = 60_000;

@@ -10,6 +10,12 @@ export type { TrustOptions } from './trust.js';
 export type { SigningIdentity } from './signing-identity.js';
 export { createReplayCache } from './replay-cache.js';
 export type { ReplayCache, ReplayCacheOptions } from './replay-cache.js';
+export { fileReplayStore } from './replay-store.js';
+export type { ReplayRecord, ReplayStore } from './replay-store.js';
+export type { ExpectedIdentity } from './expected-identity.js';
+export { createTlsPeerBinding } from './tls-peer-binding.js';
+export type { TlsPeerBinding } from './tls-peer-binding.js';
+export { ACCEPTED_CURVES, MIN_RSA_BITS, SIGNING_EKUS } from './certificate-policy.js';
 export { SignatureError, isSignatureError, SIGNATURE_FAILURE_REASONS } from './signature-error.js';
 export type { SignatureErrorReason, SignatureFailureReason } from './signature-error.js';
 

@@ -6,7 +6,7 @@ import type { ReplayCache } from './replay-cache.js';
 import { SignatureError } from './signature-error.js';
 import { resolveIdentity } from './signing-identity.js';
 import type { ResolvedIdentity, SigningIdentity } from './signing-identity.js';
-import { resolveTrust } from './trust.js';
+import { requireVtnIdentity, resolveTrust } from './trust.js';
 import type { ResolvedTrust, TrustOptions } from './trust.js';
 
 /** Options of `xmlSignatures` (OPENADR.md §7.3). Every field is optional. */
@@ -19,13 +19,20 @@ export interface XmlSignaturesOptions {
    * Whom to believe for incoming payloads. When any trust is configured, every non-empty response
    * and every pushed request must be signed and verify; without trust, incoming payloads pass
    * through unchecked (some VTNs cannot sign at all, openleadr issues #69, #153).
+   * Trust must say who the VTN is: with `ca`, also give `identity` or a pin (or opt out with
+   * `anyCertificateFromCa: true`). With `identity.vtnId`, every `ei:vtnID` of a verified payload
+   * must equal it.
    */
   readonly trust?: TrustOptions;
-  /** Replay window in ms, both directions. Default 300 000 (see `DEFAULT_REPLAY_WINDOW_MS`). */
+  /** Replay window in ms, both directions. Default 60 000 (see `DEFAULT_REPLAY_WINDOW_MS` for why). */
   readonly replayWindowMs?: number;
   /** Source of "now" for ReplayProtect timestamps and checks. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
-  /** Where accepted (timestamp, nonce) pairs are remembered. Default `createReplayCache()`. */
+  /**
+   * Where accepted (timestamp, nonce) pairs are remembered, per signer. Default `createReplayCache()`,
+   * in memory only; pass `createReplayCache({ store: fileReplayStore(join(stateDir, 'replay-nonces.jsonl')) })`
+   * so that a restart does not reopen the replay window.
+   */
   readonly replayCache?: ReplayCache;
 }
 
@@ -51,6 +58,7 @@ export function resolveXmlSignaturesOptions(options: XmlSignaturesOptions): Reso
   }
   const signer = sign && options.identity !== undefined ? resolveIdentity(options.identity) : undefined;
   const resolvedTrust = resolveTrust(options.trust);
+  if (options.trust !== undefined) requireVtnIdentity(options.trust, resolvedTrust, 'trust');
   const replayWindowMs = options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS;
   if (!Number.isFinite(replayWindowMs) || replayWindowMs <= 0) {
     throw new SignatureError(

@@ -1,6 +1,7 @@
 import { sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { ECDSA_SHA256, RSA_SHA256 } from './constants.js';
+import { SignatureError } from './signature-error.js';
 
 /** The two XML signature methods OpenADR 2.0b uses (OPENADR.md §7.3). */
 export type SignatureMethod = typeof RSA_SHA256 | typeof ECDSA_SHA256;
@@ -36,4 +37,20 @@ export function methodForKey(key: KeyObject): SignatureMethod | undefined {
   if (key.asymmetricKeyType === 'rsa') return RSA_SHA256;
   if (key.asymmetricKeyType === 'ec') return ECDSA_SHA256;
   return undefined;
+}
+
+/**
+ * Refuses, before any cryptography, a SignatureMethod that does not fit the signer's key:
+ * RSA-SHA256 needs an RSA key, ECDSA-SHA256 an EC key (OPENADR.md §7.3).
+ * @throws SignatureError `algorithm-mismatch`
+ */
+export function checkMethodFitsKey(method: SignatureMethod, key: KeyObject, signer: string): void {
+  const fitting = methodForKey(key);
+  if (fitting !== method) {
+    throw new SignatureError(
+      'algorithm-mismatch',
+      `SignatureMethod ${methodName(method)} does not fit the ${key.asymmetricKeyType ?? 'unknown'} key of ${signer}` +
+        (fitting === undefined ? '' : `; that key signs with ${methodName(fitting)}`),
+    );
+  }
 }

@@ -12,6 +12,11 @@
  *   (or no trust is configured at all)
  * - `fingerprint-mismatch`: the signer certificate matches no pinned fingerprint or certificate (§7.2)
  * - `expired-certificate`: the signer (or a chain) certificate is outside its validity period
+ * - `weak-key`: the signer's key is RSA below 2048 bits, EC on a curve below P-256, or another type
+ * - `key-usage`: the signer certificate lacks digitalSignature or has only incompatible extended key usages
+ * - `revoked-certificate`: a configured CRL lists the signer (or a CA certificate on its path)
+ * - `identity-mismatch`: the signer is not the expected VTN (CN, subjectAltName, vtnID), or not the TLS peer
+ * - `algorithm-mismatch`: the SignatureMethod does not fit the signer's key type (ECDSA over an RSA key, …)
  * - `replay-missing`: no `dsp:ReplayProtect` with `dsp:timestamp` and `dsp:nonce`
  * - `replayed`: this (timestamp, nonce) pair was already accepted within the replay window
  * - `stale`: `dsp:timestamp` is older than the replay window
@@ -30,6 +35,11 @@ export type SignatureFailureReason =
   | 'untrusted-certificate'
   | 'fingerprint-mismatch'
   | 'expired-certificate'
+  | 'weak-key'
+  | 'key-usage'
+  | 'revoked-certificate'
+  | 'identity-mismatch'
+  | 'algorithm-mismatch'
   | 'replay-missing'
   | 'replayed'
   | 'stale'
@@ -47,6 +57,11 @@ export const SIGNATURE_FAILURE_REASONS: readonly SignatureFailureReason[] = [
   'untrusted-certificate',
   'fingerprint-mismatch',
   'expired-certificate',
+  'weak-key',
+  'key-usage',
+  'revoked-certificate',
+  'identity-mismatch',
+  'algorithm-mismatch',
   'replay-missing',
   'replayed',
   'stale',

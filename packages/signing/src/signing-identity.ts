@@ -1,5 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import type { KeyObject, X509Certificate } from 'node:crypto';
+import { checkSigningUsage, keyWeakness } from './certificate-policy.js';
 import { parseCertificate } from './fingerprint.js';
 import { SignatureError } from './signature-error.js';
 import { methodForKey } from './signature-algorithms.js';
@@ -30,10 +31,11 @@ export interface ResolvedIdentity {
 const resolved = new WeakMap<SigningIdentity, ResolvedIdentity>();
 
 /**
- * Parses an identity, checks that the key is RSA or EC and belongs to the certificate, and picks
- * RSA-SHA256 or ECDSA-SHA256 from the key. Results are cached per identity object.
+ * Parses an identity, checks that the key is RSA (2048 bits or more) or EC (P-256, P-384, P-521),
+ * belongs to the certificate and may sign (keyUsage, extendedKeyUsage), and picks RSA-SHA256 or
+ * ECDSA-SHA256 from the key. Results are cached per identity object.
  *
- * @throws SignatureError `invalid-options` with a message saying what to fix
+ * @throws SignatureError `weak-key` for a key below the minimum, `invalid-options` with a message saying what to fix
  */
 export function resolveIdentity(identity: SigningIdentity): ResolvedIdentity {
   const cached = resolved.get(identity);
@@ -57,11 +59,20 @@ export function resolveIdentity(identity: SigningIdentity): ResolvedIdentity {
       `identity key type '${key.asymmetricKeyType ?? 'unknown'}' is not supported; OpenADR signs with RSA or EC (P-256) keys`,
     );
   }
+  const weakness = keyWeakness(key);
+  if (weakness !== undefined) {
+    throw new SignatureError('weak-key', `identity.keyPem: ${weakness}; issue the signing certificate for a stronger key`);
+  }
   if (!certificate.checkPrivateKey(key)) {
     throw new SignatureError(
       'invalid-options',
       `identity.keyPem does not match identity.certPem (${certificate.subject}); pass the key the certificate was issued for`,
     );
+  }
+  try {
+    checkSigningUsage(certificate, 'identity.certPem', []);
+  } catch (error) {
+    throw new SignatureError('invalid-options', (error as Error).message, { cause: error });
   }
   const result: ResolvedIdentity = { key, certificate, certificatesBase64: chainOf(certificate, identity.chainPem), method };
   resolved.set(identity, result);

@@ -1,82 +1,16 @@
 import type { X509Certificate } from 'node:crypto';
-import { fingerprintOf, fullFingerprintOf, normalizeFingerprint, parseCertificate } from './fingerprint.js';
+import { checkPeerKey, checkSigningUsage, publicKeyFingerprintOf } from './certificate-policy.js';
+import { checkRevocation } from './crl.js';
+import { checkExpectedIdentity } from './expected-identity.js';
+import { fingerprintOf, fullFingerprintOf } from './fingerprint.js';
 import { SignatureError } from './signature-error.js';
+import { checkTlsPeer } from './tls-peer-binding.js';
+import type { ResolvedTrust } from './trust-options.js';
 
-/**
- * Whom to believe (OPENADR.md §7.2, §7.3). Every configured kind is a requirement of its own:
- * - `fingerprints` and `certificates` are pins: the signer certificate must match one of them
- *   (by the 10-byte OpenADR fingerprint or a full SHA-256 fingerprint, or byte for byte);
- * - `ca` lists trust anchors (roots or intermediates, PEM, bundles allowed): the signer
- *   certificate must chain to one of them, through certificates in `ca` or in `KeyInfo`.
- *   Every issuer on the path must be a CA (basicConstraints CA:true, keyCertSign if keyUsage is
- *   present) valid at the time of the check. Production signers sit under intermediates
- *   (OPENADR.md §7.1) and usually send only their own certificate in `KeyInfo` (so does
- *   `signPayload`): list the intermediates in `ca`, or the chain cannot be built. Each entry is
- *   an anchor of its own, so a path ends at the first one reached (the root above a listed
- *   intermediate is not consulted). A root trusts every intermediate under it that reaches the
- *   verifier; to accept only what one intermediate issued, list that intermediate without its root.
- * With pins and `ca` both given, both must hold. With nothing configured nothing is trusted.
- */
-export interface TrustOptions {
-  readonly fingerprints?: readonly string[];
-  readonly certificates?: readonly string[];
-  readonly ca?: readonly string[];
-}
-
-/** {@link TrustOptions} parsed once. */
-export interface ResolvedTrust {
-  readonly fingerprints: readonly string[];
-  readonly pinned: readonly X509Certificate[];
-  readonly anchors: readonly X509Certificate[];
-  /** Whether any trust was configured at all. */
-  readonly configured: boolean;
-}
+export { requireVtnIdentity, resolveTrust, splitPem } from './trust-options.js';
+export type { ResolvedTrust, TrustOptions } from './trust-options.js';
 
 const MAX_CHAIN_DEPTH = 6;
-
-/** Splits PEM text holding one or more certificates. */
-export function splitPem(text: string): string[] {
-  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-}
-
-/**
- * Parses and checks trust options once.
- * @throws SignatureError `invalid-options` naming the entry that is not usable
- */
-export function resolveTrust(trust: TrustOptions = {}): ResolvedTrust {
-  const fingerprints = (trust.fingerprints ?? []).map((text, i) => {
-    const normalized = normalizeFingerprint(text);
-    if (normalized === undefined) {
-      throw new SignatureError(
-        'invalid-options',
-        `trust.fingerprints[${i}] '${text}' is not a fingerprint: expected 10 hex pairs (OPENADR.md §7.2) or a full SHA-256`,
-      );
-    }
-    return normalized;
-  });
-  const certificates = (field: 'certificates' | 'ca'): X509Certificate[] =>
-    (trust[field] ?? []).flatMap((pem, i) => {
-      const blocks = splitPem(pem);
-      if (blocks.length === 0) {
-        throw new SignatureError('invalid-options', `trust.${field}[${i}] holds no PEM certificate`);
-      }
-      return blocks.map((block) => {
-        try {
-          return parseCertificate(block);
-        } catch (cause) {
-          throw new SignatureError('invalid-options', `trust.${field}[${i}] is not a valid certificate`, { cause });
-        }
-      });
-    });
-  const pinned = certificates('certificates');
-  const anchors = certificates('ca');
-  return {
-    fingerprints,
-    pinned,
-    anchors,
-    configured: fingerprints.length > 0 || pinned.length > 0 || anchors.length > 0,
-  };
-}
 
 /** `CN=vtn.example.com` style name for messages. */
 export function describeCertificate(certificate: X509Certificate): string {
@@ -164,7 +98,8 @@ function untrusted(signer: X509Certificate, trust: ResolvedTrust, intermediates:
  * Decides whether the signer certificate is trusted at `now` and appends each check to `checks`.
  * `extra` are further certificates from `KeyInfo`, usable only as intermediates.
  *
- * @throws SignatureError `untrusted-certificate`, `fingerprint-mismatch` or `expired-certificate`
+ * @throws SignatureError `untrusted-certificate`, `fingerprint-mismatch`, `expired-certificate`,
+ *   `weak-key`, `key-usage`, `revoked-certificate` or `identity-mismatch`
  */
 export function checkCertificate(
   signer: X509Certificate,
@@ -176,19 +111,23 @@ export function checkCertificate(
   if (!trust.configured) {
     throw new SignatureError(
       'untrusted-certificate',
-      'no trust configured: pass trust.fingerprints, trust.certificates or trust.ca to accept signed messages',
+      'no trust configured: pass trust.fingerprints, trust.publicKeyPins, trust.certificates or trust.ca to accept signed messages',
     );
   }
   checkValidity(signer, now, 'certificate', checks);
-  if (trust.fingerprints.length > 0 || trust.pinned.length > 0) {
+  checkPeerKey(signer, 'certificate', checks);
+  checkSigningUsage(signer, 'certificate', checks);
+  if (trust.fingerprints.length > 0 || trust.pinned.length > 0 || trust.publicKeyPins.length > 0) {
     const short = fingerprintOf(signer);
     const full = fullFingerprintOf(signer);
     if (trust.fingerprints.includes(short) || trust.fingerprints.includes(full)) {
       checks.push(`certificate fingerprint ${short} matches pin`);
+    } else if (trust.publicKeyPins.length > 0 && trust.publicKeyPins.includes(publicKeyFingerprintOf(signer))) {
+      checks.push(`certificate public key matches a public-key pin`);
     } else if (trust.pinned.some((pin) => pin.raw.equals(signer.raw))) {
       checks.push(`certificate ${describeCertificate(signer)} (fingerprint ${short}) matches a pinned certificate`);
     } else {
-      const pins = [...trust.fingerprints, ...trust.pinned.map((pin) => fingerprintOf(pin))];
+      const pins = [...trust.fingerprints, ...trust.pinned.map((pin) => fingerprintOf(pin)), ...trust.publicKeyPins.map((pin) => `public key ${pin}`)];
       throw new SignatureError(
         'fingerprint-mismatch',
         `certificate fingerprint ${short} (${describeCertificate(signer)}) matches no pin; expected one of ${pins.join(', ')}`,
@@ -207,5 +146,10 @@ export function checkCertificate(
     for (const link of chain.slice(1)) checkValidity(link, now, 'CA certificate', checks);
     const root = chain[chain.length - 1] ?? signer;
     checks.push(`certificate chains to trusted CA ${describeCertificate(root)} (${chain.length - 1} link${chain.length === 2 ? '' : 's'})`);
+    if (trust.crls.length > 0) {
+      chain.slice(0, -1).forEach((link, i) => checkRevocation(link, trust.crls, i === 0 ? 'certificate' : 'CA certificate', checks));
+    }
   }
+  if (trust.identity !== undefined) checkExpectedIdentity(signer, trust.identity, 'certificate', checks);
+  if (trust.tlsPeer !== undefined) checkTlsPeer(signer, trust.tlsPeer, checks);
 }

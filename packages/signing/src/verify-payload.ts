@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { checkSignature } from './check-signature.js';
 import { DEFAULT_REPLAY_WINDOW_MS, DSP_NS, OADR_NS } from './constants.js';
+import { fullFingerprintOf } from './fingerprint.js';
 import { readSignedPayload } from './payload-structure.js';
 import type { ReplayCache } from './replay-cache.js';
 import { checkReplayWindow, parseDateTime, seconds } from './replay-window.js';
@@ -14,9 +15,9 @@ import { findAll, parseXml, text } from './xml-dom.js';
 export interface VerifyOptions {
   /** The instant to check certificate validity and the replay window against. Default: the system clock. */
   readonly now?: Date;
-  /** Remembers accepted (timestamp, nonce) pairs; without one, only the window is checked. */
+  /** Remembers accepted (timestamp, nonce) pairs per signer; without one, only the window is checked. */
   readonly replayCache?: ReplayCache;
-  /** Replay window in ms, applied in both directions; default 300 000 (see `DEFAULT_REPLAY_WINDOW_MS`). */
+  /** Replay window in ms, applied in both directions; default 60 000 (see `DEFAULT_REPLAY_WINDOW_MS`). */
   readonly replayWindowMs?: number;
 }
 
@@ -107,7 +108,7 @@ function verifyOrThrow(xml: string, trust: ResolvedTrust, options: VerifyOptions
   if (options.replayCache === undefined) {
     checks.push('no replay cache configured: nonce not checked for reuse');
   } else {
-    const seen = options.replayCache.remember(timestamp, nonce, now, windowMs);
+    const seen = options.replayCache.remember(timestamp, nonce, now, windowMs, fullFingerprintOf(signer));
     if (seen.replayed) {
       const ago = seen.firstSeen === undefined ? '' : ` ${seconds(now.getTime() - seen.firstSeen.getTime())} ago`;
       throw new SignatureError('replayed', `nonce ${nonce} with timestamp ${timestamp.toISOString()} was already accepted${ago}`);

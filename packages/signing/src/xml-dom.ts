@@ -2,6 +2,8 @@ import { DOMParser } from '@xmldom/xmldom';
 import { SignatureError } from './signature-error.js';
 
 const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+const COMMENT_NODE = 8;
 
 /**
  * Parses a document strictly: any parser warning or error, a DOCTYPE (entities and DTD-declared
@@ -29,7 +31,18 @@ export function parseXml(xml: string, what = 'document'): Document {
     throw new SignatureError('malformed', `${what} has a DOCTYPE, which OpenADR payloads must not carry`);
   }
   if (!doc.documentElement) throw new SignatureError('malformed', `${what} has no root element`);
+  refuseTrailingContent(doc, what);
   return doc;
+}
+
+/** Only whitespace and comments may follow the document element (strict documents, SECURITY.md). */
+function refuseTrailingContent(doc: Document, what: string): void {
+  for (let node = doc.documentElement?.nextSibling ?? null; node !== null; node = node.nextSibling) {
+    const whitespace = node.nodeType === TEXT_NODE && (node.nodeValue ?? '').trim() === '';
+    if (node.nodeType !== COMMENT_NODE && !whitespace) {
+      throw new SignatureError('malformed', `${what} has content after its document element (only whitespace and comments may follow it)`);
+    }
+  }
 }
 
 /** Element children of a node, in document order. */

@@ -6,6 +6,7 @@ import { resolveXmlSignaturesOptions } from './resolve-xml-signatures-options.js
 import type { ResolvedXmlSignaturesOptions, XmlSignaturesOptions } from './resolve-xml-signatures-options.js';
 import { signWithIdentity } from './sign-payload.js';
 import { SignatureError } from './signature-error.js';
+import { checkPayloadVtnId } from './expected-identity.js';
 import { verifyWithTrust } from './verify-payload.js';
 
 /**
@@ -70,7 +71,17 @@ function verifyBody(body: string, options: ResolvedXmlSignaturesOptions): string
     replayCache: options.replayCache,
     replayWindowMs: options.replayWindowMs,
   });
-  return result.ok ? result.signedObjectXml : new SignatureError(result.reason, result.message, { checks: result.checks });
+  if (!result.ok) return new SignatureError(result.reason, result.message, { checks: result.checks });
+  const vtnId = options.trust.identity?.vtnId;
+  if (vtnId !== undefined) {
+    const checks = [...result.checks];
+    try {
+      checkPayloadVtnId(result.signedObjectXml, vtnId, checks);
+    } catch (error) {
+      return new SignatureError('identity-mismatch', (error as Error).message, { checks });
+    }
+  }
+  return result.signedObjectXml;
 }
 
 function send(inner: Transport, request: TransportRequest, options: ResolvedXmlSignaturesOptions): Observable<string> {

@@ -214,9 +214,21 @@ describe('verifyPayload rejects untrusted signers', () => {
   });
 
   it('rejects a certificate swapped into KeyInfo', () => {
-    const strangerBase64 = pki.stranger.certPem.replace(/-----[^-]+-----|\s/g, '');
+    const strangerBase64 = pki.strangerRsa.certPem.replace(/-----[^-]+-----|\s/g, '');
     const swapped = signed.replace(/<ds:X509Certificate>[^<]*</, `<ds:X509Certificate>${strangerBase64}<`);
-    const result = verifyPayload(swapped, { fingerprints: [fingerprint(pki.stranger.certPem)] }, { now: SIGNED_AT });
+    const result = verifyPayload(swapped, { fingerprints: [fingerprint(pki.strangerRsa.certPem)] }, { now: SIGNED_AT });
     expect(result).toMatchObject({ ok: false, reason: 'bad-signature' });
+  });
+
+  it('refuses up front a certificate whose key type does not fit the SignatureMethod', () => {
+    const ecBase64 = pki.stranger.certPem.replace(/-----[^-]+-----|\s/g, '');
+    const swapped = signed.replace(/<ds:X509Certificate>[^<]*</, `<ds:X509Certificate>${ecBase64}<`);
+    const result = verifyPayload(swapped, { fingerprints: [fingerprint(pki.stranger.certPem)] }, { now: SIGNED_AT });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'algorithm-mismatch',
+      message: 'SignatureMethod rsa-sha256 does not fit the ec key of CN=vtn.stranger; that key signs with ecdsa-sha256',
+    });
+    expect(result.checks.some((check) => check.startsWith('signature value'))).toBe(false);
   });
 });

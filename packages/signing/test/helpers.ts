@@ -22,6 +22,22 @@ export interface TestPki {
   readonly strangerCa: TestCa;
   /** Valid only until 2030, so expired at {@link SIGNED_AT}. */
   readonly expired: TestIdentity;
+  /** RSA, issued by the stranger CA. */
+  readonly strangerRsa: TestIdentity;
+  /** Another party's certificate under the same RSA CA as the VTN: a VEN, CN ven-2.test. */
+  readonly otherVen: TestIdentity;
+  /** Under the RSA CA with SAN DNS:vtn.example and DNS:UTILITY-VTN-1 (a vtnID binding). */
+  readonly vtnSan: TestIdentity;
+  /** Under the RSA CA with CN vtn-rsa.test but SAN DNS:evil.example. */
+  readonly wrongSan: TestIdentity;
+  /** Under the RSA CA, keyUsage without digitalSignature. */
+  readonly noDigitalSignature: TestIdentity;
+  /** Under the RSA CA, extendedKeyUsage codeSigning only. */
+  readonly codeSigningOnly: TestIdentity;
+  /** RSA-1024 under the RSA CA. */
+  readonly rsa1024: TestIdentity;
+  /** EC P-192 under the EC CA. */
+  readonly p192: TestIdentity;
 }
 
 const VALID = { notBefore: new Date('2030-01-01T00:00:00Z'), notAfter: new Date('2040-01-01T00:00:00Z') };
@@ -33,11 +49,19 @@ export async function createTestPki(): Promise<TestPki> {
     createTestCa({ commonName: 'Test Root EC', keyType: 'ec' }),
     createTestCa({ commonName: 'Stranger Root', keyType: 'ec' }),
   ]);
-  const [vtnRsa, vtnEc, stranger, expired] = await Promise.all([
+  const [vtnRsa, vtnEc, stranger, expired, strangerRsa, otherVen, vtnSan, wrongSan, noDigitalSignature, codeSigningOnly, rsa1024, p192] = await Promise.all([
     rsaCa.issue({ commonName: 'vtn-rsa.test', ...VALID }),
     ecCa.issue({ commonName: 'vtn-ec.test', keyType: 'ec', ...VALID }),
     strangerCa.issue({ commonName: 'vtn.stranger', keyType: 'ec', ...VALID }),
     rsaCa.issue({ commonName: 'vtn-expired.test', notBefore: new Date('2029-01-01T00:00:00Z'), notAfter: new Date('2030-01-01T00:00:00Z') }),
+    strangerCa.issue({ commonName: 'vtn-rsa.stranger', ...VALID }),
+    rsaCa.issue({ commonName: 'ven-2.test', usage: 'client', ...VALID }),
+    rsaCa.issue({ commonName: 'vtn-san.test', hostnames: ['vtn.example', 'UTILITY-VTN-1'], ...VALID }),
+    rsaCa.issue({ commonName: 'vtn-rsa.test', hostnames: ['evil.example'], ...VALID }),
+    rsaCa.issue({ commonName: 'vtn-nods.test', digitalSignature: false, ...VALID }),
+    rsaCa.issue({ commonName: 'vtn-codesign.test', usage: 'code-signing', ...VALID }),
+    rsaCa.issue({ commonName: 'vtn-rsa1024.test', weakKey: 'rsa-1024', ...VALID }),
+    ecCa.issue({ commonName: 'vtn-p192.test', weakKey: 'ec-p192', ...VALID }),
   ]);
   return {
     ca: { rsa: rsaCa, ec: ecCa },
@@ -45,6 +69,14 @@ export async function createTestPki(): Promise<TestPki> {
     stranger,
     strangerCa,
     expired,
+    strangerRsa,
+    otherVen,
+    vtnSan,
+    wrongSan,
+    noDigitalSignature,
+    codeSigningOnly,
+    rsa1024,
+    p192,
   };
 }
 

@@ -49,6 +49,8 @@ export type { ScenarioIdentities } from './scenarios/memory-backend.js';
 export { createSigningControls } from './scenarios/signing-controls.js';
 export type { VtnSigningControls } from './scenarios/signing-controls.js';
 export { parseVenConfig } from './ven-sim/ven-config.js';
+export { configWarnings, SHORT_REPLAY_WINDOW_MS } from './ven-sim/config-check.js';
+export type { ConfigWarning } from './ven-sim/config-check.js';
 export type { ReadingConfig, ReportConfig, VenSimConfig } from './ven-sim/ven-config.js';
 export { VenConfigError } from './ven-sim/config-reader.js';
 export type { ConfigIssue } from './ven-sim/config-reader.js';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { createPrivateKey, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, webcrypto } from 'node:crypto';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -41,8 +41,18 @@ export interface IssueOptions {
   notBefore?: Date;
   /** End of validity; default one year from now. May lie in the past to get an expired certificate. */
   notAfter?: Date;
-  /** extendedKeyUsage: serverAuth, clientAuth or both; default `'both'`. */
-  usage?: 'server' | 'client' | 'both';
+  /**
+   * extendedKeyUsage: serverAuth, clientAuth or both; default `'both'`. `'code-signing'` gives
+   * codeSigning alone, a usage that does not allow signing OpenADR payloads (negative tests).
+   */
+  usage?: 'server' | 'client' | 'both' | 'code-signing';
+  /**
+   * For negative tests: a key below the OpenADR minimum instead of `keyType`'s, an RSA key of
+   * 1024 bits or an EC key on P-192 (made with node:crypto, which Web Crypto cannot do).
+   */
+  weakKey?: 'rsa-1024' | 'ec-p192';
+  /** keyUsage digitalSignature; default `true`. `false` leaves only keyEncipherment/keyAgreement (negative tests). */
+  digitalSignature?: boolean;
 }
 
 /** What to put into an intermediate CA certificate issued by a {@link TestCa}. */
@@ -88,6 +98,14 @@ export interface TestCa {
    * // server: { cert: vtn.chainPem, key: vtn.keyPem }; client trusts root.certPem only
    */
   intermediate(options: IntermediateOptions): Promise<TestCa>;
+  /**
+   * A CRL (RFC 5280 §5, PEM `X509 CRL`) signed by this CA, listing `revoked` (certificates it
+   * issued, PEM) as revoked. Valid from one hour ago for `nextUpdateMs` (default a week).
+   *
+   * @example
+   * const crlPem = await ca.crl([stolen.certPem]);
+   */
+  crl(revoked: readonly string[], options?: { nextUpdateMs?: number }): Promise<string>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -155,7 +173,23 @@ function extendedKeyUsage(usage: IssueOptions['usage']): x509.ExtendedKeyUsage[]
       return [x509.ExtendedKeyUsage.clientAuth];
     case 'both':
       return [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth];
+    case 'code-signing':
+      return [x509.ExtendedKeyUsage.codeSigning];
   }
+}
+
+/** A weak key pair for negative tests: the public key as SPKI DER (all `X509CertificateGenerator` needs) and the private key as PKCS#8 PEM. */
+function weakKeys(kind: 'rsa-1024' | 'ec-p192'): { publicKey: ArrayBuffer; keyPem: string; keyType: KeyType } {
+  const pair =
+    kind === 'rsa-1024'
+      ? generateKeyPairSync('rsa', { modulusLength: 1024 })
+      : generateKeyPairSync('ec', { namedCurve: 'prime192v1' });
+  const spki = pair.publicKey.export({ type: 'spki', format: 'der' });
+  return {
+    publicKey: spki.buffer.slice(spki.byteOffset, spki.byteOffset + spki.byteLength) as ArrayBuffer,
+    keyPem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    keyType: kind === 'rsa-1024' ? 'rsa' : 'ec',
+  };
 }
 
 /**
@@ -201,7 +235,7 @@ async function caFrom(
   const certPem = caCert.toString('pem');
   const sign = async (
     subject: string,
-    publicKey: CryptoKey,
+    publicKey: CryptoKey | ArrayBuffer,
     validity: { notBefore: Date; notAfter: Date },
     extensions: x509.Extension[],
   ): Promise<x509.X509Certificate> =>
@@ -221,8 +255,11 @@ async function caFrom(
     });
 
   const issue = async (issue: IssueOptions): Promise<TestIdentity> => {
-    const keyType = issue.keyType ?? 'rsa';
-    const keys = await generateKeys(keyType);
+    const weak = issue.weakKey === undefined ? undefined : weakKeys(issue.weakKey);
+    const keyType = weak?.keyType ?? issue.keyType ?? 'rsa';
+    const keys = weak === undefined ? await generateKeys(keyType) : undefined;
+    const publicKey = weak?.publicKey ?? keys?.publicKey;
+    if (publicKey === undefined) throw new Error('no public key');
     const issuedAt = Date.now();
     const names: x509.JsonGeneralName[] = [
       ...(issue.hostnames ?? []).map((value) => ({ type: 'dns' as const, value })),
@@ -230,7 +267,7 @@ async function caFrom(
     ];
     const extensions: x509.Extension[] = [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(leafKeyUsage(keyType), true),
+      new x509.KeyUsagesExtension(leafKeyUsage(keyType, issue.digitalSignature ?? true), true),
       new x509.ExtendedKeyUsageExtension(extendedKeyUsage(issue.usage), false),
     ];
     if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
@@ -238,10 +275,10 @@ async function caFrom(
       notBefore: issue.notBefore ?? new Date(issuedAt - HOUR_MS),
       notAfter: issue.notAfter ?? new Date(issuedAt + YEAR_MS),
     };
-    const leafPem = (await sign(cn(issue.commonName), keys.publicKey, validity, extensions)).toString('pem');
+    const leafPem = (await sign(cn(issue.commonName), publicKey, validity, extensions)).toString('pem');
     return {
       certPem: leafPem,
-      keyPem: await pkcs8Pem(keys.privateKey),
+      keyPem: weak?.keyPem ?? (await pkcs8Pem((keys as CryptoKeyPair).privateKey)),
       keyType,
       commonName: issue.commonName,
       ...(chain.length > 0 && { chainPem: [leafPem, ...chain].join('\n') }),
@@ -276,11 +313,24 @@ async function caFrom(
     return caFrom(cert, keys, keyType, [cert.toString('pem'), ...chain]);
   };
 
-  return { certPem, keyPem: await pkcs8Pem(caKeys.privateKey), issue, intermediate };
+  const crl = async (revoked: readonly string[], options: { nextUpdateMs?: number } = {}): Promise<string> => {
+    const now = Date.now();
+    const list = await x509.X509CrlGenerator.create({
+      issuer: caCert.subject,
+      thisUpdate: new Date(now - HOUR_MS),
+      nextUpdate: new Date(now + (options.nextUpdateMs ?? 7 * 24 * HOUR_MS)),
+      entries: revoked.map((pem) => ({ serialNumber: new x509.X509Certificate(pem).serialNumber, revocationDate: new Date(now - HOUR_MS) })),
+      extensions: [await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey)],
+      signingKey: caKeys.privateKey,
+      signingAlgorithm: algorithms(caKeyType).signing,
+    });
+    return x509.PemConverter.encode(list.rawData, 'X509 CRL');
+  };
+
+  return { certPem, keyPem: await pkcs8Pem(caKeys.privateKey), issue, intermediate, crl };
 }
 
-function leafKeyUsage(keyType: KeyType): x509.KeyUsageFlags {
-  return keyType === 'rsa'
-    ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
-    : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement;
+function leafKeyUsage(keyType: KeyType, digitalSignature = true): x509.KeyUsageFlags {
+  const base = keyType === 'rsa' ? x509.KeyUsageFlags.keyEncipherment : x509.KeyUsageFlags.keyAgreement;
+  return digitalSignature ? x509.KeyUsageFlags.digitalSignature | base : base;
 }

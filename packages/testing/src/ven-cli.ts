@@ -3,6 +3,7 @@ import type { CliIo } from './cli-io.js';
 import { VenConfigError } from './ven-sim/config-reader.js';
 import { parseVenConfig } from './ven-sim/ven-config.js';
 import { startVenSimulator } from './ven-sim/ven-simulator.js';
+import { configWarnings } from './ven-sim/config-check.js';
 
 export const VEN_USAGE = 'ven --config FILE [--duration SECONDS] [--check]  run a VEN simulator against any VTN, logging JSON lines';
 
@@ -41,6 +42,7 @@ export async function runVen(args: readonly string[], io: CliIo): Promise<number
     return 1;
   }
   if (args.includes('--check')) {
+    for (const warning of configWarnings(config)) io.stderr(`rxadr ven: warning (${warning.check}): ${warning.message}\n`);
     io.stdout(`${JSON.stringify({ kind: 'config', ok: true, vtnUrl: config.vtnUrl, venName: config.venName, reports: config.reports.length, signing: config.signing !== undefined })}\n`);
     return 0;
   }

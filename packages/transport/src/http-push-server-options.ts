@@ -1,6 +1,6 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 
-import { normaliseFingerprint } from './fingerprint.js';
+import { checkCrlOption, isPinned, resolvePeerPolicy, type ResolvedPeerPolicy, type TlsPeerIdentity, type TlsPeerTrustOptions } from './peer-verification.js';
 import { positive } from './http-transport-options.js';
 import { checkCaBundle, checkTlsIdentity, tlsIdentityFields, type PemInput, type TlsIdentityOptions } from './tls-identity.js';
 import { assertSecureContext, resolveTlsPolicy, type ResolvedTlsPolicy, type TlsPolicyOptions } from './tls-policy.js';
@@ -12,7 +12,7 @@ import { silentLogger, type TransportLogger } from './transport-logger.js';
  * the VTN's client certificate is checked. A client certificate is always required; at least
  * one of `ca` and `pinnedFingerprints` must be given.
  */
-export interface PushServerTlsOptions extends TlsIdentityOptions, TlsPolicyOptions {
+export interface PushServerTlsOptions extends TlsIdentityOptions, TlsPolicyOptions, TlsPeerTrustOptions {
   /** Roots the VTN's client certificate must chain to; checked during the handshake. */
   readonly ca?: PemInput | readonly PemInput[];
   /**
@@ -20,6 +20,13 @@ export interface PushServerTlsOptions extends TlsIdentityOptions, TlsPolicyOptio
    * request, a mismatch is answered with HTTP 403. Without `ca`, a pin is the only check.
    */
   readonly pinnedFingerprints?: readonly string[];
+  /**
+   * Who the VTN is (subject CN, subjectAltName), checked on every client certificate, pins or
+   * not. With `ca` and no pin it is required: the CA also issues other VENs' certificates.
+   */
+  readonly vtnIdentity?: TlsPeerIdentity;
+  /** Accept any client certificate that chains to `ca`, without pin or `vtnIdentity`. Default `false`. */
+  readonly anyCertificateFromCa?: boolean;
 }
 
 /** Options of {@link httpPushServer}. Every field is optional. */
@@ -67,13 +74,17 @@ export interface ResolvedPushServerTls extends ResolvedTlsPolicy {
   readonly requestCert: true;
   /** `true` when `ca` is set: the handshake itself rejects unknown VTN certificates. */
   readonly rejectUnauthorized: boolean;
+  /** CRLs for the handshake's chain check (Node's `crl` option); only with `ca`. */
+  readonly crl?: PemInput[];
   readonly pinnedFingerprints: readonly string[];
+  /** Checked on every request's client certificate: validity, key size, pins, `vtnIdentity`. */
+  readonly peer: ResolvedPeerPolicy;
 }
 
 /**
  * Validates {@link HttpPushServerOptions} once (STYLE.md rule 13). Throws a
  * `TransportConfigError` for a missing server identity, no way to check the VTN's client
- * certificate, a malformed pin, a bad public URL, and the identity problems listed at
+ * certificate, `ca` without a pin or `vtnIdentity` (`no-vtn-trust`), a malformed pin, a bad public URL, and the identity problems listed at
  * `resolveHttpTransportOptions`.
  */
 export function resolveHttpPushServerOptions(options: HttpPushServerOptions = {}): ResolvedHttpPushServerOptions {
@@ -104,23 +115,35 @@ function resolveServerTls(options: PushServerTlsOptions, now: number, logger: Tr
     throw new TransportConfigError('incomplete-identity', 'tls.cert', 'a push server needs its own certificate; set cert + key or pfx');
   }
   checkTlsIdentity(options, 'tls', now, logger);
-  const pins = (options.pinnedFingerprints ?? []).map((pin, i) => normaliseFingerprint(pin, `tls.pinnedFingerprints[${i}]`));
-  if (options.ca === undefined && pins.length === 0) {
+  const peer = resolvePeerPolicy(options, 'tls');
+  if (options.ca === undefined && !isPinned(peer)) {
     throw new TransportConfigError(
       'invalid-option',
       'tls.ca',
       "the VTN's client certificate must be checked (OPENADR.md §7.1); set ca (the OpenADR roots) and/or pinnedFingerprints",
     );
   }
+  if (options.ca !== undefined && !isPinned(peer) && peer.identity === undefined && options.anyCertificateFromCa !== true) {
+    throw new TransportConfigError(
+      'no-vtn-trust',
+      'tls.vtnIdentity',
+      'tls.ca alone accepts every client certificate that CA issued, other VENs\' included; say who the VTN is with ' +
+        'tls.vtnIdentity ({ commonName, subjectAltName }) or pin it (tls.pinnedFingerprints, tls.pinnedPublicKeys), ' +
+        'or set tls.anyCertificateFromCa: true for a CA that issues to the VTN alone',
+    );
+  }
   const ca = checkCaBundle(options.ca, 'tls.ca');
+  const crl = checkCrlOption(options.crl, ca, 'tls');
   const resolved: ResolvedPushServerTls = {
     ...policy,
     ...tlsIdentityFields(options, ca),
+    ...(crl !== undefined && { crl }),
     requestCert: true,
     rejectUnauthorized: ca !== undefined,
-    pinnedFingerprints: pins,
+    pinnedFingerprints: peer.fingerprints,
+    peer,
   };
-  const { requestCert: _r, rejectUnauthorized: _u, pinnedFingerprints: _p, ...contextOptions } = resolved;
+  const { requestCert: _r, rejectUnauthorized: _u, pinnedFingerprints: _p, peer: _peer, ...contextOptions } = resolved;
   assertSecureContext(contextOptions, 'tls');
   return resolved;
 }

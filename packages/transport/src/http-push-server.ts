@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { Subject, type Observable } from 'rxjs';
 
-import { certificateFingerprint } from './fingerprint.js';
+import { peerCertificateOf, peerProblem } from './peer-verification.js';
 import {
   resolveHttpPushServerOptions,
   type HttpPushServerOptions,
@@ -148,7 +148,7 @@ function createServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Server {
   if (resolved.tls === undefined) return createHttpServer(handler);
-  const { pinnedFingerprints: _pins, ...tls } = resolved.tls;
+  const { pinnedFingerprints: _pins, peer: _peer, ...tls } = resolved.tls;
   return createHttpsServer(tls, handler);
 }
 
@@ -164,14 +164,16 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
-/** Why the VTN's client certificate is refused, or `undefined` when it is acceptable (OPENADR.md §7.1, §7.2). */
+/**
+ * Why the VTN's client certificate is refused, or `undefined` when it is acceptable (OPENADR.md
+ * §7.1, §7.2): the same checks for every client, pins or not (validity, key size, pins, vtnIdentity).
+ */
 function checkPeer(socket: TLSSocket, tls: ResolvedPushServerTls): string | undefined {
-  const peer = socket.getPeerCertificate();
-  if (peer === null || peer.raw === undefined) return 'a VTN client certificate is required';
-  if (tls.pinnedFingerprints.length > 0 && !tls.pinnedFingerprints.includes(certificateFingerprint(peer.raw))) {
-    return 'VTN client certificate fingerprint is not pinned';
-  }
-  return undefined;
+  const peer = peerCertificateOf(socket);
+  if (peer === undefined) return 'a VTN client certificate is required';
+  // The system clock, like OpenSSL's chain check of the same handshake (see vtn-trust.ts).
+  const problem = peerProblem(peer, tls.peer, Date.now());
+  return problem === undefined ? undefined : `VTN client certificate refused: ${problem}`;
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {

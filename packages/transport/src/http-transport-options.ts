@@ -1,6 +1,7 @@
-import { checkServerIdentity as nodeCheckServerIdentity, type PeerCertificate } from 'node:tls';
+import { checkServerIdentity as nodeCheckServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 
+import { resolveVtnTrust, type VtnTrustOptions } from './vtn-trust.js';
 import { parseVtnUrl, type VtnEndpoint } from './service-path.js';
 import { checkCaBundle, checkTlsIdentity, tlsIdentityFields, type PemInput, type TlsIdentityOptions } from './tls-identity.js';
 import { assertSecureContext, resolveTlsPolicy, type ResolvedTlsPolicy, type TlsPolicyOptions } from './tls-policy.js';
@@ -11,8 +12,11 @@ import { silentLogger, type TransportLogger } from './transport-logger.js';
  * TLS settings of the pull client (OPENADR.md §7.1): the VEN's client identity, the trust
  * store for the VTN's server certificate and the protocol policy.
  */
-export interface HttpTransportTlsOptions extends TlsIdentityOptions, TlsPolicyOptions {
-  /** Trusted roots for the VTN certificate (the OpenADR PKI roots). Default: Node's bundled roots. */
+export interface HttpTransportTlsOptions extends TlsIdentityOptions, TlsPolicyOptions, VtnTrustOptions {
+  /**
+   * Trusted roots for the VTN certificate (the OpenADR PKI roots, or the operator's CA). Without
+   * `ca`, a pin (`pinnedFingerprints`, `pinnedPublicKeys`) or `trustSystemRoots: true` is required.
+   */
   readonly ca?: PemInput | readonly PemInput[];
   /** SNI and the name checked against the VTN certificate. Default: the host of `vtnUrl` (no SNI for IP addresses). */
   readonly servername?: string;
@@ -70,9 +74,14 @@ export interface ResolvedClientTls extends ResolvedTlsPolicy {
   readonly passphrase?: string;
   readonly pfx?: Buffer;
   readonly ca?: PemInput | PemInput[];
+  /** CRLs for the handshake's chain check (Node's `crl` option); only with `ca`. */
+  readonly crl?: PemInput[];
   readonly servername?: string;
-  readonly rejectUnauthorized: true;
+  /** `false` only with pins and no `ca`: the pins, checked by `verifyPeer`, are then the trust. */
+  readonly rejectUnauthorized: boolean;
   readonly checkServerIdentity: (hostname: string, cert: PeerCertificate) => Error | undefined;
+  /** Checks of the VTN certificate Node's TLS layer does not make (pins, validity in pins-only mode, key size, CRL-less identity); a reason refuses the connection. */
+  readonly verifyPeer: (socket: TLSSocket) => string | undefined;
 }
 
 /**
@@ -81,7 +90,8 @@ export interface ResolvedClientTls extends ResolvedTlsPolicy {
  * Fails with a {@link TransportConfigError} for: an unusable URL; TLS settings with an
  * `http://` URL; a certificate without key (or the reverse); an unreadable or wrong-passphrase
  * key; a key that does not match its certificate; an expired or not-yet-valid client
- * certificate; settings Node's TLS layer rejects. Warns through `logger` when the client
+ * certificate; a client key below RSA 2048 / EC P-256 (`weak-key`); an https URL with neither
+ * `ca`, a pin nor `trustSystemRoots: true` (`no-vtn-trust`); settings Node's TLS layer rejects. Warns through `logger` when the client
  * certificate expires within 30 days.
  *
  * @example
@@ -116,14 +126,17 @@ function resolveClientTls(options: HttpTransportTlsOptions, now: number, logger:
   const policy = resolveTlsPolicy(options, 'tls');
   checkTlsIdentity(options, 'tls', now, logger);
   const ca = checkCaBundle(options.ca, 'tls.ca');
+  const trust = resolveVtnTrust(options, ca);
   const resolved: ResolvedClientTls = {
     ...policy,
     ...tlsIdentityFields(options, ca),
+    ...(trust.crl !== undefined && { crl: trust.crl }),
     ...(options.servername !== undefined && { servername: options.servername }),
-    rejectUnauthorized: true,
+    rejectUnauthorized: trust.rejectUnauthorized,
     checkServerIdentity: options.checkServerIdentity === false ? () => undefined : nodeCheckServerIdentity,
+    verifyPeer: trust.verifyPeer,
   };
-  const { checkServerIdentity: _check, rejectUnauthorized: _reject, servername: _name, ...contextOptions } = resolved;
+  const { checkServerIdentity: _check, rejectUnauthorized: _reject, servername: _name, verifyPeer: _verify, ...contextOptions } = resolved;
   assertSecureContext(contextOptions, 'tls');
   return resolved;
 }

@@ -19,6 +19,8 @@ export type {
 export { pushTransport } from './push-transport.js';
 export { rawXmlTap } from './raw-xml-tap.js';
 export type { RawXmlExchange } from './raw-xml-tap.js';
+export type { TlsPeerIdentity, TlsPeerTrustOptions } from './peer-verification.js';
+export type { VtnTrustOptions } from './vtn-trust.js';
 export { TransportConfigError } from './transport-config-error.js';
 export type { TransportConfigErrorCode } from './transport-config-error.js';
 export type { TransportLogger } from './transport-logger.js';
@@ -30,6 +32,7 @@ export type { VtnEndpoint } from './service-path.js';
 export { OPENADR_CIPHERS, resolveTlsPolicy } from './tls-policy.js';
 export type { ResolvedTlsPolicy, TlsPolicyOptions } from './tls-policy.js';
 export { EXPIRY_WARNING_DAYS } from './tls-identity.js';
+export { MIN_TLS_RSA_BITS } from './peer-verification.js';
 export type { PemInput, TlsIdentityOptions } from './tls-identity.js';
 export { toTransportError } from './map-transport-error.js';
 export { isXmlContentType } from './xml-content-type.js';

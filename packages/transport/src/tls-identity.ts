@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 
+import { tlsKeyWeakness } from './peer-verification.js';
 import { TransportConfigError } from './transport-config-error.js';
 import type { TransportLogger } from './transport-logger.js';
 
@@ -39,7 +40,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * Validates an own identity (OPENADR.md §7.1: X.509v3, RSA or EC) once: a complete pair, a readable key, a key that belongs to the
- * certificate, a certificate valid at `now`. Warns when it expires within
+ * certificate, a certificate valid at `now`, a key of RSA ≥ 2048 bits or EC ≥ P-256. Warns when it expires within
  * {@link EXPIRY_WARNING_DAYS} days. Returns the parsed leaf certificate, or `undefined` when no
  * identity is configured.
  */
@@ -76,7 +77,13 @@ export function checkTlsIdentity(
       );
     }
   }
-  if (certificate !== undefined) checkValidity(certificate, prefix, now, logger);
+  if (certificate !== undefined) {
+    checkValidity(certificate, prefix, now, logger);
+    const weakness = tlsKeyWeakness(certificate.publicKey);
+    if (weakness !== undefined) {
+      throw new TransportConfigError('weak-key', `${prefix}.${pfx === undefined ? 'key' : 'pfx'}`, `${weakness}; use a certificate for a stronger key (OPENADR.md §7.1)`);
+    }
+  }
   return certificate;
 }
 

@@ -11,6 +11,8 @@
  * - `certificate-expired` / `certificate-not-yet-valid`: the own certificate is outside its validity
  * - `invalid-fingerprint`: a pinned fingerprint is not in the OPENADR.md §7.2 form
  * - `invalid-tls`: Node's TLS layer rejects the combination (cipher list, CA bundle, PKCS#12)
+ * - `weak-key`: the own key is RSA below 2048 bits, EC below P-256, or another type
+ * - `no-vtn-trust`: nothing says who the VTN is (no `ca`, no pin; or a CA without an expected identity)
  */
 export type TransportConfigErrorCode =
   | 'invalid-option'
@@ -23,7 +25,9 @@ export type TransportConfigErrorCode =
   | 'certificate-expired'
   | 'certificate-not-yet-valid'
   | 'invalid-fingerprint'
-  | 'invalid-tls';
+  | 'invalid-tls'
+  | 'weak-key'
+  | 'no-vtn-trust';
 
 /**
  * Thrown once, at construction, when transport options are contradictory or unusable

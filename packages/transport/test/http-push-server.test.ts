@@ -36,7 +36,7 @@ async function startServer(options: HttpPushServerOptions): Promise<PushServer> 
 }
 
 function serverTls(extra: NonNullable<HttpPushServerOptions['tls']> = {}): NonNullable<HttpPushServerOptions['tls']> {
-  return { cert: ven.server.certPem, key: ven.server.keyPem, ca: ven.ca.certPem, ...extra };
+  return { cert: ven.server.certPem, key: ven.server.keyPem, ca: ven.ca.certPem, vtnIdentity: { commonName: vtn.client.commonName }, ...extra };
 }
 
 /** The VTN side: our own pull client pointed at the push server. */

@@ -153,7 +153,7 @@ describe('httpTransport over plain HTTP', () => {
   it('times out connecting when the TLS handshake never completes', async () => {
     const server = await startSilentServer();
     cleanups.push(server.close);
-    const error = await failureOf(transportFor({ vtnUrl: `https://127.0.0.1:${server.port}`, connectTimeout: 100 }));
+    const error = await failureOf(transportFor({ vtnUrl: `https://127.0.0.1:${server.port}`, tls: { trustSystemRoots: true }, connectTimeout: 100 }));
     expect(error).toMatchObject({ code: 'timeout', retryable: true });
     expect(error.message).toContain('connect timeout');
   });

@@ -81,7 +81,7 @@ describe('mutual TLS through intermediate CAs, trusting the root only (OPENADR.m
   });
 
   async function pushServer(): Promise<PushServer> {
-    const server = await httpPushServer({ tls: { cert: chainOf(venServer), key: venServer.keyPem, ca: root.certPem } });
+    const server = await httpPushServer({ tls: { cert: chainOf(venServer), key: venServer.keyPem, ca: root.certPem, vtnIdentity: { commonName: vtnClientId.commonName } } });
     cleanups.push(() => server.close());
     const subscription = server.inbound$.subscribe((exchange: InboundExchange) => exchange.respond('<pushed-ok/>'));
     cleanups.push(async () => subscription.unsubscribe());

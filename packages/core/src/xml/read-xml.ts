@@ -42,7 +42,8 @@ Object.freeze(NONE);
 /**
  * Reads a document into a namespace-resolved element tree with saxes. DOCTYPE declarations are
  * refused outright, so no entity can be declared (no XXE, no entity expansion); undeclared
- * entities are syntax errors. Comments and processing instructions are dropped.
+ * entities are syntax errors. Comments and processing instructions are dropped; after the
+ * document element only whitespace and comments are accepted.
  */
 export function readXml(xml: string, limits: XmlReadLimits = {}): XmlReadResult {
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -80,6 +81,11 @@ export function readXml(xml: string, limits: XmlReadLimits = {}): XmlReadResult 
   parser.on('text', (text) => {
     if (current) current.text = current.text === '' ? text : current.text + text;
     else if (text.trim() !== '') throw new Stop({ kind: 'not-xml', message: 'text outside the root element' });
+  });
+  parser.on('processinginstruction', () => {
+    // saxes refuses elements, text and CDATA after the root itself; a processing instruction is
+    // the one thing XML allows there that a strict OpenADR document must not carry.
+    if (root) throw new Stop({ kind: 'not-xml', message: 'content after the document element (only whitespace and comments may follow it)' });
   });
   parser.on('cdata', (text) => {
     if (current) current.text += text;

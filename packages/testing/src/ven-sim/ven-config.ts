@@ -23,10 +23,40 @@ export interface VenSimConfig {
   readonly vtnUrl: string;
   readonly venName: string;
   readonly venId: string | undefined;
-  /** Client certificate, key and the CA that issued the VTN's certificate (§7.1). */
-  readonly tls: { readonly cert?: string; readonly key?: string; readonly ca?: string; readonly servername?: string; readonly checkServerIdentity?: boolean } | undefined;
-  /** XML signatures (§7.3): the VEN's signing identity, and whom to believe. */
-  readonly signing: { readonly certPem: string; readonly keyPem: string; readonly vtnFingerprints: readonly string[]; readonly vtnCa: readonly string[]; readonly replayWindowMs: number | undefined } | undefined;
+  /**
+   * Client certificate, key and how the VTN's certificate is trusted (§7.1): the CA that issued
+   * it, pins of it, or (explicitly) the system roots; CRL text for the CA.
+   */
+  readonly tls:
+    | {
+        readonly cert?: string;
+        readonly key?: string;
+        readonly ca?: string;
+        readonly servername?: string;
+        readonly checkServerIdentity?: boolean;
+        readonly pinnedFingerprints?: readonly string[];
+        readonly pinnedPublicKeys?: readonly string[];
+        readonly trustSystemRoots?: boolean;
+        readonly crl?: string;
+      }
+    | undefined;
+  /**
+   * XML signatures (§7.3): the VEN's signing identity, and whom to believe: pins, or a CA with
+   * the VTN's identity (`vtnIdentity`). `replayStore` is the file of accepted nonces (absolute);
+   * default next to `stateFile` when there is one.
+   */
+  readonly signing:
+    | {
+        readonly certPem: string;
+        readonly keyPem: string;
+        readonly vtnFingerprints: readonly string[];
+        readonly vtnCa: readonly string[];
+        readonly vtnIdentity?: { readonly commonName?: string; readonly subjectAltName?: string; readonly vtnId?: string };
+        readonly anyCertificateFromCa?: boolean;
+        readonly replayWindowMs: number | undefined;
+        readonly replayStore: string | undefined;
+      }
+    | undefined;
   /** Absolute path of the state file (registration, events, opts and reports survive restarts). */
   readonly stateFile: string | undefined;
   readonly policy: DecisionPolicy;
@@ -129,31 +159,34 @@ export function parseVenConfig(json: unknown, baseDir: string, readFile: (path: 
   if (vtnUrl !== '' && !/^https?:\/\//.test(vtnUrl)) r.fail('$.vtnUrl', `expected an http:// or https:// URL, found ${JSON.stringify(vtnUrl)}`);
 
   const tlsIn = top['tls'] === undefined ? undefined : r.object(top['tls'], '$.tls');
-  if (tlsIn) r.known(tlsIn, '$.tls', ['cert', 'key', 'ca', 'servername', 'checkServerIdentity']);
+  if (tlsIn) r.known(tlsIn, '$.tls', ['cert', 'key', 'ca', 'servername', 'checkServerIdentity', 'pinnedFingerprints', 'pinnedPublicKeys', 'trustSystemRoots', 'crl']);
   const tls = tlsIn && {
     ...(tlsIn['cert'] !== undefined ? { cert: file(tlsIn['cert'], '$.tls.cert') ?? '' } : {}),
     ...(tlsIn['key'] !== undefined ? { key: file(tlsIn['key'], '$.tls.key') ?? '' } : {}),
     ...(tlsIn['ca'] !== undefined ? { ca: file(tlsIn['ca'], '$.tls.ca') ?? '' } : {}),
     ...(tlsIn['servername'] !== undefined ? { servername: r.string(tlsIn['servername'], '$.tls.servername') ?? '' } : {}),
     ...(tlsIn['checkServerIdentity'] !== undefined ? { checkServerIdentity: r.boolean(tlsIn['checkServerIdentity'], '$.tls.checkServerIdentity') ?? true } : {}),
+    ...readTlsTrust(r, tlsIn, file),
   };
   if (tls && vtnUrl.startsWith('http://')) r.fail('$.tls', 'TLS settings need an https:// vtnUrl');
   if (tls && (tls.cert === undefined) !== (tls.key === undefined)) r.fail('$.tls', 'give both cert and key, or neither');
 
   const signIn = top['signing'] === undefined ? undefined : r.object(top['signing'], '$.signing');
-  if (signIn) r.known(signIn, '$.signing', ['cert', 'key', 'vtnFingerprints', 'vtnCa', 'replayWindowMs']);
+  if (signIn) r.known(signIn, '$.signing', ['cert', 'key', 'vtnFingerprints', 'vtnCa', 'vtnIdentity', 'anyCertificateFromCa', 'replayWindowMs', 'replayStore']);
+  const stateFile = r.string(top['stateFile'], '$.stateFile');
   const signing = signIn && {
     certPem: file(signIn['cert'], '$.signing.cert', true) ?? '',
     keyPem: file(signIn['key'], '$.signing.key', true) ?? '',
     vtnFingerprints: strings(r, signIn['vtnFingerprints'], '$.signing.vtnFingerprints') ?? [],
     vtnCa: signIn['vtnCa'] === undefined ? [] : [file(signIn['vtnCa'], '$.signing.vtnCa') ?? ''],
     replayWindowMs: r.number(signIn['replayWindowMs'], '$.signing.replayWindowMs', (n) => (n > 0 ? undefined : 'must be positive')),
+    ...readSigningTrust(r, signIn),
+    replayStore: replayStorePath(r.string(signIn['replayStore'], '$.signing.replayStore'), stateFile, baseDir),
   };
   if (signing && signing.vtnFingerprints.length === 0 && signing.vtnCa.length === 0) {
     r.fail('$.signing', 'name the VTN to trust with vtnFingerprints or vtnCa: signatures are verified whenever signing is on (fail closed)');
   }
 
-  const stateFile = r.string(top['stateFile'], '$.stateFile');
   const config: VenSimConfig = {
     vtnUrl,
     venName: r.string(top['venName'], '$.venName', true) ?? '',
@@ -170,4 +203,38 @@ export function parseVenConfig(json: unknown, baseDir: string, readFile: (path: 
   };
   if (r.issues.length > 0) throw new VenConfigError(r.issues);
   return config;
+}
+
+/** TLS trust settings beyond `ca`: pins, system roots, CRL (§7.1). */
+function readTlsTrust(r: ConfigReader, tlsIn: Record<string, unknown>, file: (name: unknown, path: string) => string | undefined) {
+  const pinned = strings(r, tlsIn['pinnedFingerprints'], '$.tls.pinnedFingerprints');
+  const publicKeys = strings(r, tlsIn['pinnedPublicKeys'], '$.tls.pinnedPublicKeys');
+  const systemRoots = r.boolean(tlsIn['trustSystemRoots'], '$.tls.trustSystemRoots');
+  return {
+    ...(pinned !== undefined ? { pinnedFingerprints: pinned } : {}),
+    ...(publicKeys !== undefined ? { pinnedPublicKeys: publicKeys } : {}),
+    ...(systemRoots !== undefined ? { trustSystemRoots: systemRoots } : {}),
+    ...(tlsIn['crl'] !== undefined ? { crl: file(tlsIn['crl'], '$.tls.crl') ?? '' } : {}),
+  };
+}
+
+/** Who the signing VTN is when trust comes from a CA (§7.3). */
+function readSigningTrust(r: ConfigReader, signIn: Record<string, unknown>) {
+  const identityIn = signIn['vtnIdentity'] === undefined ? undefined : r.object(signIn['vtnIdentity'], '$.signing.vtnIdentity');
+  if (identityIn) r.known(identityIn, '$.signing.vtnIdentity', ['commonName', 'subjectAltName', 'vtnId']);
+  const field = (key: string) => {
+    const value = identityIn && r.string(identityIn[key], `$.signing.vtnIdentity.${key}`);
+    return value === undefined ? {} : { [key]: value };
+  };
+  const any = r.boolean(signIn['anyCertificateFromCa'], '$.signing.anyCertificateFromCa');
+  return {
+    ...(identityIn ? { vtnIdentity: { ...field('commonName'), ...field('subjectAltName'), ...field('vtnId') } } : {}),
+    ...(any !== undefined ? { anyCertificateFromCa: any } : {}),
+  };
+}
+
+/** The nonce file: as configured, else next to the state file, else none (memory only). */
+function replayStorePath(configured: string | undefined, stateFile: string | undefined, baseDir: string): string | undefined {
+  if (configured !== undefined) return resolve(baseDir, configured);
+  return stateFile === undefined ? undefined : `${resolve(baseDir, stateFile)}.nonces.jsonl`;
 }

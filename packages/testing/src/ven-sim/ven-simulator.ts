@@ -1,6 +1,6 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { createFileStore, createReports, createVen, type Transport, type Ven } from '@rxadr/core';
-import { xmlSignatures } from '@rxadr/signing';
+import { createReplayCache, fileReplayStore, xmlSignatures } from '@rxadr/signing';
 import { httpTransport, rawXmlTap } from '@rxadr/transport';
 import { policyOperator } from './decision-policy.js';
 import { simulatedReports } from './simulated-reports.js';
@@ -28,12 +28,18 @@ function simulatorTransport(config: VenSimConfig, log: (kind: string, data: Reco
     ? rawXmlTap((e) => log('xml', { direction: e.direction, service: e.service, ...(e.status !== undefined ? { status: e.status } : {}), body: e.body }), { scheduler })(http)
     : http;
   if (!config.signing) return tapped;
-  const { certPem, keyPem, vtnFingerprints, vtnCa, replayWindowMs } = config.signing;
+  const { certPem, keyPem, vtnFingerprints, vtnCa, vtnIdentity, anyCertificateFromCa, replayWindowMs, replayStore } = config.signing;
   return xmlSignatures({
     identity: { certPem, keyPem },
-    trust: { ...(vtnFingerprints.length > 0 ? { fingerprints: vtnFingerprints } : {}), ...(vtnCa.length > 0 ? { ca: vtnCa } : {}) },
+    trust: {
+      ...(vtnFingerprints.length > 0 ? { fingerprints: vtnFingerprints } : {}),
+      ...(vtnCa.length > 0 ? { ca: vtnCa } : {}),
+      ...(vtnIdentity !== undefined ? { identity: vtnIdentity } : {}),
+      ...(anyCertificateFromCa !== undefined ? { anyCertificateFromCa } : {}),
+    },
     scheduler,
     ...(replayWindowMs !== undefined ? { replayWindowMs } : {}),
+    ...(replayStore !== undefined ? { replayCache: createReplayCache({ store: fileReplayStore(replayStore) }) } : {}),
   })(tapped);
 }
 
