@@ -1,0 +1,47 @@
+import type { SignedObjectSpan } from './xml-writer.js';
+
+/**
+ * The canonical bytes of a document's signed object, known without parsing because the
+ * streaming encoder wrote them (see `XmlWriter`): what `@rxadr/signing` digests.
+ */
+export interface EncodedSignedObject {
+  /** Inclusive C14N 1.0 of `oadr:oadrSignedObject` as a document subset of its document. */
+  readonly canonical: string;
+  /** Namespace declarations of the root element: prefix → URI. */
+  readonly rootNamespaces: ReadonlyMap<string, string>;
+}
+
+interface Entry {
+  readonly span: SignedObjectSpan;
+  readonly rootNamespaces: ReadonlyMap<string, string>;
+}
+
+/** The few documents encoded last: a message is signed right after it is encoded. */
+const recent = new Map<string, Entry>();
+const MAX_ENTRIES = 8;
+
+/** Called by the encoder for each document it wrote whose signed object is in canonical form. */
+export function rememberEncoded(xml: string, span: SignedObjectSpan, rootNamespaces: ReadonlyMap<string, string>): void {
+  if (recent.size >= MAX_ENTRIES) recent.delete(recent.keys().next().value!);
+  recent.set(xml, { span, rootNamespaces });
+}
+
+/**
+ * The canonical form of the signed object of `xml`, when `xml` is (character for character) a
+ * document the encoder wrote recently; `undefined` otherwise, and the caller canonicalizes the
+ * parsed document instead. Keyed by the text itself, so any change to the document misses.
+ */
+export function encodedSignedObject(xml: string): EncodedSignedObject | undefined {
+  const entry = recent.get(xml);
+  if (entry === undefined) return undefined;
+  const { span, rootNamespaces } = entry;
+  const declarations = [...rootNamespaces]
+    .sort(([a], [b]) => (a === b ? 0 : a < b ? -1 : 1))
+    .map(([prefix, uri]) => ` xmlns:${prefix}="${uri.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')}"`)
+    .join('');
+  const startTag = xml.slice(span.start, span.contentStart);
+  // `<oadr:oadrSignedObject oadr:Id="…">`: the declarations go before the attributes (C14N 1.0 §2.2).
+  const name = /^<[^\s>]+/.exec(startTag)![0];
+  const canonical = `${name}${declarations}${startTag.slice(name.length)}${xml.slice(span.contentStart, span.end)}`;
+  return { canonical, rootNamespaces };
+}
