@@ -38,6 +38,9 @@ export function compareAttributes(a: XmlAttribute, b: XmlAttribute): number {
 
 const FLUSH_AT = 16 * 1024;
 
+/** ` xmlns:prefix="uri"` of each OpenADR namespace, built once. */
+const DECLARATIONS = new Map<string, string>();
+
 /** The IDs a signature gives its parts (`@rxadr/signing`: SIGNED_OBJECT_ID, SIGNATURE_ID, PROPERTIES_ID). */
 const SIGNATURE_IDS = new Set(['oadrSignedObject', 'signature', 'signatureProperties']);
 
@@ -152,7 +155,12 @@ export class XmlWriter {
     const rootNamespaces = new Map<string, string>();
     for (const [uri, prefix] of this.prefixes) {
       if (prefix === 'xml') continue;
-      declarations += ` xmlns:${prefix}="${escapeAttribute(uri)}"`;
+      let declaration = DECLARATIONS.get(uri);
+      if (declaration === undefined || !declaration.startsWith(` xmlns:${prefix}=`)) {
+        declaration = ` xmlns:${prefix}="${escapeAttribute(uri)}"`;
+        if (canonicalPrefix(uri) === prefix) DECLARATIONS.set(uri, declaration);
+      }
+      declarations += declaration;
       rootNamespaces.set(prefix, uri);
     }
     const head = `${DECLARATION}<${this.rootName}${declarations}>`;
