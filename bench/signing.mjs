@@ -27,9 +27,9 @@ export async function run() {
   ];
   console.log('\n## XML signatures (OPENADR.md §7.3), medians [lowest–highest round], ms per message\n');
   console.log(
-    '| message | key | bytes (sha256) | encode | encode + sign | signing step | sha256 + crypto.sign | step / limit | verify + decode | raw saxes + crypto.verify | verify+decode / limit |',
+    '| message | key | bytes (sha256) | encode | encode + sign | (encode + sign) − encode | sign alone | sha256 + crypto.sign | step / limit | sign alone / limit | verify + decode | raw saxes + crypto.verify | verify+decode / limit |',
   );
-  console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const { label, message } of messages()) {
     const xml = encodeMessage(message);
     const big = xml.length > 1e6;
@@ -48,6 +48,8 @@ export async function run() {
         {
           encode: () => encodeMessage(message).length,
           encodeSign: () => signPayload(encodeMessage(message), identity, options).length,
+          // The signing step alone: signing the document the encoder wrote (the same text as in encodeSign).
+          sign: () => signPayload(xml, identity, options).length,
           signLimit: () => sign('sha256', canonical, privateKey),
           verifyDecode: () => {
             const verified = verifyPayload(signed, trust, { now: SIGNED_AT });
@@ -62,12 +64,13 @@ export async function run() {
       );
       const step = difference(m.encodeSign, m.encode);
       console.log(
-        `| ${label} | ${key} | ${kib(signed)} (${sha(xml)}) | ${ms(m.encode)} | ${ms(m.encodeSign)} | ${ms(step)} | ${ms(m.signLimit)} | ${times(divide(step, m.signLimit))} ` +
+        `| ${label} | ${key} | ${kib(signed)} (${sha(xml)}) | ${ms(m.encode)} | ${ms(m.encodeSign)} | ${ms(step)} | ${ms(m.sign)} | ${ms(m.signLimit)} | ${times(divide(step, m.signLimit))} | ${times(ratio(m.sign, m.signLimit))} ` +
           `| ${ms(m.verifyDecode)} | ${ms(m.verifyLimit)} | ${times(ratio(m.verifyDecode, m.verifyLimit))} |`,
       );
     }
   }
-  console.log('\nGoals: signing step <= 2x (sha256 + crypto.sign); verify + decode <= 2x (raw saxes + sha256 + crypto.verify).');
+  console.log('\nThe signing step is shown both ways: as the difference of two timings (noisy on a busy machine) and timed alone.');
+  console.log('Goals: signing step <= 2x (sha256 + crypto.sign); verify + decode <= 2x (raw saxes + sha256 + crypto.verify).');
   console.log(
     'verify + decode includes certificate trust (pinned certificate), every structural check, both digests, the signature' +
       '\nand ReplayProtect (no replay cache, so repeated runs are not replays), then decoding the verified bytes.',
