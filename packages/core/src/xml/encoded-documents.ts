@@ -16,14 +16,25 @@ interface Entry {
   readonly rootNamespaces: ReadonlyMap<string, string>;
 }
 
-/** The few documents encoded last: a message is signed right after it is encoded. */
+/**
+ * The few documents encoded last (a message is signed right after it is encoded), at most
+ * `MAX_ENTRIES` of them and `MAX_CHARACTERS` in all, so the memory they keep alive is bounded.
+ */
 const recent = new Map<string, Entry>();
 const MAX_ENTRIES = 8;
+const MAX_CHARACTERS = 16 * 1024 * 1024;
+let characters = 0;
 
 /** Called by the encoder for each document it wrote whose signed object is in canonical form. */
 export function rememberEncoded(xml: string, span: SignedObjectSpan, rootNamespaces: ReadonlyMap<string, string>): void {
-  if (recent.size >= MAX_ENTRIES) recent.delete(recent.keys().next().value!);
+  if (xml.length > MAX_CHARACTERS || recent.has(xml)) return;
+  while (recent.size >= MAX_ENTRIES || (recent.size > 0 && characters + xml.length > MAX_CHARACTERS)) {
+    const oldest = recent.keys().next().value!;
+    recent.delete(oldest);
+    characters -= oldest.length;
+  }
   recent.set(xml, { span, rootNamespaces });
+  characters += xml.length;
 }
 
 /**
