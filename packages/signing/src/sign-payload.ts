@@ -51,17 +51,17 @@ export function signWithIdentity(xml: string, identity: ResolvedIdentity, option
   // forms are written directly (see signature-text.ts) instead of parsed and canonicalized.
   const encoded = encodedSignedObject(xml);
   let scope: ReadonlyMap<string, string>;
-  let canonicalSignedObject: string;
+  let signedObjectDigest: string;
   if (encoded !== undefined) {
     scope = encoded.rootNamespaces;
-    canonicalSignedObject = encoded.canonical;
+    signedObjectDigest = digest(...encoded.parts);
   } else {
     const doc = parseXml(xml, 'payload to sign');
     scope = rootNamespaces(doc.documentElement);
-    canonicalSignedObject = canonicalize(locate(doc));
+    signedObjectDigest = digest(canonicalize(locate(doc)));
   }
   const properties = propertiesObject(timestamp, nonce);
-  const digests = [digest(canonicalSignedObject), digest(properties.canonical(scope))] as const;
+  const digests = [signedObjectDigest, digest(properties.canonical(scope))] as const;
   const signedInfo = signedInfoText(identity.method, digests);
   const signatureValue = signBytes(identity.method, signedInfo.canonical(scope), identity.key);
   const signature =
@@ -71,8 +71,11 @@ export function signWithIdentity(xml: string, identity: ResolvedIdentity, option
   return xml.slice(0, insertAt) + signature + xml.slice(insertAt);
 }
 
-function digest(canonicalXml: string): string {
-  return createHash('sha256').update(canonicalXml, 'utf8').digest('base64');
+/** SHA-256 (base64) of the UTF-8 of the pieces, in order: one canonical text. */
+function digest(...pieces: string[]): string {
+  const hash = createHash('sha256');
+  for (const piece of pieces) hash.update(piece, 'utf8');
+  return hash.digest('base64');
 }
 
 function replayValues(options: SignOptions): { timestamp: string; nonce: string } {

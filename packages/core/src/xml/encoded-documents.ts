@@ -7,6 +7,11 @@ import type { SignedObjectSpan } from './xml-writer.js';
 export interface EncodedSignedObject {
   /** Inclusive C14N 1.0 of `oadr:oadrSignedObject` as a document subset of its document. */
   readonly canonical: string;
+  /**
+   * The same bytes in two pieces, the apex start tag and the rest (a slice of the document, not a
+   * copy): what a digest reads without building `canonical`.
+   */
+  readonly parts: readonly [startTag: string, rest: string];
   /** Namespace declarations of the root element: prefix → URI. */
   readonly rootNamespaces: ReadonlyMap<string, string>;
 }
@@ -53,6 +58,12 @@ export function encodedSignedObject(xml: string): EncodedSignedObject | undefine
   const startTag = xml.slice(span.start, span.contentStart);
   // `<oadr:oadrSignedObject oadr:Id="…">`: the declarations go before the attributes (C14N 1.0 §2.2).
   const name = /^<[^\s>]+/.exec(startTag)![0];
-  const canonical = `${name}${declarations}${startTag.slice(name.length)}${xml.slice(span.contentStart, span.end)}`;
-  return { canonical, rootNamespaces };
+  const parts = [`${name}${declarations}${startTag.slice(name.length)}`, xml.slice(span.contentStart, span.end)] as const;
+  return {
+    parts,
+    get canonical() {
+      return parts[0] + parts[1];
+    },
+    rootNamespaces,
+  };
 }
