@@ -8,7 +8,8 @@
 //     each oadrCreatedEvent in the same process;
 //   event-loop delay p99 while the event reaches the fleet, beside the idle process's own p99.
 // Goals (10,000 VENs): <= 0.1 ms per idle poll, <= 0.4 ms per VEN per event, p99 <= 50 ms, <= 50 KB per idle VEN.
-// Run: node --expose-gc bench/fleet.mjs [--vens 10000] (after `tsc -b`). Default 2,000 VENs (under a minute here).
+// Run: node --expose-gc bench/fleet.mjs [--vens 10000] [--spread] (after `tsc -b`). Default 2,000 VENs,
+// all started at once (under a minute here); --spread starts them one by one over one poll period.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -59,8 +60,9 @@ async function baselineTimers(n, period, seconds) {
   return cpu / Math.max(1, fired);
 }
 
-export async function run(n = argument('vens', 2_000)) {
-  console.log(`\n## Fleet: ${n.toLocaleString('en')} VENs on the in-memory mock VTN, polling every 10 s, real time\n`);
+export async function run(n = argument('vens', 2_000), spread = process.argv.includes('--spread')) {
+  const how = spread ? 'started one by one over one poll period (--spread)' : 'all started at once';
+  console.log(`\n## Fleet: ${n.toLocaleString('en')} VENs on the in-memory mock VTN, ${how}, polling every 10 s, real time\n`);
   if (!gc) console.log('(heap figures need node --expose-gc: not printed)');
   // The empty process, event-loop monitor on: its delay, and its CPU rate (monitor, runtime threads),
   // which is subtracted from every CPU window below.
@@ -91,10 +93,18 @@ export async function run(n = argument('vens', 2_000)) {
   const base = heapUsed();
   const registerStart = process.cpuUsage();
   const vens = [];
-  for (let i = 0; i < n; i++) {
+  const startVen = (i) => {
     const ven = createVen({ venName: `ven-${i}`, transport, pollJitter: 0.1 });
     ven.start();
     vens.push(ven);
+  };
+  if (spread) {
+    // VENs started one by one over one poll period, as in a fleet whose VENs came up at different times.
+    for (let i = 0; i < n; i++) setTimeout(() => startVen(i), (i / n) * PERIOD_MS);
+    await sleep(PERIOD_MS + 50);
+  } else {
+    // All VENs started at once: they register in one burst and then poll nearly in phase.
+    for (let i = 0; i < n; i++) startVen(i);
   }
   for (let waited = 0; vens.some((v) => v.status.state !== 'polling'); waited += 100) {
     if (waited > 60_000) throw new Error('the fleet did not register within 60 s');
@@ -137,7 +147,7 @@ export async function run(n = argument('vens', 2_000)) {
   console.log(`CPU figures net of the empty process's own CPU (${(backgroundCpu * 1000).toFixed(1)} ms per second, event-loop monitor on).\n`);
   console.log('| measure | rxadr fleet | baseline (same run) | goal |');
   console.log('| --- | ---: | ---: | ---: |');
-  console.log(`| registration, CPU per VEN | ${msText(registerCpu / n)} | — | — |`);
+  console.log(`| registration, CPU per VEN${spread ? ' (incl. the idle fleet while starting)' : ''} | ${msText(registerCpu / n)} | — | — |`);
   if (gc) console.log(`| heap per idle VEN (forced GC) | ${kb(heapPerVen)} | ${kb(bareHeap)} bare object with the same IDs | <= 50 KB |`);
   console.log(`| CPU per idle poll (${idlePolls} polls in 10 s) | ${msText(perIdlePoll)} | ${msText(timerCpu)} bare timer firing | <= 0.1 ms |`);
   console.log(`| CPU per VEN to take the event and answer it (${answers}/${n} answered in ${(eventMs / 1000).toFixed(1)} s) | ${msText(perVenEvent)} | — | <= 0.4 ms |`);
