@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSchemaCheck } from '@rxadr/testing';
-import { decodeMessage, encodeElement, encodeMessage, encodedSignedObject, message, writeXml, type OadrMessage } from '../src/index.js';
+import { NS, XmlCodec, XmlWriter, decodeMessage, encodeElement, encodeMessage, encodedSignedObject, message, writeXml, type OadrMessage } from '../src/index.js';
 import { corpus } from './corpus.js';
 import { extras, greenButton } from './corpus-extras.js';
 
@@ -63,6 +63,23 @@ describe('streaming encoder against the tree encoder', () => {
     expect(xml).toContain('<atom:link href="http://example.com/feed?a=1&amp;b=2" rel="self" title="line&#xA;break&#x9;tab &quot;q&quot; &lt;&amp;>"></atom:link>');
     expect(xml).not.toContain('xmlns:xml');
     expect(decoded(xml)).toEqual(extras['oadrUpdateReport.green-button']);
+  });
+
+  it('streams the write output of a codec defined without emit', () => {
+    const codec = new XmlCodec<string>('custom', {
+      is: (u): u is string => typeof u === 'string',
+      read: (el) => el.text,
+      write: (value) => ({ attrs: [{ ns: '', name: 'b', value: '"2"' }, { ns: '', name: 'a', value: '1' }], children: [], text: value }),
+      toJson: (value) => value,
+      fromJson: (json) => String(json),
+    });
+    const out = new XmlWriter();
+    out.start(NS.oadr, 'root');
+    out.start(NS.ei, 'x');
+    codec.emit('a<b', undefined, [], out);
+    out.end();
+    out.end();
+    expect(out.finish().xml).toBe(`<?xml version="1.0" encoding="UTF-8"?><oadr:root xmlns:oadr="${NS.oadr}" xmlns:ei="${NS.ei}"><ei:x a="1" b="&quot;2&quot;">a&lt;b</ei:x></oadr:root>`);
   });
 
   it('reports schema breaks with paths, as the tree encoder does', () => {

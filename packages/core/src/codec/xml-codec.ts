@@ -36,9 +36,10 @@ interface CodecImpl<A> {
   write(value: A, path: Path, issues: CodecIssue[]): XmlContent;
   /**
    * Streams the content (attributes, then text or child elements) of the element the caller
-   * has just opened on `out`, recording the same issues as `write`.
+   * has just opened on `out`, recording the same issues as `write`. Optional: without it the
+   * codec's `write` output is streamed.
    */
-  emit(value: A, path: Path, issues: CodecIssue[], out: XmlWriter): void;
+  emit?(value: A, path: Path, issues: CodecIssue[], out: XmlWriter): void;
   toJson(value: A): unknown;
   fromJson(json: unknown, path: Path, issues: CodecIssue[]): A | Invalid;
 }
@@ -52,7 +53,7 @@ interface CodecImpl<A> {
 export class XmlCodec<A> extends t.Type<A, XmlContent, XmlElement> implements CodecImpl<A> {
   readonly read: CodecImpl<A>['read'];
   readonly write: CodecImpl<A>['write'];
-  readonly emit: CodecImpl<A>['emit'];
+  readonly emit: NonNullable<CodecImpl<A>['emit']>;
   readonly toJson: CodecImpl<A>['toJson'];
   readonly fromJson: CodecImpl<A>['fromJson'];
 
@@ -77,7 +78,7 @@ export class XmlCodec<A> extends t.Type<A, XmlContent, XmlElement> implements Co
     );
     this.read = impl.read;
     this.write = impl.write;
-    this.emit = impl.emit;
+    this.emit = impl.emit ?? ((value, path, issues, out) => emitContent(impl.write(value, path, issues), out));
     this.toJson = impl.toJson;
     this.fromJson = impl.fromJson;
   }
