@@ -1,90 +1,159 @@
-// A fleet of VENs against the in-memory mock VTN under virtual time: N VENs register, then poll
-// every 10 s for one virtual minute. Prints heap per idle VEN (after GC) and CPU per poll, next to
-// baselines measured in the same run: N bare objects holding the same IDs, and N no-op actions
-// scheduled on the same virtual clock. Goal: 10,000 VENs at <= 50 KB heap per idle VEN.
-// Run: node --expose-gc bench/fleet.mjs (after `tsc -b`).
+// A fleet of VENs in one process against the in-memory mock VTN, in real time: N VENs register,
+// poll every 10 s (10 % jitter), then one event reaches the whole fleet and every VEN answers it.
+// Prints, each beside a baseline measured in the same run:
+//   heap per idle VEN (forced GC, --expose-gc; not printed without it) beside a bare object per VEN;
+//   CPU per idle poll beside one bare timer firing per VEN on the same period;
+//   CPU per VEN to take the event and answer it (the process's CPU in the event window, less the
+//     idle polling's share) — mock VTN included: it encodes each oadrDistributeEvent and decodes
+//     each oadrCreatedEvent in the same process;
+//   event-loop delay p99 while the event reaches the fleet, beside the idle process's own p99.
+// Goals (10,000 VENs): <= 0.1 ms per idle poll, <= 0.4 ms per VEN per event, p99 <= 50 ms, <= 50 KB per idle VEN.
+// Run: node --expose-gc bench/fleet.mjs [--vens 10000] [--spread] (after `tsc -b`). Default 2,000 VENs,
+// all started at once (under a minute here); --spread starts them one by one over one poll period.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { createVen } from '../packages/core/dist/index.js';
-import { createMockVtn, createVirtualClock } from '../packages/testing/dist/index.js';
+import { createMockVtn } from '../packages/testing/dist/index.js';
 
-const SIZES = [1_000, 10_000];
-const MINUTE = 60_000;
+const PERIOD_MS = 10_000;
 const gc = typeof globalThis.gc === 'function' ? globalThis.gc : undefined;
 
 function heapUsed() {
-  if (gc) {
-    gc();
-    gc();
-  }
+  gc?.();
+  gc?.();
   return process.memoryUsage().heapUsed;
 }
 
+const cpuMs = (since) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-const us = (micros) => `${micros.toFixed(2)} µs`;
-const cpuMicros = (usage) => usage.user + usage.system;
+const msText = (v) => `${v.toFixed(3)} ms`;
 
-function baselineHeap(n) {
-  const before = heapUsed();
-  const objects = Array.from({ length: n }, (_, i) => ({ venName: `ven-${i}`, venID: `VEN-${i}`, registrationID: `REG-${i}`, vtnID: 'MOCK-VTN-1', pollFrequencyMs: 10_000 }));
-  const after = heapUsed();
-  return { perItem: (after - before) / n, keep: objects };
+/** Event-loop delay over `seconds` of whatever the process is doing: p99 and max in ms. */
+async function eventLoopDelay(during) {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  await during();
+  h.disable();
+  return { p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6 };
 }
 
-function baselineCpu(n) {
-  const clock = createVirtualClock();
-  let runs = 0;
-  for (let i = 0; i < n; i += 1) {
-    clock.schedule(function tick() {
-      runs += 1;
-      this.schedule(undefined, 10_000);
-    }, 10_000);
-  }
+function argument(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+}
+
+/** CPU per firing of n bare timers, each re-armed every `period` ms for `seconds`. */
+async function baselineTimers(n, period, seconds) {
+  let fired = 0;
+  let stop = false;
+  const arm = () => setTimeout(() => { fired += 1; if (!stop) arm(); }, period);
+  for (let i = 0; i < n; i++) setTimeout(arm, (i / n) * period);
   const start = process.cpuUsage();
-  clock.advanceBy(MINUTE);
-  const micros = cpuMicros(process.cpuUsage(start));
-  return micros / runs;
+  await sleep(seconds * 1000);
+  const cpu = cpuMs(start);
+  stop = true;
+  await sleep(period + 10);
+  return cpu / Math.max(1, fired);
 }
 
-async function fleet(n) {
-  const clock = createVirtualClock();
-  const vtn = createMockVtn({ scheduler: clock, record: false, pollFrequency: 'PT10S' });
+export async function run(n = argument('vens', 2_000), spread = process.argv.includes('--spread')) {
+  const how = spread ? 'started one by one over one poll period (--spread)' : 'all started at once';
+  console.log(`\n## Fleet: ${n.toLocaleString('en')} VENs on the in-memory mock VTN, ${how}, polling every 10 s, real time\n`);
+  if (!gc) console.log('(heap figures need node --expose-gc: not printed)');
+  // The empty process, event-loop monitor on: its delay, and its CPU rate (monitor, runtime threads),
+  // which is subtracted from every CPU window below.
+  let backgroundCpu = 0;
+  const idleProcess = await eventLoopDelay(async () => {
+    const start = process.cpuUsage();
+    await sleep(2_000);
+    backgroundCpu = cpuMs(start) / 2_000;
+  });
+  const timerCpu = await baselineTimers(n, 1_000, 2);
+
+  const heapBefore = heapUsed();
+  const bare = Array.from({ length: n }, (_, i) => ({ venName: `ven-${i}`, venID: `VEN-${i}`, registrationID: `REG-${i}`, vtnID: 'MOCK-VTN-1', pollFrequencyMs: PERIOD_MS }));
+  const bareHeap = (heapUsed() - heapBefore) / n;
+  bare.length = 0;
+
+  const vtn = createMockVtn({ record: false, pollFrequency: 'PT10S' });
   const door = vtn.transport();
   let polls = 0;
-  const transport = { send: (request) => ((polls += request.service === 'OadrPoll' ? 1 : 0), door.send(request)) };
-  const before = heapUsed();
+  let answers = 0;
+  const transport = {
+    send: (request) => {
+      if (request.service === 'OadrPoll') polls += 1;
+      else if (request.body.includes('oadrCreatedEvent')) answers += 1;
+      return door.send(request);
+    },
+  };
+  const base = heapUsed();
+  const registerStart = process.cpuUsage();
   const vens = [];
-  for (let i = 0; i < n; i += 1) {
-    const ven = createVen({ venName: `ven-${i}`, transport, scheduler: clock, pollJitter: 0.1 });
+  const startVen = (i) => {
+    const ven = createVen({ venName: `ven-${i}`, transport, pollJitter: 0.1 });
     ven.start();
     vens.push(ven);
+  };
+  if (spread) {
+    // VENs started one by one over one poll period, as in a fleet whose VENs came up at different times.
+    for (let i = 0; i < n; i++) setTimeout(() => startVen(i), (i / n) * PERIOD_MS);
+    await sleep(PERIOD_MS + 50);
+  } else {
+    // All VENs started at once: they register in one burst and then poll nearly in phase.
+    for (let i = 0; i < n; i++) startVen(i);
   }
-  const registered = vens.filter((v) => v.status.state === 'polling').length;
-  const idle = heapUsed();
-  polls = 0;
-  const start = process.cpuUsage();
-  clock.advanceBy(MINUTE);
-  const micros = cpuMicros(process.cpuUsage(start));
-  const afterMinute = heapUsed();
-  await Promise.all(vens.map((v) => v.stop()));
-  return { registered, heapPerVen: (idle - before) / n, heapPerVenAfterMinute: (afterMinute - before) / n, cpuPerPoll: micros / Math.max(1, polls), polls, pending: clock.pending };
-}
+  for (let waited = 0; vens.some((v) => v.status.state !== 'polling'); waited += 100) {
+    if (waited > 60_000) throw new Error('the fleet did not register within 60 s');
+    await sleep(100);
+  }
+  const registerCpu = cpuMs(registerStart);
+  const heapPerVen = (heapUsed() - base) / n;
 
-export async function run() {
-  console.log('\n## fleet: N VENs on the in-memory mock VTN, polling every 10 s for one virtual minute');
-  if (!gc) console.log('(run node with --expose-gc for heap figures after GC; these are without a forced GC)');
-  for (const n of SIZES) {
-    const base = baselineHeap(n);
-    const baseCpu = baselineCpu(n);
-    const result = await fleet(n);
-    console.log(
-      [
-        `N=${n.toLocaleString('en')}: ${result.registered} polling, ${result.polls} polls in the minute, ${result.pending} timers left after stop`,
-        `  heap per idle VEN (incl. its mock-VTN record): ${kb(result.heapPerVen)} (after the minute: ${kb(result.heapPerVenAfterMinute)}); baseline bare object with the same IDs: ${kb(base.perItem)}; goal <= 50 KB`,
-        `  CPU per poll (encode, mock VTN, decode, timers): ${us(result.cpuPerPoll)}; baseline no-op scheduled action: ${us(baseCpu)}`,
-      ].join('\n'),
-    );
-    base.keep.length = 0;
-  }
+  // Registration's follow-up exchanges (reports, first polls) settle for one period, then one period of idle polling.
+  await sleep(PERIOD_MS);
+  polls = 0;
+  let idleCpu = 0;
+  const idle = await eventLoopDelay(async () => {
+    const start = process.cpuUsage();
+    await sleep(PERIOD_MS);
+    idleCpu = cpuMs(start);
+  });
+  const idlePolls = polls;
+  const perIdlePoll = (idleCpu - backgroundCpu * PERIOD_MS) / Math.max(1, idlePolls);
+
+  // One event for the whole fleet; each VEN takes it on its next poll and answers oadrCreatedEvent.
+  answers = 0;
+  polls = 0;
+  let eventCpu = 0;
+  let eventMs = 0;
+  const eventStart = Date.now();
+  const during = await eventLoopDelay(async () => {
+    const start = process.cpuUsage();
+    vtn.model.createEvent({ start: new Date(Date.now() + 3_600_000), duration: 'PT1H', responseRequired: 'always' });
+    for (let waited = 0; answers < n && waited < 3 * PERIOD_MS; waited += 50) await sleep(50);
+    eventCpu = cpuMs(start);
+    eventMs = Date.now() - eventStart;
+  });
+  const eventPolls = polls;
+  const perVenEvent = (eventCpu - backgroundCpu * eventMs - perIdlePoll * eventPolls) / Math.max(1, answers);
+
+  await Promise.all(vens.map((v) => v.stop()));
+  vtn.close();
+
+  console.log(`CPU figures net of the empty process's own CPU (${(backgroundCpu * 1000).toFixed(1)} ms per second, event-loop monitor on).\n`);
+  console.log('| measure | rxadr fleet | baseline (same run) | goal |');
+  console.log('| --- | ---: | ---: | ---: |');
+  console.log(`| registration, CPU per VEN${spread ? ' (incl. the idle fleet while starting)' : ''} | ${msText(registerCpu / n)} | — | — |`);
+  if (gc) console.log(`| heap per idle VEN (forced GC) | ${kb(heapPerVen)} | ${kb(bareHeap)} bare object with the same IDs | <= 50 KB |`);
+  console.log(`| CPU per idle poll (${idlePolls} polls in 10 s) | ${msText(perIdlePoll)} | ${msText(timerCpu)} bare timer firing | <= 0.1 ms |`);
+  console.log(`| CPU per VEN to take the event and answer it (${answers}/${n} answered in ${(eventMs / 1000).toFixed(1)} s) | ${msText(perVenEvent)} | — | <= 0.4 ms |`);
+  console.log(`| event-loop delay p99 (max) while the event reaches the fleet | ${msText(during.p99)} (${msText(during.max)}) | ${msText(idleProcess.p99)} (${msText(idleProcess.max)}) idle process | <= 50 ms |`);
+  console.log(`| event-loop delay p99 (max) while idle polling | ${msText(idle.p99)} (${msText(idle.max)}) | ${msText(idleProcess.p99)} idle process | — |`);
+  if (answers < n) console.log(`\n${n - answers} VENs did not answer within ${(3 * PERIOD_MS) / 1000} s.`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();

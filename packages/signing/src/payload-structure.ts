@@ -50,21 +50,53 @@ function one(elements: Element[], what: string, missing: () => never): Element {
   return first;
 }
 
-/** Every ID-like attribute value in the document, each of which must be unique. */
-function indexIds(doc: Document): Map<string, Element> {
-  const ids = new Map<string, Element>();
-  for (const element of Array.from(doc.getElementsByTagName('*') as unknown as ArrayLike<Element>)) {
-    for (let i = 0; i < element.attributes.length; i++) {
-      const attribute = element.attributes.item(i);
-      if (attribute === null || !ID_NAMES.has(attribute.localName ?? '')) continue;
-      const earlier = ids.get(attribute.value);
-      if (earlier !== undefined) {
-        fail('wrapping', `duplicate ID '${attribute.value}' on ${elementPath(earlier)} and ${elementPath(element)}`);
-      }
-      ids.set(attribute.value, element);
+const ELEMENT_NODE = 1;
+
+/** What the structural checks need from the whole document, gathered in one walk. */
+interface DocumentIndex {
+  readonly signedObjects: Element[];
+  readonly signatures: Element[];
+  readonly replayProtects: Element[];
+  readonly timestamps: Element[];
+  readonly nonces: Element[];
+  /** Every ID-like attribute value, each of which must be unique. */
+  readonly ids: Map<string, Element>;
+  /** The first repeated ID value, reported where the checks reach uniqueness. */
+  duplicate?: { readonly value: string; readonly earlier: Element; readonly element: Element };
+}
+
+/**
+ * One walk over every element in document order (what `getElementsByTagNameNS` would visit),
+ * instead of one walk per element name: the same lists, in the same order.
+ */
+function indexDocument(doc: Document): DocumentIndex {
+  const index: DocumentIndex = { signedObjects: [], signatures: [], replayProtects: [], timestamps: [], nonces: [], ids: new Map() };
+  const stack: Node[] = [];
+  for (let child = doc.lastChild; child !== null; child = child.previousSibling) stack.push(child);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.nodeType !== ELEMENT_NODE) continue;
+    const element = node as Element;
+    const ns = element.namespaceURI;
+    const local = element.localName;
+    if (ns === OADR_NS && local === 'oadrSignedObject') index.signedObjects.push(element);
+    else if (ns === DS_NS && local === 'Signature') index.signatures.push(element);
+    else if (ns === DSP_NS) {
+      if (local === 'ReplayProtect') index.replayProtects.push(element);
+      else if (local === 'timestamp') index.timestamps.push(element);
+      else if (local === 'nonce') index.nonces.push(element);
     }
+    const attributes = element.attributes;
+    for (let i = 0; i < attributes.length; i++) {
+      const attribute = attributes.item(i);
+      if (attribute === null || !ID_NAMES.has(attribute.localName ?? '')) continue;
+      const earlier = index.ids.get(attribute.value);
+      if (earlier !== undefined) index.duplicate ??= { value: attribute.value, earlier, element };
+      else index.ids.set(attribute.value, element);
+    }
+    for (let child = element.lastChild; child !== null; child = child.previousSibling) stack.push(child);
   }
-  return ids;
+  return index;
 }
 
 /**
@@ -82,30 +114,34 @@ export function readSignedPayload(doc: Document, checks: string[]): SignedPayloa
   if (!isElementNamed(root, OADR_NS, 'oadrPayload')) {
     fail('malformed', `root element is ${doc.documentElement.tagName}, expected oadr:oadrPayload (OPENADR.md §2.2)`);
   }
-  const signedObject = one(findAll(doc, OADR_NS, 'oadrSignedObject'), 'oadrSignedObject', () =>
+  const index = indexDocument(doc);
+  const signedObject = one(index.signedObjects, 'oadrSignedObject', () =>
     fail('malformed', 'oadrPayload holds no oadrSignedObject'),
   );
   if (signedObject.parentNode !== root) {
     fail('wrapping', `oadrSignedObject is at ${elementPath(signedObject)}, not a direct child of the root oadrPayload`);
   }
-  const signatures = findAll(doc, DS_NS, 'Signature');
+  const signatures = index.signatures;
   if (signatures.length === 0) return undefined;
   const signature = one(signatures, 'ds:Signature', () => fail('malformed', 'no ds:Signature'));
   if (signature.parentNode !== root) {
     fail('wrapping', `ds:Signature is at ${elementPath(signature)}, not a direct child of the root oadrPayload`);
   }
   if (childElements(root)[0] !== signature) fail('malformed', 'ds:Signature must be the first child of oadrPayload (§2.2)');
-  const ids = indexIds(doc);
+  const { ids, duplicate } = index;
+  if (duplicate !== undefined) {
+    fail('wrapping', `duplicate ID '${duplicate.value}' on ${elementPath(duplicate.earlier)} and ${elementPath(duplicate.element)}`);
+  }
   checks.push('one oadrSignedObject and one ds:Signature, both children of oadrPayload; IDs unique');
 
   const signedObjectId = signedObject.getAttributeNS(OADR_NS, 'Id') ?? '';
   if (signedObjectId === '') fail('missing-reference', 'oadrSignedObject has no oadr:Id, so no reference can cover it');
 
-  const replayProtect = one(findAll(doc, DSP_NS, 'ReplayProtect'), 'dsp:ReplayProtect', () =>
+  const replayProtect = one(index.replayProtects, 'dsp:ReplayProtect', () =>
     fail('replay-missing', 'no dsp:ReplayProtect: signed OpenADR messages must carry timestamp and nonce (§7.3)'),
   );
-  for (const field of ['timestamp', 'nonce']) {
-    one(findAll(doc, DSP_NS, field), `dsp:${field}`, () => fail('replay-missing', `dsp:ReplayProtect has no dsp:${field}`));
+  for (const [field, found] of [['timestamp', index.timestamps], ['nonce', index.nonces]] as const) {
+    one(found, `dsp:${field}`, () => fail('replay-missing', `dsp:ReplayProtect has no dsp:${field}`));
   }
   const property = replayProtect.parentNode;
   const properties = property?.parentNode;

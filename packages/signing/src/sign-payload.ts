@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { encodedSignedObject } from '@rxadr/core';
 import { canonicalize } from './canonicalize.js';
 import { DS_NS, OADR_NS, PROPERTIES_ID, SIGNATURE_ID, SIGNED_OBJECT_ID } from './constants.js';
 import { SignatureError } from './signature-error.js';
@@ -27,9 +28,11 @@ export interface SignOptions {
  * `ds:Object Id="signatureProperties"` whose `SignatureProperty` holds `dsp:ReplayProtect`
  * (timestamp, nonce). `KeyInfo` carries the signer certificate.
  *
- * The document is assembled once as text, parsed once, and the digests and the signature are
- * computed over that parse; the returned string is that text with the computed base64 values
- * filled in, so the bytes on the wire are exactly the bytes that were digested.
+ * A document that `encodeMessage` has just written (the same text, character for character) is
+ * not parsed at all: the encoder wrote its signed object in canonical form and remembers where,
+ * so the first digest is one SHA-256 over those bytes (see `encodedSignedObject`). Any other
+ * document is parsed once and its signed object canonicalized. Either way the returned string
+ * is the input with the signature inserted, so the bytes on the wire are the bytes digested.
  *
  * @throws SignatureError `malformed` when the input is not an unsigned `oadrPayload` whose
  *   `oadrSignedObject` carries `oadr:Id`; `invalid-options` for an unusable identity
@@ -46,11 +49,19 @@ export function signWithIdentity(xml: string, identity: ResolvedIdentity, option
   const insertAt = rootStartTagEnd(xml);
   // Only the input is parsed: the signature's own parts are written by us, so their canonical
   // forms are written directly (see signature-text.ts) instead of parsed and canonicalized.
-  const doc = parseXml(xml, 'payload to sign');
-  const signedObject = locate(doc);
-  const scope = rootNamespaces(doc.documentElement);
+  const encoded = encodedSignedObject(xml);
+  let scope: ReadonlyMap<string, string>;
+  let signedObjectDigest: string;
+  if (encoded !== undefined) {
+    scope = encoded.rootNamespaces;
+    signedObjectDigest = digest(...encoded.parts);
+  } else {
+    const doc = parseXml(xml, 'payload to sign');
+    scope = rootNamespaces(doc.documentElement);
+    signedObjectDigest = digest(canonicalize(locate(doc)));
+  }
   const properties = propertiesObject(timestamp, nonce);
-  const digests = [digest(canonicalize(signedObject)), digest(properties.canonical(scope))] as const;
+  const digests = [signedObjectDigest, digest(properties.canonical(scope))] as const;
   const signedInfo = signedInfoText(identity.method, digests);
   const signatureValue = signBytes(identity.method, signedInfo.canonical(scope), identity.key);
   const signature =
@@ -60,8 +71,11 @@ export function signWithIdentity(xml: string, identity: ResolvedIdentity, option
   return xml.slice(0, insertAt) + signature + xml.slice(insertAt);
 }
 
-function digest(canonicalXml: string): string {
-  return createHash('sha256').update(canonicalXml, 'utf8').digest('base64');
+/** SHA-256 (base64) of the UTF-8 of the pieces, in order: one canonical text. */
+function digest(...pieces: string[]): string {
+  const hash = createHash('sha256');
+  for (const piece of pieces) hash.update(piece, 'utf8');
+  return hash.digest('base64');
 }
 
 function replayValues(options: SignOptions): { timestamp: string; nonce: string } {

@@ -1,10 +1,11 @@
 import { filter, type OperatorFunction } from 'rxjs';
-import { MESSAGE_TYPES, oadrPayloadCodec, type MessageBody, type MessageOf, type OadrMessage, type OadrMessageType } from '../model/message.js';
+import { MESSAGE_TYPES, oadrPayloadCodec, payloadOptions, type MessageBody, type MessageOf, type OadrMessage, type OadrMessageType } from '../model/message.js';
 import { NS } from '../xml/namespaces.js';
 import { readXml, type XmlReadLimits } from '../xml/read-xml.js';
-import { writeXml } from '../xml/write-xml.js';
+import { rememberEncoded } from '../xml/encoded-documents.js';
+import { XmlWriter } from '../xml/xml-writer.js';
 import type { XmlElement } from '../xml/xml-node.js';
-import { CodecEncodeError, INVALID, child, issueMessage, type CodecIssue } from './xml-codec.js';
+import { CodecEncodeError, INVALID, XmlCodec, child, describeValue, issueMessage, type CodecIssue } from './xml-codec.js';
 
 /** Why a document was rejected. */
 export type DecodeErrorKind =
@@ -95,8 +96,31 @@ function failure(kind: DecodeErrorKind, issues: CodecIssue[]): DecodeResult {
  * Throws `CodecEncodeError` (with paths) when the message breaks the schema.
  */
 export function encodeMessage(message: OadrMessage): string {
-  return writeXml(encodeElement(message));
+  const issues: CodecIssue[] = [];
+  const out = new XmlWriter();
+  out.start(NS.oadr, 'oadrPayload');
+  out.start(NS.oadr, 'oadrSignedObject');
+  out.attribute(NS.oadr, 'Id', 'oadrSignedObject');
+  const option = PAYLOAD_OPTIONS.get(typeof message === 'object' && message !== null ? message.type : undefined);
+  if (option === undefined) {
+    const path = 'oadrPayload/oadrSignedObject/message';
+    issues.push({ path, expected: `type ${MESSAGE_TYPES.join('|')}`, found: describeValue(message) });
+    throw new CodecEncodeError(issues);
+  }
+  const [ns, name, codec] = option;
+  out.start(ns, name);
+  out.attribute(NS.ei, 'schemaVersion', '2.0b');
+  (codec as unknown as XmlCodec<OadrMessage>).emit(message, child(child(child(undefined, 'oadrPayload'), 'oadrSignedObject'), 'message'), issues, out);
+  out.end();
+  out.end();
+  out.end();
+  if (issues.length > 0) throw new CodecEncodeError(issues);
+  const { xml, signedObject, rootNamespaces } = out.finish();
+  if (signedObject !== undefined) rememberEncoded(xml, signedObject, rootNamespaces);
+  return xml;
 }
+
+const PAYLOAD_OPTIONS = new Map<unknown, (typeof payloadOptions)[OadrMessageType]>(Object.entries(payloadOptions));
 
 /** Encodes a message to an element tree (the step before serialisation). */
 export function encodeElement(message: OadrMessage): XmlElement {

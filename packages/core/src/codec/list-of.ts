@@ -16,6 +16,7 @@ export function listOf<A>(ns: string, name: string, codec: XmlCodec<A> | Scalar<
       return value === INVALID ? INVALID : (value[name] ?? []);
     },
     write: (value, path, issues) => inner.write(wrap(value), path, issues),
+    emit: (value, path, issues, out) => inner.emit(wrap(value), path, issues, out),
     toJson: (value) => (inner.toJson(wrap(value)) as Record<string, unknown>)[name] ?? [],
     fromJson(json, path, issues) {
       const value = inner.fromJson({ [name]: json }, path, issues);

@@ -1,4 +1,5 @@
 import type { XmlAttribute, XmlContent, XmlElement } from '../xml/xml-node.js';
+import { qualifiedName, type XmlWriter } from '../xml/xml-writer.js';
 import type { Scalar } from './scalars.js';
 import {
   INVALID,
@@ -22,6 +23,8 @@ interface Option {
   readonly codec: XmlCodec<unknown>;
   /** Set for members of a substitution group: the value is `{ type: tag, ...decoded }`. */
   readonly tag: string | undefined;
+  /** `prefix:name` when the namespace has a canonical prefix (every OpenADR namespace): written as is. */
+  readonly qname: string | undefined;
 }
 
 /** A child element (or one of several, for substitution groups) in a schema sequence. */
@@ -64,7 +67,7 @@ export type SequenceOf<F extends Fields> = Simplify<
 >;
 
 export function element<A, C extends Card>(card: C, ns: string, name: string, codec: XmlCodec<A> | Scalar<A>): ElementField<A, C> {
-  return { kind: 'element', card, options: [{ ns, name, codec: asCodec(codec) as XmlCodec<unknown>, tag: undefined }] };
+  return { kind: 'element', card, options: [{ ns, name, codec: asCodec(codec) as XmlCodec<unknown>, tag: undefined, qname: qualifiedName(ns, name) }] };
 }
 
 /** Exactly one child element. */
@@ -97,7 +100,7 @@ export function choice<C extends Card, O extends ChoiceOptions>(card: C, options
   return {
     kind: 'element',
     card,
-    options: Object.entries(options).map(([tag, [ns, name, codec]]) => ({ ns, name, codec: codec as XmlCodec<unknown>, tag })),
+    options: Object.entries(options).map(([tag, [ns, name, codec]]) => ({ ns, name, codec: codec as XmlCodec<unknown>, tag, qname: qualifiedName(ns, name) })),
   };
 }
 
@@ -121,7 +124,21 @@ function readOption(option: Option, el: XmlElement, path: Path, issues: CodecIss
 function findOptionByTag(field: ElementField<unknown, Card>, value: unknown): Option | undefined {
   if (field.options.length === 1 && field.options[0]!.tag === undefined) return field.options[0];
   const tag = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
-  return field.options.find((o) => o.tag === tag);
+  const options = field.options;
+  for (let i = 0; i < options.length; i++) if (options[i]!.tag === tag) return options[i];
+  return undefined;
+}
+
+function emitItem(field: ElementField<unknown, Card>, item: unknown, path: Path, issues: CodecIssue[], out: XmlWriter): void {
+  const option = findOptionByTag(field, item);
+  if (!option) {
+    issues.push({ path: pathText(path), expected: `type ${field.options.map((o) => o.tag).join('|')}`, found: describeValue(item) });
+    return;
+  }
+  if (option.qname !== undefined) out.startQualified(option.ns, option.qname);
+  else out.start(option.ns, option.name);
+  option.codec.emit(item, path, issues, out);
+  out.end();
 }
 
 /** A schema sequence of attributes and child elements, decoded to an object with one key per field. */
@@ -130,6 +147,10 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
   const elementEntries = entries.filter(([, f]) => f.kind !== 'attribute') as Array<[string, ElementField<unknown, Card> | FixedField]>;
   const attributeEntries = entries.filter(([, f]) => f.kind === 'attribute') as Array<[string, AttributeField<unknown, 'one' | 'opt'>]>;
   type A = SequenceOf<F>;
+  const attributeKeys = attributeEntries.map(([key]) => key);
+  const attributeFields = attributeEntries.map(([, field]) => field);
+  const elementKeys = elementEntries.map(([key]) => key);
+  const elementFields = elementEntries.map(([, field]) => field);
 
   const read = (el: XmlElement, path: Path, issues: CodecIssue[]): A => {
     const out: Record<string, unknown> = {};
@@ -228,6 +249,56 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
     return { attrs, children, text: '' };
   };
 
+  // The streaming twin of `write`: the same checks and issues, written straight to `out`.
+  const emit = (value: A, path: Path, issues: CodecIssue[], out: XmlWriter): void => {
+    if (typeof value !== 'object' || value === null) {
+      issues.push({ path: pathText(path), expected: `object (${name})`, found: describeValue(value) });
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    for (let a = 0; a < attributeFields.length; a++) {
+      const key = attributeKeys[a]!;
+      const field = attributeFields[a]!;
+      const v = record[key];
+      if (v === undefined) {
+        if (field.card === 'one') issues.push({ path: pathText(path), expected: `attribute ${key}`, found: 'nothing' });
+      } else if (!field.scalar.is(v)) {
+        issues.push({ path: `${pathText(path)}/@${field.name}`, expected: field.scalar.name, found: describeValue(v) });
+      } else {
+        out.attribute(field.ns, field.name, field.scalar.encode(v));
+      }
+    }
+    for (let e = 0; e < elementFields.length; e++) {
+      const key = elementKeys[e]!;
+      const field = elementFields[e]!;
+      if (field.kind === 'fixed') {
+        out.start(field.ns, field.name);
+        out.end();
+        continue;
+      }
+      const v = record[key];
+      if (v === undefined) {
+        if (field.card === 'one' || field.card === 'some') {
+          issues.push({ path: `${pathText(path)}/${key}`, expected: field.card === 'one' ? 'a value' : 'at least one value', found: 'nothing' });
+        }
+        continue;
+      }
+      const repeated = field.card === 'many' || field.card === 'some';
+      if (!repeated) {
+        emitItem(field, v, child(path, key), issues, out);
+        continue;
+      }
+      if (!Array.isArray(v)) {
+        issues.push({ path: `${pathText(path)}/${key}`, expected: 'an array', found: describeValue(v) });
+        continue;
+      }
+      if (v.length === 0 && field.card === 'some') {
+        issues.push({ path: `${pathText(path)}/${key}`, expected: 'at least one value', found: 'nothing' });
+      }
+      for (let index = 0; index < v.length; index++) emitItem(field, v[index], child(path, key, index), issues, out);
+    }
+  };
+
   const toJson = (value: A): unknown => {
     const record = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
@@ -297,6 +368,6 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
     return issues.length === 0;
   };
 
-  return new XmlCodec<A>(name, { is, read, write, toJson, fromJson });
+  return new XmlCodec<A>(name, { is, read, write, emit, toJson, fromJson });
 }
 

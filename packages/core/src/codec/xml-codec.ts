@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import type { XmlAttribute, XmlContent, XmlElement } from '../xml/xml-node.js';
+import type { XmlWriter } from '../xml/xml-writer.js';
 import { Duration } from './duration.js';
 import type { Scalar } from './scalars.js';
 
@@ -33,6 +34,12 @@ interface CodecImpl<A> {
   is(u: unknown): u is A;
   read(element: XmlElement, path: Path, issues: CodecIssue[]): A | Invalid;
   write(value: A, path: Path, issues: CodecIssue[]): XmlContent;
+  /**
+   * Streams the content (attributes, then text or child elements) of the element the caller
+   * has just opened on `out`, recording the same issues as `write`. Optional: without it the
+   * codec's `write` output is streamed.
+   */
+  emit?(value: A, path: Path, issues: CodecIssue[], out: XmlWriter): void;
   toJson(value: A): unknown;
   fromJson(json: unknown, path: Path, issues: CodecIssue[]): A | Invalid;
 }
@@ -46,6 +53,7 @@ interface CodecImpl<A> {
 export class XmlCodec<A> extends t.Type<A, XmlContent, XmlElement> implements CodecImpl<A> {
   readonly read: CodecImpl<A>['read'];
   readonly write: CodecImpl<A>['write'];
+  readonly emit: NonNullable<CodecImpl<A>['emit']>;
   readonly toJson: CodecImpl<A>['toJson'];
   readonly fromJson: CodecImpl<A>['fromJson'];
 
@@ -70,6 +78,7 @@ export class XmlCodec<A> extends t.Type<A, XmlContent, XmlElement> implements Co
     );
     this.read = impl.read;
     this.write = impl.write;
+    this.emit = impl.emit ?? ((value, path, issues, out) => emitContent(impl.write(value, path, issues), out));
     this.toJson = impl.toJson;
     this.fromJson = impl.fromJson;
   }
@@ -122,6 +131,13 @@ export function leaf<A>(scalar: Scalar<A>): XmlCodec<A> {
       }
       return { attrs: [], children: [], text: scalar.encode(value) };
     },
+    emit(value, path, issues, out) {
+      if (!scalar.is(value)) {
+        issues.push({ path: pathText(path), expected: scalar.name, found: describeValue(value) });
+        return;
+      }
+      out.text(scalar.encode(value));
+    },
     toJson(value) {
       if (value instanceof Date || value instanceof Duration) return scalar.encode(value);
       if (typeof value === 'number' && !Number.isFinite(value)) return scalar.encode(value);
@@ -152,6 +168,7 @@ export const rawElement: XmlCodec<XmlElement> = new XmlCodec<XmlElement>('any XM
   is: (u): u is XmlElement => typeof u === 'object' && u !== null && 'ns' in u && 'name' in u && 'children' in u,
   read: (element) => element,
   write: (value) => value,
+  emit: (value, _path, _issues, out) => emitContent(value, out),
   toJson: (value) => value,
   fromJson(json, path, issues) {
     if (rawElement.is(json)) return json;
@@ -184,9 +201,28 @@ export function wrapper<A>(ns: string, name: string, inner: XmlCodec<A> | Scalar
       const content = codec.write(value, child(path, name), issues);
       return { attrs: [], children: [{ ns, name, ...content }], text: '' };
     },
+    emit(value, path, issues, out) {
+      out.start(ns, name);
+      codec.emit(value, child(path, name), issues, out);
+      out.end();
+    },
     toJson: (value) => codec.toJson(value),
     fromJson: (json, path, issues) => codec.fromJson(json, path, issues),
   });
+}
+
+/** Streams an element tree's attributes and content (its own start tag is the caller's). */
+export function emitContent(element: XmlContent, out: XmlWriter): void {
+  for (const attr of element.attrs) out.attribute(attr.ns, attr.name, attr.value);
+  if (element.children.length === 0) {
+    out.text(element.text);
+    return;
+  }
+  for (const c of element.children) {
+    out.start(c.ns, c.name);
+    emitContent(c, out);
+    out.end();
+  }
 }
 
 export function asCodec<A>(codec: XmlCodec<A> | Scalar<A>): XmlCodec<A> {

@@ -1,0 +1,253 @@
+import { NS, canonicalPrefix } from './namespaces.js';
+import type { XmlAttribute } from './xml-node.js';
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+
+/** Characters that need escaping in text (C14N 1.0 §2.3), or that no XML document may hold. */
+const TEXT_SPECIAL = /[&<>\r\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const ATTR_SPECIAL = /[&<"\t\n\r\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+/** Any character outside XML 1.0's `Char` production (lone surrogates included). */
+const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/** Text escaped as Canonical XML 1.0 writes it: `&amp;`, `&lt;`, `&gt;`, `&#xD;`. */
+export function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
+}
+
+/** An attribute value escaped as Canonical XML 1.0 writes it. */
+export function escapeAttribute(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\t/g, '&#x9;')
+    .replace(/\n/g, '&#xA;')
+    .replace(/\r/g, '&#xD;');
+}
+
+/** Attribute order of Canonical XML 1.0 §2.2: unqualified first by local name, then by namespace URI and local name. */
+export function compareAttributes(a: XmlAttribute, b: XmlAttribute): number {
+  if (a.ns !== b.ns) {
+    if (a.ns === '') return -1;
+    if (b.ns === '') return 1;
+    return a.ns < b.ns ? -1 : 1;
+  }
+  return a.name === b.name ? 0 : a.name < b.name ? -1 : 1;
+}
+
+const FLUSH_AT = 16 * 1024;
+
+/** ` xmlns:prefix="uri"` of each OpenADR namespace, built once. */
+const DECLARATIONS = new Map<string, string>();
+
+/** The IDs a signature gives its parts (`@rxadr/signing`: SIGNED_OBJECT_ID, SIGNATURE_ID, PROPERTIES_ID). */
+const SIGNATURE_IDS = new Set(['oadrSignedObject', 'signature', 'signatureProperties']);
+
+/** Qualified names of the OpenADR namespaces, whose prefixes are fixed: built once per name. */
+const QNAMES = new Map<string, Map<string, string>>();
+
+/** `prefix:name` for a namespace with a canonical prefix, else undefined (the writer numbers others per document). */
+export function qualifiedName(ns: string, name: string): string | undefined {
+  const prefix = canonicalPrefix(ns);
+  return prefix === undefined ? undefined : `${prefix}:${name}`;
+}
+
+/**
+ * Where the signed object sits in a document the writer produced, and whether its text there is
+ * already its inclusive C14N 1.0 form apart from the namespace declarations of its apex.
+ */
+export interface SignedObjectSpan {
+  /** Offset of `<` of the `oadrSignedObject` start tag. */
+  readonly start: number;
+  /** Offset just after its start tag's `>`. */
+  readonly contentStart: number;
+  /** Offset just after its end tag. */
+  readonly end: number;
+}
+
+/**
+ * Writes a document straight to text, element by element, with no tree in between: the
+ * streaming encoder's output stage. Every namespace is declared once on the root with its
+ * canonical prefix (`oadr`, `ei`, `pyld`, …; `ns1`, `ns2`, … for others), in order of first use.
+ *
+ * Below the root the text is written the way Canonical XML 1.0 writes it: attributes in C14N
+ * order, text and attribute values escaped as C14N escapes them, every element as a start and an
+ * end tag (no `<x/>`), no namespace declarations. So the bytes of any element below the root are
+ * its canonical form, once the apex carries the root's declarations (see `@rxadr/signing`).
+ */
+export class XmlWriter {
+  /** The text written since the last flush; flattened into `chunks` every few kB (see `flush`). */
+  private body = '';
+  private readonly chunks: string[] = [];
+  private flushed = 0;
+  private readonly names: string[] = [];
+  /** Attributes of the start tag still open (its `>` not written yet). */
+  private attrs: XmlAttribute[] | undefined;
+  private open = false;
+  private readonly prefixes = new Map<string, string>();
+  private rootName = '';
+  /** False once anything was written that C14N would write differently, or that signing must check itself. */
+  private canonical = true;
+  private signedObject: { start: number; contentStart: number; end: number; depth: number } | undefined;
+  private signedObjects = 0;
+
+  /** Opens an element; attributes follow with `attribute`, then content. */
+  start(ns: string, name: string): void {
+    if (this.open) this.closeStartTag();
+    const qname = this.qualified(ns, name);
+    if (this.names.length === 0) {
+      this.rootName = qname;
+    } else {
+      this.noteElement(ns, name);
+      this.body += `<${qname}`;
+    }
+    this.names.push(qname);
+    this.open = true;
+  }
+
+  /** `start` for a name whose `qname` is `qualifiedName(ns, name)`, computed once by the caller. */
+  startQualified(ns: string, qname: string): void {
+    if (this.open) this.closeStartTag();
+    if (this.names.length === 0) {
+      this.start(ns, qname.slice(qname.indexOf(':') + 1));
+      return;
+    }
+    if (!this.prefixes.has(ns)) this.prefixes.set(ns, qname.slice(0, qname.indexOf(':')));
+    if (ns === NS.ds || (ns === NS.oadr && qname === 'oadr:oadrSignedObject')) this.noteElement(ns, qname.slice(qname.indexOf(':') + 1));
+    this.body += `<${qname}`;
+    this.names.push(qname);
+    this.open = true;
+  }
+
+  attribute(ns: string, name: string, value: string): void {
+    if (ns !== '') this.qualified(ns, name);
+    if (this.attrs === undefined) this.attrs = [{ ns, name, value }];
+    else this.attrs.push({ ns, name, value });
+    if ((name === 'Id' || name === 'ID' || name === 'id') && SIGNATURE_IDS.has(value) && !(this.names.length === 2 && ns === NS.oadr && name === 'Id')) {
+      // Another element claims an ID the signature needs: the signer checks (and refuses) such documents itself.
+      this.canonical = false;
+    }
+  }
+
+  text(value: string): void {
+    if (this.open) this.closeStartTag();
+    if (value === '') return;
+    if (TEXT_SPECIAL.test(value)) {
+      if (NOT_XML_CHAR.test(value)) this.canonical = false;
+      this.body += escapeText(value);
+    } else this.body += value;
+  }
+
+  end(): void {
+    const qname = this.names.pop()!;
+    if (this.open) this.closeStartTag();
+    if (this.names.length === 0) return;
+    this.body += `</${qname}>`;
+    if (this.body.length > FLUSH_AT) this.flush();
+    const span = this.signedObject;
+    if (span !== undefined && span.end < 0 && this.names.length === span.depth) span.end = this.flushed + this.body.length;
+  }
+
+  /** The document: XML declaration, root start tag with every namespace used, content, root end tag. */
+  finish(): { readonly xml: string; readonly signedObject?: SignedObjectSpan; readonly rootNamespaces: ReadonlyMap<string, string> } {
+    let declarations = '';
+    const rootNamespaces = new Map<string, string>();
+    for (const [uri, prefix] of this.prefixes) {
+      if (prefix === 'xml') continue;
+      let declaration = DECLARATIONS.get(uri);
+      if (declaration === undefined || !declaration.startsWith(` xmlns:${prefix}=`)) {
+        declaration = ` xmlns:${prefix}="${escapeAttribute(uri)}"`;
+        if (canonicalPrefix(uri) === prefix) DECLARATIONS.set(uri, declaration);
+      }
+      declarations += declaration;
+      rootNamespaces.set(prefix, uri);
+    }
+    const head = `${DECLARATION}<${this.rootName}${declarations}>`;
+    // One copy into a flat string: head, chunks and the root end tag joined at once.
+    this.chunks.unshift(head);
+    this.chunks.push(this.body, `</${this.rootName}>`);
+    const xml = this.chunks.join('');
+    const span = this.signedObject;
+    if (span === undefined || span.end < 0 || !this.canonical || this.signedObjects !== 1) return { xml, rootNamespaces };
+    return {
+      xml,
+      rootNamespaces,
+      signedObject: { start: head.length + span.start, contentStart: head.length + span.contentStart, end: head.length + span.end },
+    };
+  }
+
+  /**
+   * Moves the text written so far into a flat chunk. Appending builds a rope of small strings; a
+   * large document kept as one rope until the end makes millions of rope nodes survive into the
+   * old generation (most of the encoder's time went to the garbage collector). Flattening every
+   * few kB keeps them short-lived.
+   */
+  private flush(): void {
+    const text = this.body;
+    // `| 0` reads the string as a number, which makes V8 flatten it first (the stop at the first
+    // non-digit is immediate: the text starts with '<').
+    void ((text as unknown as number) | 0);
+    this.chunks.push(text);
+    this.flushed += text.length;
+    this.body = '';
+  }
+
+  private noteElement(ns: string, name: string): void {
+    if (ns === NS.oadr && name === 'oadrSignedObject') {
+      this.signedObjects += 1;
+      if (this.names.length === 1 && this.signedObject === undefined) {
+        this.signedObject = { start: this.flushed + this.body.length, contentStart: -1, end: -1, depth: 1 };
+      }
+    } else if (ns === NS.ds) {
+      // A ds element (a signature inside the payload): the signer checks such documents itself.
+      this.canonical = false;
+    }
+  }
+
+  private closeStartTag(): void {
+    this.open = false;
+    const attrs = this.attrs;
+    if (attrs !== undefined) {
+      this.attrs = undefined;
+      if (attrs.length > 1) attrs.sort(compareAttributes);
+      if (this.names.length === 1) {
+        // Attributes of the root are outside every signed object; they follow the declarations.
+        for (const a of attrs) this.rootName += ` ${a.ns === '' ? a.name : this.qualified(a.ns, a.name)}="${escapeAttribute(a.value)}"`;
+      } else {
+        let text = '';
+        for (const a of attrs) {
+          const value = ATTR_SPECIAL.test(a.value) ? escapeAttribute(a.value) : a.value;
+          if (NOT_XML_CHAR.test(a.value)) this.canonical = false;
+          text += ` ${a.ns === '' ? a.name : this.qualified(a.ns, a.name)}="${value}"`;
+        }
+        this.body += text;
+      }
+    }
+    if (this.names.length > 1) {
+      this.body += '>';
+      const span = this.signedObject;
+      if (span !== undefined && span.contentStart < 0 && this.names.length === 2) span.contentStart = this.flushed + this.body.length;
+    }
+  }
+
+  private qualified(ns: string, name: string): string {
+    if (ns === '') return name;
+    const fixed = canonicalPrefix(ns);
+    if (fixed !== undefined) {
+      if (!this.prefixes.has(ns)) this.prefixes.set(ns, fixed);
+      let byName = QNAMES.get(ns);
+      if (byName === undefined) QNAMES.set(ns, (byName = new Map()));
+      let qname = byName.get(name);
+      if (qname === undefined) byName.set(name, (qname = `${fixed}:${name}`));
+      return qname;
+    }
+    let prefix = this.prefixes.get(ns);
+    if (prefix === undefined) {
+      prefix = ns === XML_NS ? 'xml' : `ns${this.prefixes.size + 1}`;
+      this.prefixes.set(ns, prefix);
+      if (prefix !== 'xml') this.canonical = false;
+    }
+    return `${prefix}:${name}`;
+  }
+}
