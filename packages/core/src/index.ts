@@ -25,6 +25,18 @@ export { DEFAULT_BACKOFF, backoffDelay } from './ven/backoff.js';
 export type { BackoffPolicy } from './ven/backoff.js';
 export { fromPromiseTransport } from './ven/from-promise-transport.js';
 
+// End-user API: the obligations ledger (what the VEN owes the VTN; docs/ledger.md)
+export { createLedger, DEFAULT_LEDGER_BOUNDS } from './ledger/create-ledger.js';
+export type { LedgerOptions } from './ledger/create-ledger.js';
+export type { Ledger, LedgerBounds, ObligationHooks } from './ledger/ledger.js';
+export type { LedgerChange, LedgerCounters, NewObligation, Obligation, ObligationKind, ObligationState, ObligationSubject } from './ledger/obligation.js';
+export { DEFAULT_RETRY_POLICY, retryDelay, classifyCode, classifyExchange, responseOf } from './ledger/retry-policy.js';
+export type { ExchangeVerdict, RetryPolicy } from './ledger/retry-policy.js';
+export { createMemoryJournal, COUNTERS_ENTRY } from './ledger/ledger-journal.js';
+export type { JournalOp, LedgerJournal } from './ledger/ledger-journal.js';
+export { createFileJournal } from './ven/file-journal.js';
+export type { FileJournalOptions } from './ven/file-journal.js';
+
 // End-user API: reports (OPENADR.md §5)
 export { createReports } from './reports/create-reports.js';
 export type { ReportModule, ReportStats, DroppedDelivery } from './reports/report-module.js';
@@ -45,7 +57,7 @@ export type { Measurement, PowerAttributes, SiScaleCode, UnitOptions } from './r
 export { DEFAULT_MISSING_MARKER } from './reports/data-report.js';
 export type { MissingMarker } from './reports/data-report.js';
 export type { BufferFullPolicy } from './reports/delivery-buffer.js';
-export type { DropReason, RetryPolicy } from './reports/report-outbox.js';
+export type { DropReason, RetryPolicy as ReportRetryPolicy } from './reports/report-outbox.js';
 export { ReportError, isReportError } from './reports/report-error.js';
 export type { ReportErrorCode, ReportErrorOptions } from './reports/report-error.js';
 export type { VtnReportInterval, VtnReportOffer, VtnReportRequestOptions, VtnReportValue } from './reports/vtn-reports.js';
