@@ -91,6 +91,9 @@ export type { LenientDistribution, RejectedEvent } from './ven/decode-distributi
 export { createNoReports } from './ven/report-handler.js';
 export type { ReportContext, ReportHandler, ReportRequestMessage } from './ven/report-handler.js';
 
+// Integrator API: time
+export { clampedTimer, clampedTimerAt, scheduleAt, scheduleClamped, MAX_TIMER_STEP_MS } from './time/clamped-timer.js';
+
 // Integrator API: report building blocks
 export type { ReportHost } from './reports/report-host.js';
 export { createReportCatalog } from './reports/report-catalog.js';
