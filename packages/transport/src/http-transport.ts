@@ -24,13 +24,19 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  *
  * Failures are `TransportError`s with the original error as `cause`:
  * - any status other than 200 → `http-status` with `status` and `body` (retryable for 5xx, 408, 429)
- * - refused, reset or closed sockets → `connect`
+ * - refused sockets, a reset or close after the handshake → `connect` (retryable)
  * - connect timeout (TCP + TLS handshake), read timeout, and the overall deadline of the
  *   exchange (`deadlineMs`, default 30 s: connect + headers + whole body, so a VTN that trickles
- *   its answer cannot hold the VEN) → `timeout`
- * - handshake failure, untrusted or mismatched certificate → `tls`
+ *   its answer cannot hold the VEN; it fails at once, abandoning a connect in progress) →
+ *   `timeout` (retryable)
+ * - untrusted, expired or wrong-host certificate, no common protocol or cipher (e.g. a TLS
+ *   1.3-only VTN), garbage or plain HTTP where a TLS handshake should be, a reset during the
+ *   handshake → `tls` (retryable: the other end may be fixed while the VEN waits)
  * - a body that is not UTF-8, too large, or a malformed HTTP answer → `protocol`
  * - cancellation, or a send after `close()` → `aborted`
+ *
+ * An HTML page (or any non-OpenADR body) with status 200 is not a transport failure: it is
+ * returned, and the decoder refuses it.
  *
  * Content type of answers: a non-empty 200 answer whose `Content-Type` is not XML is still
  * returned (the decoder is the judge of the content) and reported through `logger.warn`; an
