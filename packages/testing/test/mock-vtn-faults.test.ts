@@ -316,4 +316,14 @@ describe('mock VTN: openadr-code, raw, trickle, forget and count (HTTP front doo
     expect(chunks).toBeGreaterThan(1);
     expect(vtn.recorder.requests.map((r) => r.fault)).toEqual(['trickle-64B/2ms']);
   });
+
+  it("a trickled answer trips the pull client's deadline (a retryable timeout); the next exchange is answered", async () => {
+    const vtn = await createHttpMockVtn();
+    const t = httpTransport({ vtnUrl: vtn.url, deadlineMs: 250 });
+    closers.push(async () => (await t.close?.(), await vtn.close()));
+    vtn.faults.failNext('EiRegisterParty', 1, { kind: 'trickle', bytesPerChunk: 8, everyMs: 20 });
+    const send = () => firstValueFrom(t.send({ service: 'EiRegisterParty', body: encodeMessage(registration) }));
+    await expect(send()).rejects.toMatchObject({ name: 'TransportError', code: 'timeout', retryable: true });
+    expect(await answerOf(send())).toMatchObject({ type: 'oadrCreatedPartyRegistration', eiResponse: { responseCode: '200' } });
+  });
 });
