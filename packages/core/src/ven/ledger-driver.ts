@@ -102,7 +102,9 @@ export function createLedgerDriver(ctx: VenContext, deps: LedgerDriverDeps): Led
   const attempt = (record: Obligation): Observable<void> =>
     new Observable<void>((subscriber) => {
       let answered = false;
-      const sub = sendMessage(ctx, addressedTo(record.message, currentVenID(ctx))).subscribe({
+      // A record that needs no registration (the answer to a cancelled one) keeps the venID it was about.
+      const message = record.needsRegistration ? addressedTo(record.message, currentVenID(ctx)) : record.message;
+      const sub = sendMessage(ctx, message).subscribe({
         next: (answer) => {
           answered = true;
           settle(record, classifyExchange(record.expects, { answer: answer?.message }));
