@@ -5,7 +5,7 @@
 
 // End-user API: the VEN engine
 export { createVen } from './ven/create-ven.js';
-export type { Ven } from './ven/create-ven.js';
+export type { Ven, VenLedger } from './ven/create-ven.js';
 export { resolveVenOptions, MAX_POLL_FREQUENCY_MS } from './ven/ven-options.js';
 export type { VenOptions, ResolvedVenOptions } from './ven/ven-options.js';
 export type { VenStatus, VenStatusName } from './ven/ven-status.js';

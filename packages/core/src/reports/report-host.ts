@@ -18,7 +18,7 @@ export interface ReportHost {
    * abandons the send.
    */
   send(message: OadrMessage): Observable<OadrMessage | undefined>;
-  /** The venID of the current registration; undefined while unregistered (nothing is sent then). */
+  /** The venID of the current registration; undefined while unregistered or re-registering (nothing is sent then). */
   venID(): string | undefined;
   /** The module's persisted slot (`VenState.reports`) as last saved, or undefined. */
   load(): unknown;

@@ -224,7 +224,7 @@ export function createVen(venOptions: VenOptions): Ven {
       if (started || ctx.stopped) return;
       started = true;
       inbound = listenForPushes();
-      reportsAttachment = options.reports.attach?.(createEngineReportHost(ctx, { get: () => reportsSlot, set: (value) => (reportsSlot = value) }, driver));
+      reportsAttachment = options.reports.attach?.(createEngineReportHost(ctx, { get: () => reportsSlot, set: (value) => (reportsSlot = value) }, driver, () => loop.registered()));
       loop.start();
       queue.start();
     },

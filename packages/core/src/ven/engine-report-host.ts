@@ -9,12 +9,13 @@ import { sendMessage, type VenContext } from './ven-context.js';
  * exchange queue (so answers already queued go first), on the VEN's scheduler; the report slot of
  * the VEN state is read from and written to the VEN's store.
  */
-export function createEngineReportHost(ctx: VenContext, slot: { get(): unknown; set(value: unknown): void }, driver: LedgerDriver): ReportHost {
+export function createEngineReportHost(ctx: VenContext, slot: { get(): unknown; set(value: unknown): void }, driver: LedgerDriver, registered: () => boolean): ReportHost {
   return {
     scheduler: ctx.options.scheduler,
     ledger: ctx.ledger,
     hooks: (kind, hooks) => driver.hooks(kind, hooks),
-    venID: () => ctx.registration?.venID,
+    // Undefined while re-registering too: nothing is sent under a registration the VTN may have forgotten.
+    venID: () => (registered() ? ctx.registration?.venID : undefined),
     load: () => slot.get(),
     save: (value) => {
       slot.set(value);
