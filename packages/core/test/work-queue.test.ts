@@ -15,7 +15,7 @@ describe('the work queue', () => {
     expect(errors).toHaveLength(1);
   });
 
-  it('jobs queued by a running job run after it; an asynchronous job holds the queue; close waits for it, abort ends it', async () => {
+  it('jobs run in the order queued (also those a running job queues); an asynchronous job holds the queue; close waits for it, abort ends it', async () => {
     const queue = createWorkQueue(() => undefined);
     queue.start();
     const order: string[] = [];
@@ -28,7 +28,7 @@ describe('the work queue', () => {
     queue.enqueue(new Observable<void>((s) => (order.push('b'), s.complete())));
     expect(order).toEqual(['a']);
     finish?.();
-    expect(order).toEqual(['a', 'b', 'c']);
+    expect(order).toEqual(['a', 'c', 'b']);
     queue.enqueue(new Observable<void>(() => void order.push('hangs')));
     let closed = false;
     const closing = queue.close().then(() => (closed = true));
@@ -37,6 +37,6 @@ describe('the work queue', () => {
     queue.abort();
     await closing;
     queue.enqueue(new Observable<void>((s) => (order.push('late'), s.complete())));
-    expect(order).toEqual(['a', 'b', 'c', 'hangs']);
+    expect(order).toEqual(['a', 'c', 'b', 'hangs']);
   });
 });
