@@ -133,6 +133,17 @@ describe('reconciliation when the VTN forgets the VEN', () => {
     expect(second.statuses.at(-1)?.state).toBe('polling');
   });
 
+  it('463 in the answer to a direct report answer reconciles too (any exchange)', () => {
+    const { clock, vtn } = setup('report-463');
+    startVen(clock, vtn.transport());
+    vtn.faults.inject({ kind: 'openadr-code', code: '463' }, { service: 'EiReport', type: 'oadrUpdatedReport', times: 1 });
+    vtn.model.enqueue('VEN-1', { message: { type: 'oadrUpdateReport', requestID: 'u-1', venID: 'VEN-1' } });
+    vtn.recorder.clear();
+    clock.advanceBy(10_000);
+    expect(vtn.recorder.types()).toEqual(['oadrPoll', 'oadrUpdatedReport', 'oadrCreatePartyRegistration', 'oadrRequestEvent', 'oadrPoll']);
+    expect(registrations(vtn)[0]).toMatchObject({ venID: 'VEN-1', registrationID: 'REG-2' });
+  });
+
   it('a 452 about its own venID on an owed message reconciles; the record waits and is sent again after', () => {
     const { clock, vtn } = setup('own-452');
     const { ven, changes } = startVen(clock, vtn.transport());

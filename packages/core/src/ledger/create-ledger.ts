@@ -38,7 +38,7 @@ export interface LedgerOptions {
  * const record = ledger.add({ kind: 'created-event', key: 'event:E1', subject: { eventID: 'E1' }, message, expects: 'oadrResponse' });
  * ledger.applyVerdict(record.id, { kind: 'transient', reason: 'HTTP 503' }); // retried after ~5 s
  */
-export function createLedger(options: LedgerOptions): Ledger {
+export function createLedger(options: LedgerOptions): Ledger & { /** Completes `changes$` and `counters$` (the VEN's stop). */ complete(): void } {
   const { scheduler, policy, random } = options;
   const bounds: LedgerBounds = { ...DEFAULT_LEDGER_BOUNDS, ...options.bounds };
   const journal = options.journal ?? createMemoryJournal();
@@ -225,5 +225,9 @@ export function createLedger(options: LedgerOptions): Ledger {
     },
     changes$: changes.asObservable(),
     counters$: counters$.asObservable(),
+    complete() {
+      changes.complete();
+      counters$.complete();
+    },
   };
 }

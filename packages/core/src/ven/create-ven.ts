@@ -116,8 +116,9 @@ export function createVen(venOptions: VenOptions): Ven {
   const queue = createWorkQueue((error) => errors.next(isVenError(error) ? error : new VenError('transport', String(error), { cause: error })));
   const ledger = createLedger({ scheduler: options.scheduler, policy: options.retry, random: options.random, bounds: options.ledgerBounds, journal, source: 'the VEN store' });
   // Every record added, and every reschedule, wakes the driver (also records the report module adds).
+  const { complete: _complete, ...ledgerView } = ledger;
   const kickingLedger: Ledger = {
-    ...ledger,
+    ...ledgerView,
     get counters() {
       return ledger.counters;
     },
@@ -224,7 +225,7 @@ export function createVen(venOptions: VenOptions): Ven {
       if (started || ctx.stopped) return;
       started = true;
       inbound = listenForPushes();
-      reportsAttachment = options.reports.attach?.(createEngineReportHost(ctx, { get: () => reportsSlot, set: (value) => (reportsSlot = value) }, driver, () => loop.registered()));
+      reportsAttachment = options.reports.attach?.(createEngineReportHost(ctx, { get: () => reportsSlot, set: (value) => (reportsSlot = value) }, { driver, registered: () => loop.registered(), send: (m) => loop.send(m) }));
       loop.start();
       queue.start();
     },
@@ -252,6 +253,7 @@ export function createVen(venOptions: VenOptions): Ven {
         }
         ctx.status.next({ state: 'stopped' });
         for (const subject of [ctx.status, ctx.errors, ctx.opts, messages]) subject.complete();
+        ledger.complete();
       })();
       return stopping;
     },

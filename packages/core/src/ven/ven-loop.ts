@@ -1,6 +1,7 @@
-import { EMPTY, concat, concatMap, defer, catchError, type Observable, type Subscription } from 'rxjs';
-import { classifyCode, classifyExchange, retryDelay, type ExchangeVerdict } from '../ledger/retry-policy.js';
+import { EMPTY, concat, concatMap, defer, catchError, tap, type Observable, type Subscription } from 'rxjs';
+import { classifyCode, classifyExchange, responseOf, retryDelay, type ExchangeVerdict } from '../ledger/retry-policy.js';
 import type { MessageOf, OadrMessage } from '../model/message.js';
+import type { OadrService } from '../transport/transport.js';
 import { scheduleClamped } from '../time/clamped-timer.js';
 import type { LedgerDriver } from './ledger-driver.js';
 import { currentVenID, sendMessage, type VenContext } from './ven-context.js';
@@ -28,6 +29,8 @@ export interface VenLoop {
   stop(): void;
   /** Handles a pushed or polled VTN message. */
   dispatch(inbound: Inbound): Observable<void>;
+  /** Sends one message outside the ledger (direct answers, report messages); an answer with 463 or 452 on the VEN's own IDs reconciles. */
+  send(message: OadrMessage, service?: OadrService): Observable<Inbound | undefined>;
 }
 
 /** What a poll may carry (§1.6); anything else is the wrong type and never re-polls at once. */
@@ -98,12 +101,23 @@ export function createVenLoop(ctx: VenContext, driver: LedgerDriver): VenLoop {
   };
   const isRegistered = (): boolean => ctx.registration !== undefined && !reconciling && !cancelled;
 
+  /** 463 (or 452 on the VEN's own IDs) in the answer to any exchange starts reconciliation. */
+  const watched = (message: OadrMessage, service?: OadrService): Observable<Inbound | undefined> =>
+    sendMessage(ctx, message, service).pipe(
+      tap((answer) => {
+        const response = answer && responseOf(answer.message);
+        if (response && classifyCode(response.code, response.description, answer.message).kind === 'reconcile') {
+          reconcile(`${message.type}: the VTN answered ${response.code} ${response.description ?? ''}`.trim());
+        }
+      }),
+    );
+
   const dispatch = (inbound: Inbound): Observable<void> =>
     dispatchVtnMessage(inbound, {
       venID: () => currentVenID(ctx),
       registrationID: () => ctx.registration?.registrationID,
       now: () => new Date(scheduler.now()),
-      send: (message, service) => sendMessage(ctx, message, service),
+      send: watched,
       events: ctx.events,
       reports: options.reports,
       ledger: ctx.ledger,
@@ -187,7 +201,7 @@ export function createVenLoop(ctx: VenContext, driver: LedgerDriver): VenLoop {
       defer(() => {
         if (gen !== generation) return EMPTY;
         if (renewed) options.reports.reregistered?.(reportContext());
-        return sendReportMessages(options.reports.registered(reportContext()), options.reports, reportContext, (m) => sendMessage(ctx, m)).pipe(
+        return sendReportMessages(options.reports.registered(reportContext()), options.reports, reportContext, (m) => watched(m)).pipe(
           catchError((error: unknown) => (report(error), EMPTY)),
         );
       }),
@@ -390,5 +404,6 @@ export function createVenLoop(ctx: VenContext, driver: LedgerDriver): VenLoop {
     registered: isRegistered,
     stop: restart,
     dispatch,
+    send: watched,
   };
 }
