@@ -205,6 +205,18 @@ describe('owed answers survive failures', () => {
     expect(ven.ledger.counters).toMatchObject({ pending: 0, superseded: 1 });
   });
 
+  it('a record owed while an exchange is in flight waits for it (no timer spinning in place) and goes first after it', async () => {
+    const { clock, vtn } = setup('owed-while-busy');
+    const { ven } = startVen(clock, vtn.transport());
+    vtn.faults.inject({ kind: 'delay', ms: 5_000 }, { service: 'OadrPoll', times: 1 });
+    clock.advanceBy(10_000); // the poll at 10 s is held for 5 s
+    const opt = ven.createOpt({ optType: 'optIn', availability: [] });
+    expect(vtn.recorder.count('oadrCreateOpt')).toBe(0);
+    clock.advanceBy(5_000);
+    await expect(opt).resolves.toMatchObject({ status: 'created' });
+    expect(vtn.recorder.types().slice(-2)).toEqual(['oadrPoll', 'oadrCreateOpt']);
+  });
+
   it('an opt that fails transiently is retried and resolves; a refusal rejects with the code; 463 reconciles first', async () => {
     const { clock, vtn } = setup('opt-retry');
     const { ven } = startVen(clock, vtn.transport());

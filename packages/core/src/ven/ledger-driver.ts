@@ -54,17 +54,31 @@ export function createLedgerDriver(ctx: VenContext, deps: LedgerDriverDeps): Led
   let timer: Subscription | undefined;
   let timerAt: number | undefined;
   let queued = false;
+  let flushing = 0;
   let stopped = false;
 
+  /**
+   * One timer, for the next record due in the future. A record due now needs no timer: the
+   * flush running or queued sends it, else one is queued here (a zero-delay timer that re-arms
+   * itself while the queue is busy would spin the clock in place).
+   */
   const arm = (): void => {
     if (stopped || ctx.stopped) return;
     const at = ledger.nextDue(deps.registered());
+    const now = scheduler.now();
+    if (at !== undefined && at <= now) {
+      timer?.unsubscribe();
+      timer = undefined;
+      timerAt = undefined;
+      if (!queued && flushing === 0) queueFlush();
+      return;
+    }
     if (at === timerAt && timer && !timer.closed) return;
     timer?.unsubscribe();
     timer = undefined;
     timerAt = at;
     if (at === undefined) return;
-    timer = scheduleAt(scheduler, () => ((timer = undefined), (timerAt = undefined), kick()), Math.max(at, scheduler.now()));
+    timer = scheduleAt(scheduler, () => ((timer = undefined), (timerAt = undefined), kick()), at);
   };
 
   const settle = (record: Obligation, verdict: ExchangeVerdict): void => {
@@ -127,15 +141,23 @@ export function createLedgerDriver(ctx: VenContext, deps: LedgerDriverDeps): Led
     new Observable<void>((subscriber) => {
       let current: Subscription | undefined;
       let closed = false;
+      let ended = false;
       const sentNow = new Set<string>();
+      flushing += 1;
+      const end = (): void => {
+        if (ended) return;
+        ended = true;
+        flushing -= 1;
+      };
       const loop = (): void => {
         for (;;) {
           if (closed) return;
           const record = stopped || ctx.stopped ? undefined : ledger.due(scheduler.now(), deps.registered());
           // A record that failed in this very flush waits for its backoff, never twice in one go.
           if (!record || sentNow.has(record.id)) {
-            arm();
+            end();
             subscriber.complete();
+            arm();
             return;
           }
           sentNow.add(record.id);
@@ -154,14 +176,12 @@ export function createLedgerDriver(ctx: VenContext, deps: LedgerDriverDeps): Led
       loop();
       return () => {
         closed = true;
+        end();
         current?.unsubscribe();
       };
     });
 
-  function kick(): void {
-    if (stopped || ctx.stopped) return;
-    arm();
-    if (queued || ledger.due(scheduler.now(), deps.registered()) === undefined) return;
+  const queueFlush = (): void => {
     queued = true;
     ctx.enqueue(
       new Observable<void>((subscriber) => {
@@ -169,6 +189,12 @@ export function createLedgerDriver(ctx: VenContext, deps: LedgerDriverDeps): Led
         return flush().subscribe(subscriber);
       }),
     );
+  };
+
+  function kick(): void {
+    if (stopped || ctx.stopped) return;
+    if (!queued && flushing === 0 && ledger.due(scheduler.now(), deps.registered()) !== undefined) queueFlush();
+    else arm();
   }
 
   return {
