@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject, map, merge, type Observable } from 'rxjs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createFileStore, createMemoryStore, createVen, optIn, type Decision, type EventSnapshot, type LedgerChange, type Transport, type Ven, type VenError, type VenOptions, type VenStatus } from '@rxadr/core';
+import { createFileStore, createMemoryStore, createVen, optIn, type Decision, type EventSnapshot, type LedgerChange, type Transport, type Ven, type VenError, type VenOptions, type VenState, type VenStatus, type VenStore } from '@rxadr/core';
 import { createMockVtn, createSchemaCheck, createVirtualClock, type MockVtn, type MockVtnOptions, type VirtualClock } from '@rxadr/testing';
 
 const schema = createSchemaCheck();
@@ -238,6 +238,31 @@ describe('owed answers survive failures', () => {
     vtn.model.optResponseCode = '454';
     await expect(ven.createOpt({ optType: 'optIn', availability: [] })).rejects.toMatchObject({ code: 'opt-rejected', responseCode: '454' });
     expect(ven.ledger.counters.failed).toBe(1);
+  });
+});
+
+describe('a store of your own without a journal', () => {
+  it('keeps the ledger inside the state it saves (version 2) and the next VEN sends what is owed', async () => {
+    const { clock, vtn } = setup('user-store');
+    let saved: VenState | undefined;
+    const store: VenStore = { load: () => saved, save: (state) => void (saved = state) };
+    const first = startVen(clock, vtn.transport(), { store });
+    vtn.faults.inject('http-500', { service: 'EiEvent', type: 'oadrCreatedEvent', forMs: 60_000 });
+    vtn.model.createEvent({ eventID: 'e1', start: '2026-01-01T02:00:00Z' });
+    clock.advanceBy(10_000);
+    await first.ven.stop();
+    expect(saved?.version).toBe(2);
+    expect(saved?.ledger?.map(([, value]) => (value as { kind?: string }).kind)).toContain('created-event');
+    const owed = vtn.recorder.messages('oadrCreatedEvent')[0];
+    vtn.faults.clear();
+    vtn.recorder.clear();
+    clock.advanceBy(5_000); // the owed answer's next attempt is due when the next VEN starts: it goes first
+    const second = startVen(clock, vtn.transport(), { store });
+    clock.advanceBy(1_000);
+    expect(vtn.recorder.types()[0]).toBe('oadrCreatedEvent');
+    expect(vtn.recorder.messages('oadrCreatedEvent')[0]).toEqual(owed);
+    // Counters survive in the state: the retry before the restart; the owed answer and the re-sync's answer settled.
+    expect(second.ven.ledger.counters).toMatchObject({ pending: 0, settled: 2, retries: 1 });
   });
 });
 
