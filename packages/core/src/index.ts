@@ -5,7 +5,7 @@
 
 // End-user API: the VEN engine
 export { createVen } from './ven/create-ven.js';
-export type { Ven } from './ven/create-ven.js';
+export type { Ven, VenLedger } from './ven/create-ven.js';
 export { resolveVenOptions, MAX_POLL_FREQUENCY_MS } from './ven/ven-options.js';
 export type { VenOptions, ResolvedVenOptions } from './ven/ven-options.js';
 export type { VenStatus, VenStatusName } from './ven/ven-status.js';
@@ -32,6 +32,18 @@ export type { ControlEventRef, ControlPhase, ControlSignal, ControlValue } from 
 export { VEN_RESOURCE_ID } from './control/ven-resource.js';
 export type { VenResource } from './control/ven-resource.js';
 
+// End-user API: the obligations ledger (what the VEN owes the VTN; docs/ledger.md)
+export { createLedger, DEFAULT_LEDGER_BOUNDS } from './ledger/create-ledger.js';
+export type { LedgerOptions } from './ledger/create-ledger.js';
+export type { Ledger, LedgerBounds, ObligationHooks } from './ledger/ledger.js';
+export type { LedgerChange, LedgerCounters, NewObligation, Obligation, ObligationKind, ObligationState, ObligationSubject } from './ledger/obligation.js';
+export { DEFAULT_RETRY_POLICY, retryDelay, classifyCode, classifyExchange, responseOf } from './ledger/retry-policy.js';
+export type { ExchangeVerdict, RetryPolicy } from './ledger/retry-policy.js';
+export { createMemoryJournal, COUNTERS_ENTRY } from './ledger/ledger-journal.js';
+export type { JournalOp, LedgerJournal } from './ledger/ledger-journal.js';
+export { createFileJournal } from './ven/file-journal.js';
+export type { FileJournalOptions } from './ven/file-journal.js';
+
 // End-user API: reports (OPENADR.md §5)
 export { createReports } from './reports/create-reports.js';
 export type { ReportModule, ReportStats, DroppedDelivery } from './reports/report-module.js';
@@ -52,7 +64,7 @@ export type { Measurement, PowerAttributes, SiScaleCode, UnitOptions } from './r
 export { DEFAULT_MISSING_MARKER } from './reports/data-report.js';
 export type { MissingMarker } from './reports/data-report.js';
 export type { BufferFullPolicy } from './reports/delivery-buffer.js';
-export type { DropReason, RetryPolicy } from './reports/report-outbox.js';
+export type { DropReason, RetryPolicy as ReportRetryPolicy } from './reports/report-outbox.js';
 export { ReportError, isReportError } from './reports/report-error.js';
 export type { ReportErrorCode, ReportErrorOptions } from './reports/report-error.js';
 export type { VtnReportInterval, VtnReportOffer, VtnReportRequestOptions, VtnReportValue } from './reports/vtn-reports.js';

@@ -2,6 +2,8 @@ import { BehaviorSubject, Observable, Subject, type SchedulerLike } from 'rxjs';
 import { afterAll, afterEach, expect } from 'vitest';
 import { createMockVtn, createSchemaCheck, createSchemaValidator, createVirtualClock, createVtnReportSide, schemaAvailable, type MockVtn, type VirtualClock, type VtnReportSide } from '@rxadr/testing';
 import {
+  DEFAULT_RETRY_POLICY,
+  createLedger,
   createMemoryStore,
   createReports,
   createVen,
@@ -43,6 +45,8 @@ export function createTestHost(scheduler: SchedulerLike, answer: (message: OadrM
       slot = value;
     },
     setVenID: (v) => void (id = v),
+    ledger: createLedger({ scheduler, policy: DEFAULT_RETRY_POLICY, random: () => 0.5 }),
+    hooks: () => undefined,
     send: (message) =>
       new Observable<OadrMessage | undefined>((subscriber) => {
         // Encode as the engine would: an invalid message fails here.

@@ -1,4 +1,6 @@
 import type { Observable, SchedulerLike } from 'rxjs';
+import type { Ledger, ObligationHooks } from '../ledger/ledger.js';
+import type { ObligationKind } from '../ledger/obligation.js';
 import type { OadrMessage } from '../model/message.js';
 
 /**
@@ -16,10 +18,26 @@ export interface ReportHost {
    * abandons the send.
    */
   send(message: OadrMessage): Observable<OadrMessage | undefined>;
-  /** The venID of the current registration; undefined while unregistered (nothing is sent then). */
+  /** The venID of the current registration; undefined while unregistered or re-registering (nothing is sent then). */
   venID(): string | undefined;
   /** The module's persisted slot (`VenState.reports`) as last saved, or undefined. */
   load(): unknown;
   /** Persists the module's slot (plain JSON). */
   save(slot: unknown): void;
+  /**
+   * The VEN's obligations ledger (docs/ledger.md). Records the module adds (kinds
+   * `register-report`, `created-report`, `canceled-report`, `report-delivery`) are sent by the
+   * engine like every other owed message: in order, one exchange at a time, before the next
+   * poll, retried with the retry policy, held while the VEN is not registered, and persisted.
+   *
+   * @example
+   * host.ledger.add({ kind: 'report-delivery', key: `delivery:${id}`, subject: { reportRequestID, fromMs, toMs, intervals: 4 }, message, expects: 'oadrUpdatedReport' });
+   */
+  readonly ledger: Ledger;
+  /**
+   * Registers how the module hears that its records of `kind` ended (settled with the VTN's
+   * answer, or failed for good). Call it in `attach`, before adding records: hooks are not
+   * persisted, and records restored from the store end through them too.
+   */
+  hooks(kind: ObligationKind, hooks: ObligationHooks): void;
 }

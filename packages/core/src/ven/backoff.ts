@@ -1,6 +1,8 @@
 /**
- * Retry pacing as data: exponential growth with full-range jitter, capped. Used for
- * registration retries and failed polls (DESIGN.md "registration that retries with backoff").
+ * Retry pacing as data: exponential growth with full-range jitter, capped.
+ *
+ * @deprecated The same shape as `RetryPolicy` (docs/ledger.md), the VEN's one retry policy
+ * (`createVen({ retry })`); kept so existing code compiles.
  */
 export interface BackoffPolicy {
   /** First delay in ms. Default 5 000. */
@@ -13,7 +15,7 @@ export interface BackoffPolicy {
   readonly jitter: number;
 }
 
-/** The defaults: 5 s, ×2, at most 5 min, ±20 %. */
+/** The defaults: 5 s, ×2, at most 5 min, ±20 %. @deprecated Use `DEFAULT_RETRY_POLICY`. */
 export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 5_000, factor: 2, maxMs: 300_000, jitter: 0.2 };
 
 /**
@@ -22,6 +24,7 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 5_000, factor: 2, max
  *
  * @example
  * backoffDelay(DEFAULT_BACKOFF, 3, () => 0.5); // 20 000
+ * @deprecated Use `retryDelay` (the same computation).
  */
 export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () => number): number {
   const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** Math.max(0, attempt - 1));

@@ -20,10 +20,8 @@ export interface EventEngineDeps {
   readonly checks: () => EventCheckConfig;
   readonly vtnID: () => string | undefined;
   readonly decisions: DecisionRunner;
-  /** Sends oadrCreatedEvent (EiEvent); the answer is of no further interest. */
-  readonly send: (message: OadrMessage) => Observable<unknown>;
-  /** Runs work in the engine's queue (used for changes of mind). */
-  readonly enqueue: (work: Observable<unknown>) => void;
+  /** Owes oadrCreatedEvent: the engine's ledger sends it (and again until the VTN settles it). */
+  readonly answer: (message: MessageOf<'oadrCreatedEvent'>) => void;
   readonly changed: () => void;
   /** Receives a `VenError('event-rejected')` for every event answered with a 4xx (§4.6–§4.8). */
   readonly error?: (error: VenError) => void;
@@ -40,7 +38,7 @@ export interface EventEngine {
   records(): EventRecord[];
   /** Replaces the known events (after a restart) and arms their timers. */
   restore(records: readonly EventRecord[]): void;
-  /** Forgets every event (registration cancelled). */
+  /** Forgets every event (registration cancelled), after a final `cancelled` snapshot of each. */
   clear(): void;
   /** Stops timers and decisions, completes `events$`. */
   stop(): void;
@@ -103,7 +101,10 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
     defer(() => {
       const result = reduceDistribution(table, message, rejected, { ...deps.checks(), now: now(), vtnID: deps.vtnID(), random: deps.random });
       const venID = deps.checks().venID ?? '';
-      if (result.refused) return deps.send(refusedDistribution(venID, message.requestID, result.refused.code, result.refused.description)).pipe(map(() => undefined));
+      if (result.refused) {
+        deps.answer(refusedDistribution(venID, message.requestID, result.refused.code, result.refused.description));
+        return EMPTY;
+      }
       setTable(result.events);
       for (const o of result.outcomes) {
         if (o.code.startsWith('4')) deps.error?.(new VenError('event-rejected', `event ${o.eventID} #${o.modificationNumber}: answered ${o.code}${o.description ? ` (${o.description})` : ''}`, { eventID: o.eventID, responseCode: o.code }));
@@ -130,7 +131,8 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
               requestID: message.requestID,
             }));
           const answer = createdEvent(venID, lines);
-          return answer ? deps.send(answer).pipe(map(() => undefined)) : EMPTY;
+          if (answer) deps.answer(answer);
+          return EMPTY;
         }),
       );
     });
@@ -143,7 +145,7 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
     if (record.event.oadrResponseRequired !== 'always') return;
     const line: EventAnswerLine = { ...decision, code: '200', description: undefined, requestID: record.requestID };
     const answer = createdEvent(deps.checks().venID ?? '', [line]);
-    if (answer) deps.enqueue(deps.send(answer));
+    if (answer) deps.answer(answer);
   };
 
   return {
@@ -164,7 +166,13 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
     },
     clear() {
       deps.decisions.dropAll();
-      setTable(new Map());
+      // The user must not be left with an `active` event the VEN no longer runs (issue item 7).
+      const at = now();
+      for (const record of table.values()) changes.next({ ...eventSnapshot(record, at), status: 'cancelled', cancelled: true });
+      for (const sub of timers.values()) sub.unsubscribe();
+      timers.clear();
+      table = new Map();
+      deps.changed();
     },
     stop() {
       deps.decisions.dropAll();

@@ -10,6 +10,7 @@
  * - `foreign-id`: a VTN message named another VEN's venID; answered 452 and not acted on (rule 21, §4.7)
  * - `not-registered`: an operation that needs a registration was called without one
  * - `opt-rejected`: the VTN refused an oadrCreateOpt/oadrCancelOpt (`responseCode` set)
+ * - `obligation-failed`: the VTN refused an owed message for good (an OpenADR 4xx; `responseCode` set; docs/ledger.md)
  * - `store`: the persisted state could not be read or written
  * - `stopped`: the work was not done because `ven.stop()` was called first
  */
@@ -24,6 +25,7 @@ export type VenErrorCode =
   | 'foreign-id'
   | 'not-registered'
   | 'opt-rejected'
+  | 'obligation-failed'
   | 'store'
   | 'stopped';
 

@@ -14,13 +14,20 @@ function counting(inner: Transport): { readonly transport: Transport; readonly i
   return {
     inFlight: () => inFlight,
     transport: {
-      ...inner,
+      // Without `close`: the backend owns the connection pool and closes it in `close()`; a VEN
+      // stopped for a restart (which closes its transport) must not take it from the next VEN.
+      ...withoutClose(inner),
       send: (request) => {
         inFlight += 1;
         return inner.send(request).pipe(finalize(() => (inFlight -= 1)));
       },
     },
   };
+}
+
+function withoutClose(inner: Transport): Transport {
+  const { close: _close, ...rest } = inner;
+  return rest;
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

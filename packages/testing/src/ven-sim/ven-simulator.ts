@@ -74,6 +74,10 @@ export function startVenSimulator(config: VenSimConfig, write: (entry: SimLogEnt
   ven.status$.subscribe((status) => {
     const { cause, ...rest } = status as typeof status & { cause?: Error };
     log('status', { ...rest, ...(cause ? { cause: cause.message } : {}) });
+    if (status.state === 'cancelled') {
+      const by = status.by === 'vtn' ? 'the VTN' : 'this VEN';
+      log('log', { level: 'warn', message: `${by} cancelled the registration: not polling; still running until stopped (ven.register() registers again)` });
+    }
   });
   ven.events$.subscribe((e) =>
     log('event', { eventID: e.eventID, modificationNumber: e.modificationNumber, status: e.status, optType: e.optType, start: e.start.toISOString(), end: e.end?.toISOString(), signals: e.signals.map((s) => ({ signalName: s.signalName, currentValue: s.currentValue })) }),
