@@ -45,7 +45,7 @@ export type { Measurement, PowerAttributes, SiScaleCode, UnitOptions } from './r
 export { DEFAULT_MISSING_MARKER } from './reports/data-report.js';
 export type { MissingMarker } from './reports/data-report.js';
 export type { BufferFullPolicy } from './reports/delivery-buffer.js';
-export type { DropReason, RetryPolicy } from './reports/report-outbox.js';
+export type { DropReason } from './reports/report-outbox.js';
 export { ReportError, isReportError } from './reports/report-error.js';
 export type { ReportErrorCode, ReportErrorOptions } from './reports/report-error.js';
 export type { VtnReportInterval, VtnReportOffer, VtnReportRequestOptions, VtnReportValue } from './reports/vtn-reports.js';

@@ -144,21 +144,34 @@ describe('the module on its own host', () => {
     t.attachment.unsubscribe();
   });
 
-  it('what retrying cannot fix is dropped and reported; a refusal by the VTN is counted as rejected', () => {
-    let mode: 'http-400' | 'refuse' = 'http-400';
-    const t = setup({ retry: { maxRefusedAttempts: 1 } }, (m) => {
+  it('what is not delivered is kept and retried; an OpenADR 4xx refusal is terminal: counted rejected, on errors$ with its code', () => {
+    let mode: 'http-400' | '5xx' | 'refuse' | 'ok' = 'http-400';
+    const t = setup({ retry: { initialMs: 1000, maxMs: 1000, jitter: 0 } }, (m) => {
       if (mode === 'http-400') throw new TransportError('http-status', 'bad request', { status: 400 });
-      return m.type === 'oadrUpdateReport' ? { type: 'oadrUpdatedReport', eiResponse: { responseCode: '452', responseDescription: 'unknown request', requestID: m.requestID } } : okAnswer(m);
+      if (m.type !== 'oadrUpdateReport' || mode === 'ok') return okAnswer(m);
+      const code = mode === '5xx' ? '500' : '452';
+      return { type: 'oadrUpdatedReport', eiResponse: { responseCode: code, responseDescription: 'no', requestID: m.requestID } };
     });
     t.request('rr-1');
     t.clock.advanceBy(MIN);
-    mode = 'refuse';
+    expect(t.reports.stats()).toMatchObject({ rejected: 0, delivered: 0, buffered: 1 });
+    mode = '5xx';
     t.clock.advanceBy(MIN);
-    expect(t.reports.stats()).toMatchObject({ droppedFailed: 1, rejected: 1, delivered: 0, buffered: 0 });
-    expect(t.errors.map((e) => [e.code, e.responseCode])).toEqual([
-      ['delivery-failed', undefined],
+    expect(t.reports.stats()).toMatchObject({ rejected: 0, delivered: 0, buffered: 2 });
+    mode = 'refuse';
+    t.clock.advanceBy(1000);
+    expect(t.reports.stats()).toMatchObject({ rejected: 2, delivered: 0, buffered: 0 });
+    expect(t.errors.map((e) => [e.code, e.responseCode, e.reportRequestID])).toEqual([
+      ['rejected', '452', 'rr-1'],
+      ['rejected', '452', 'rr-1'],
+    ]);
+    expect(t.dropped.map((d) => [d.reason, d.responseCode])).toEqual([
+      ['rejected', '452'],
       ['rejected', '452'],
     ]);
+    mode = 'ok';
+    t.clock.advanceBy(MIN);
+    expect(t.reports.stats()).toMatchObject({ rejected: 2, delivered: 1, buffered: 0 });
     t.attachment.unsubscribe();
   });
 

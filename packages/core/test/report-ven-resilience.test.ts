@@ -56,7 +56,7 @@ describe('nothing is lost in an outage', () => {
     expect(inOrderWithoutGaps(got)).toBe(true);
     // Each interval carries the reading taken at its end (the minute number set half a minute earlier).
     expect(got.every(([, end, value, quality]) => value === end - 1 && quality === undefined)).toBe(true);
-    expect(r.reports.stats()).toMatchObject({ buffered: 0, droppedBufferFull: 0, droppedFailed: 0, rejected: 0, delivered: got.length });
+    expect(r.reports.stats()).toMatchObject({ buffered: 0, droppedOverflow: 0, droppedRequestEnded: 0, rejected: 0, delivered: got.length });
   });
 
   it('a full buffer drops the oldest waiting reports and counts every one', () => {
@@ -71,8 +71,8 @@ describe('nothing is lost in an outage', () => {
     r.run(3 * MIN);
     const stats = r.reports.stats();
     expect(dropped.length).toBeGreaterThan(15);
-    expect(stats.droppedBufferFull).toBe(dropped.length);
-    expect(dropped.every((d) => d.reason === 'buffer-full' && d.reportRequestID === 'rr-min')).toBe(true);
+    expect(stats.droppedOverflow).toBe(dropped.length);
+    expect(dropped.every((d) => d.reason === 'overflow' && d.reportRequestID === 'rr-min')).toBe(true);
     const got = intervals(r, 'rr-min');
     // What was made = what was delivered + what was dropped; the dropped ones are the oldest of the outage.
     expect(got.length + dropped.length).toBe(got[got.length - 1]![1] - 1);
@@ -87,7 +87,7 @@ describe('nothing is lost in an outage', () => {
     r.run(20 * MIN);
     r.vtn.faults.up();
     r.run(2 * MIN);
-    expect(r.reports.stats().droppedBufferFull).toBeGreaterThan(10);
+    expect(r.reports.stats().droppedOverflow).toBeGreaterThan(10);
     expect(intervals(r, 'rr-min').slice(0, 5).map(([start]) => start)).toEqual([1, 2, 3, 4, 5]);
   });
 

@@ -4,12 +4,13 @@ import type { CancelReport, ReportRequest } from '../model/report.js';
 import { deliveryMessage, type DeliveryItem, type DeliveryItemJson } from './delivery-item.js';
 import { createLiveReadings } from './live-readings.js';
 import { registerReport } from './metadata.js';
-import { answerCode, canceledReport, createdReport, registeredReport, updatedReport } from './report-answers.js';
+import { answerCode, canceledReport, createdReport, expectedReply, registeredReport, updatedReport } from './report-answers.js';
 import { ReportError, isReportError } from './report-error.js';
 import type { Reading } from './report-capability.js';
 import type { ReportHost } from './report-host.js';
 import type { DroppedDelivery, ReportModule, ReportStats } from './report-module.js';
 import { resolveReportsOptions, type ReportsOptions } from './report-options.js';
+import type { ExchangeVerdict } from '../ledger/retry-policy.js';
 import { createOutbox, type ControlItem, type DropReason, type Outbox } from './report-outbox.js';
 import { applyCancel, applyCreate, applyDelivered, pendingIDs } from './report-requests.js';
 import { ZERO_COUNTERS, reportStateFromJson, reportStateToJson, type ReportCounters } from './report-state.js';
@@ -20,9 +21,10 @@ import type { SampledWindow } from './sampled-window.js';
 import { createVtnReports } from './vtn-reports.js';
 
 const DROP_COUNTER: Record<DropReason, keyof ReportCounters> = {
-  'buffer-full': 'droppedBufferFull',
-  failed: 'droppedFailed',
+  overflow: 'droppedOverflow',
+  rejected: 'rejected',
   'registration-ended': 'droppedRegistrationEnded',
+  'request-ended': 'droppedRequestEnded',
 };
 
 interface Session {
@@ -103,15 +105,18 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   /** Sends follow-up messages through the outbox, ahead of data reports, in order. */
   const sendLater = (messages: readonly OadrMessage[]): void => {
     for (const message of [...messages].reverse()) {
-      enqueueControl({ description: message.type, build: () => message, answered: (answer) => sendLater(followUps(message, answer)) }, true);
+      enqueueControl({ description: message.type, expects: expectedReply(message.type), build: () => message, answered: (answer) => sendLater(followUps(message, answer)) }, true);
     }
   };
 
-  const onDropped = (item: DeliveryItem, reason: DropReason, error?: unknown): void => {
+  const onDropped = (item: DeliveryItem, reason: DropReason, verdict?: ExchangeVerdict): void => {
     count(DROP_COUNTER[reason]);
     const { window } = item;
-    dropped.next({ reason, reportRequestID: window.reportRequestID, eiReportID: item.eiReportID, from: new Date(window.fromMs), to: new Date(window.toMs), ...(error !== undefined ? { error } : {}) });
-    if (reason === 'failed') errors.next(new ReportError('delivery-failed', `report ${item.eiReportID} of request ${window.reportRequestID} could not be delivered and is lost`, { cause: error, reportRequestID: window.reportRequestID }));
+    const refusal = verdict?.kind === 'terminal' ? verdict : undefined;
+    dropped.next({ reason, reportRequestID: window.reportRequestID, eiReportID: item.eiReportID, from: new Date(window.fromMs), to: new Date(window.toMs), ...(refusal ? { responseCode: refusal.responseCode } : {}) });
+    if (refusal) {
+      errors.next(new ReportError('rejected', `the VTN refused report ${item.eiReportID} of request ${window.reportRequestID}: ${refusal.responseCode}${refusal.description ? ` ${refusal.description}` : ''}; it is not sent again`, { responseCode: refusal.responseCode, reportRequestID: window.reportRequestID }));
+    }
   };
 
   const onWindow = (window: SampledWindow): void => {
@@ -124,6 +129,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
       let sent: OadrMessage | undefined;
       enqueueControl({
         description: `metadata for ${id}`,
+        expects: 'oadrRegisteredReport',
         build: (ven) => (sent = registerReport(catalog, { requestID: nextId('req'), venID: ven, now: new Date(nowMs()), reportRequestID: id })),
         answered: (answer) => sent && sendLater(followUps(sent, answer)),
       });
@@ -173,13 +179,9 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     return create(answer.eiResponse.requestID, answer.oadrReportRequest, ven, nowMs());
   };
 
-  const onDelivered = (item: DeliveryItem, answer: OadrMessage | undefined): void => {
-    const { code, description } = answerCode(answer);
-    if (code === '200') count('delivered');
-    else {
-      count('rejected');
-      errors.next(new ReportError('rejected', `the VTN answered report ${item.eiReportID} of request ${item.window.reportRequestID} with ${code}${description ? ` ${description}` : ''}`, { responseCode: code, reportRequestID: item.window.reportRequestID }));
-    }
+  /** Only an oadrUpdatedReport with a 2xx code gets here (classifyExchange). */
+  const onDelivered = (_item: DeliveryItem, answer: OadrMessage | undefined): void => {
+    count('delivered');
     if (answer?.type === 'oadrUpdatedReport' && answer.oadrCancelReport) {
       sendLater([cancel(answer.oadrCancelReport, session?.host.venID() ?? venID ?? '', nowMs())]);
     }
@@ -218,12 +220,17 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
       limit: config.bufferLimit,
       policy: config.onBufferFull,
       retry: config.retry,
+      random: config.random,
       send: (message) => host.send(message),
       venID: () => host.venID(),
       deliveryMessage: (item, ven) => deliveryMessage(item, ven, config.missingReading),
       onDelivered,
       onDropped,
-      onControlFailed: (item, cause) => errors.next(new ReportError('delivery-failed', `${item.description} could not be sent`, { cause })),
+      onControlFailed: (item, verdict) => {
+        item.refused?.(verdict);
+        errors.next(new ReportError('rejected', `the VTN refused ${item.description}: ${verdict.responseCode}${verdict.description ? ` ${verdict.description}` : ''}`, { responseCode: verdict.responseCode }));
+      },
+      onReconcile: () => undefined,
       onChange: changed,
     });
     const current: Session = { host, outbox, runners, saveTimer: undefined };

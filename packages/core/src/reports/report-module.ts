@@ -25,8 +25,8 @@ export interface DroppedDelivery {
   /** The data it covered. */
   readonly from: Date;
   readonly to: Date;
-  /** The failure, for `failed`. */
-  readonly error?: unknown;
+  /** The VTN's refusal code, for `rejected` (§8). */
+  readonly responseCode?: string;
 }
 
 /**

@@ -1,31 +1,26 @@
 import type { SchedulerLike, Subscription, Observable } from 'rxjs';
-import type { OadrMessage } from '../model/message.js';
+import { classifyExchange, retryDelay, type ExchangeVerdict, type RetryPolicy } from '../ledger/retry-policy.js';
+import type { OadrMessage, OadrMessageType } from '../model/message.js';
 import { isTransportError } from '../transport/transport-error.js';
 import { createDeliveryBuffer, type BufferFullPolicy } from './delivery-buffer.js';
 
 /** A protocol message of the module's own (metadata, answers to embedded or piggy-backed requests, requests to the VTN). */
 export interface ControlItem {
   readonly description: string;
+  /** The reply type that settles it (classified with `classifyExchange`). */
+  readonly expects: OadrMessageType;
   build(venID: string): OadrMessage;
+  /** The expected reply arrived with a 2xx code. */
   answered(answer: OadrMessage | undefined): void;
+  /** The VTN refused it for good (OpenADR 4xx); it is not sent again. */
+  refused?(verdict: TerminalVerdict): void;
 }
 
-/**
- * How failed sends are retried: exponential backoff from `initialMs` to `maxMs`. Retryable
- * failures (connect, timeout, HTTP 5xx) are retried until they succeed. Any other HTTP status
- * also means "not delivered" (OPENADR.md §1.5), so it is retried too, but at most
- * `maxRefusedAttempts` times in all: a VTN that keeps answering 4xx would otherwise hold every
- * later report behind this one.
- */
-export interface RetryPolicy {
-  readonly initialMs: number;
-  readonly factor: number;
-  readonly maxMs: number;
-  readonly maxRefusedAttempts: number;
-}
+/** An OpenADR 4xx refusal (§8). */
+export type TerminalVerdict = Extract<ExchangeVerdict, { kind: 'terminal' }>;
 
-/** Why a data report was lost. */
-export type DropReason = 'buffer-full' | 'failed' | 'registration-ended';
+/** Why a data report was not delivered. */
+export type DropReason = 'overflow' | 'rejected' | 'registration-ended' | 'request-ended';
 
 /** What the outbox needs: the scheduler, the bound and its policy, the retry pacing, the host's send, and callbacks for every outcome. */
 export interface OutboxOptions<D> {
@@ -33,12 +28,16 @@ export interface OutboxOptions<D> {
   readonly limit: number;
   readonly policy: BufferFullPolicy;
   readonly retry: RetryPolicy;
+  /** Jitter source of the backoff, [0, 1). */
+  readonly random: () => number;
   send(message: OadrMessage): Observable<OadrMessage | undefined>;
   venID(): string | undefined;
   deliveryMessage(item: D, venID: string): OadrMessage;
   onDelivered(item: D, answer: OadrMessage | undefined): void;
-  onDropped(item: D, reason: DropReason, error?: unknown): void;
-  onControlFailed(item: ControlItem, error: unknown): void;
+  onDropped(item: D, reason: DropReason, verdict?: ExchangeVerdict): void;
+  onControlFailed(item: ControlItem, verdict: TerminalVerdict): void;
+  /** The VTN does not know the VEN as it knows itself (463, 452 about its IDs): sending waits for the next registration. */
+  onReconcile(verdict: ExchangeVerdict): void;
   /** The waiting deliveries changed (persist them). */
   onChange(): void;
 }
@@ -50,8 +49,10 @@ export interface Outbox<D> {
   /** Removes waiting deliveries (e.g. when the registration ended). */
   removeDeliveries(predicate: (item: D) => boolean, reason: DropReason): void;
   deliveries(): readonly D[];
-  /** Tries to send now (after registration, or when the engine knows the VTN is back). */
+  /** Tries to send now (after registration, or when the engine knows the VTN is back); ends a wait for reconciliation. */
   kick(): void;
+  /** Holds data reports back (control messages still go) until `hold(false)`. */
+  hold(on: boolean): void;
   /** Cancels the message in flight (it stays queued) and any retry timer. */
   stop(): void;
   readonly inFlight: boolean;
@@ -68,16 +69,6 @@ export function isRetryable(error: unknown): boolean {
   return false;
 }
 
-/** The HTTP status of a failure (also when wrapped as `cause`), if it is one. */
-function httpStatusOf(error: unknown): number | undefined {
-  if (isTransportError(error)) return error.code === 'http-status' ? error.status : undefined;
-  if (typeof error === 'object' && error !== null) {
-    const { cause } = error as { cause?: unknown };
-    if (cause !== undefined && cause !== error) return httpStatusOf(cause);
-  }
-  return undefined;
-}
-
 /**
  * Creates the outbox (OPENADR.md §5.5 delivery, "nothing is lost in an outage"): a failed send
  * that can be retried goes back to the front and is tried again after a backoff on the scheduler,
@@ -92,42 +83,49 @@ export function createOutbox<D>(options: OutboxOptions<D>): Outbox<D> {
   let sending: Sending | undefined;
   let retryTimer: Subscription | undefined;
   let attempt = 0;
-  let refused = 0;
+  /** Waiting for a registration after a 463 / 452-about-own-IDs (reconciliation). */
+  let reconciling = false;
+  let held = false;
   let draining = false;
   let again = false;
 
-  const drop = (item: D | undefined, reason: DropReason, error?: unknown) => {
-    if (item) options.onDropped(item, reason, error);
+  const drop = (item: D | undefined, reason: DropReason, verdict?: ExchangeVerdict) => {
+    if (item) options.onDropped(item, reason, verdict);
   };
 
   const putBack = (entry: Sending) => {
     if (entry.control) control.unshift(entry.item);
-    else drop(buffer.putBack(entry.item), 'buffer-full');
+    else drop(buffer.putBack(entry.item), 'overflow');
   };
 
-  const finish = (ok: boolean, answer: OadrMessage | undefined, error: unknown) => {
+  /** One verdict per attempt (DESIGN.md "the ledger"): settle, retry after the backoff, refuse for good, or wait for reconciliation. */
+  const finish = (verdict: ExchangeVerdict) => {
     const current = sending!;
     sending = undefined;
-    const refusedAgain = !ok && !isRetryable(error) && httpStatusOf(error) !== undefined && refused + 1 < retry.maxRefusedAttempts;
-    if (!ok && httpStatusOf(error) !== undefined && !isRetryable(error)) refused += 1;
-    if (ok) {
-      attempt = 0;
-      refused = 0;
-      if (current.control) current.item.answered(answer);
-      else options.onDelivered(current.item, answer);
-    } else if (isRetryable(error) || refusedAgain) {
-      putBack(current);
-      attempt += 1;
-      const delay = Math.min(retry.maxMs, retry.initialMs * retry.factor ** (attempt - 1));
-      retryTimer = scheduler.schedule(() => {
-        retryTimer = undefined;
-        kick();
-      }, delay);
-    } else {
-      attempt = 0;
-      refused = 0;
-      if (current.control) options.onControlFailed(current.item, error);
-      else drop(current.item, 'failed', error);
+    switch (verdict.kind) {
+      case 'settled':
+        attempt = 0;
+        if (current.control) current.item.answered(verdict.answer);
+        else options.onDelivered(current.item, verdict.answer);
+        break;
+      case 'transient':
+        putBack(current);
+        attempt += 1;
+        retryTimer = scheduler.schedule(() => {
+          retryTimer = undefined;
+          kick();
+        }, retryDelay(retry, attempt, options.random));
+        break;
+      case 'terminal':
+        attempt = 0;
+        if (current.control) options.onControlFailed(current.item, verdict);
+        else drop(current.item, 'rejected', verdict);
+        break;
+      case 'reconcile':
+        putBack(current);
+        reconciling = true;
+        options.onReconcile(verdict);
+        break;
     }
     if (!current.control) options.onChange();
     kick();
@@ -136,8 +134,9 @@ export function createOutbox<D>(options: OutboxOptions<D>): Outbox<D> {
   const startOne = (): boolean => {
     const venID = options.venID();
     if (venID === undefined) return false;
+    if (reconciling) return false;
     const controlItem = control.shift();
-    const deliveryItem = controlItem ? undefined : buffer.shift();
+    const deliveryItem = controlItem || held ? undefined : buffer.shift();
     let entry: Sending;
     let message: OadrMessage;
     if (controlItem) {
@@ -150,17 +149,18 @@ export function createOutbox<D>(options: OutboxOptions<D>): Outbox<D> {
       return false;
     }
     sending = entry;
+    const expects = entry.control ? entry.item.expects : 'oadrUpdatedReport';
     let answer: OadrMessage | undefined;
     let settled = false;
     const sub = options.send(message).subscribe({
       next: (a) => (answer = a),
-      error: (e: unknown) => {
+      error: (error: unknown) => {
         settled = true;
-        finish(false, undefined, e);
+        finish(classifyExchange(expects, { error }));
       },
       complete: () => {
         settled = true;
-        finish(true, answer, undefined);
+        finish(classifyExchange(expects, { answer }));
       },
     });
     if (!settled) entry.sub = sub;
@@ -191,7 +191,7 @@ export function createOutbox<D>(options: OutboxOptions<D>): Outbox<D> {
       kick();
     },
     enqueueDelivery(item) {
-      drop(buffer.push(item), 'buffer-full');
+      drop(buffer.push(item), 'overflow');
       options.onChange();
       kick();
     },
@@ -200,7 +200,14 @@ export function createOutbox<D>(options: OutboxOptions<D>): Outbox<D> {
       options.onChange();
     },
     deliveries: () => (sending && !sending.control ? [sending.item, ...buffer.items()] : buffer.items()),
-    kick,
+    kick() {
+      reconciling = false;
+      kick();
+    },
+    hold(on) {
+      held = on;
+      if (!on) kick();
+    },
     stop() {
       retryTimer?.unsubscribe();
       retryTimer = undefined;

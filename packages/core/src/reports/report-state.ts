@@ -5,15 +5,15 @@ import type { RequestRecord } from './request-record.js';
 
 /** Counters of what happened to data reports (persisted, so they survive restarts). */
 export interface ReportCounters {
-  /** Delivered and answered 200. */
+  /** Delivered: the VTN answered oadrUpdatedReport with a 2xx code. */
   readonly delivered: number;
-  /** Delivered and answered with another code (not retried). */
+  /** Refused for good: the VTN answered with an OpenADR 4xx code (other than 463 / 452 about the VEN's own IDs); not sent again. */
   readonly rejected: number;
-  /** Lost because the buffer was full. */
-  readonly droppedBufferFull: number;
-  /** Lost because the send failed in a way retrying cannot fix (e.g. HTTP 400, TLS). */
-  readonly droppedFailed: number;
-  /** Lost because the registration they belonged to ended. */
+  /** Not sent because the outage buffer was full; the oldest waiting intervals go first. */
+  readonly droppedOverflow: number;
+  /** Not sent because their report request ended (the VTN did not request it again after a re-registration, or cancelled it); the data stays in the history source. */
+  readonly droppedRequestEnded: number;
+  /** Not sent because the registration they belonged to ended (cancelled, or a fresh registration under another venID). */
   readonly droppedRegistrationEnded: number;
 }
 
@@ -43,7 +43,7 @@ export interface ReportState {
 }
 
 /** The counters of a module that has delivered nothing yet. */
-export const ZERO_COUNTERS: ReportCounters = { delivered: 0, rejected: 0, droppedBufferFull: 0, droppedFailed: 0, droppedRegistrationEnded: 0 };
+export const ZERO_COUNTERS: ReportCounters = { delivered: 0, rejected: 0, droppedOverflow: 0, droppedRequestEnded: 0, droppedRegistrationEnded: 0 };
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 const isNum = (u: unknown): u is number => typeof u === 'number' && Number.isFinite(u);
@@ -84,8 +84,11 @@ export function reportStateFromJson(json: unknown): ReportState | undefined {
   const deliveries = json['deliveries'];
   if (!Array.isArray(deliveries)) return bad('deliveries must be an array');
   const items = deliveries.map((d, i) => deliveryFromJson(d) ?? bad(`deliveries[${i}]`));
-  const counters = json['counters'];
-  if (!isObject(counters) || !Object.keys(ZERO_COUNTERS).every((k) => isNum(counters[k]))) return bad('counters');
+  const rawCounters = json['counters'];
+  if (!isObject(rawCounters)) return bad('counters');
+  // Counters added later start at 0 in a slot saved before them.
+  const counters = Object.fromEntries(Object.keys(ZERO_COUNTERS).map((k) => [k, rawCounters[k] ?? 0]));
+  if (!Object.values(counters).every(isNum)) return bad('counters');
   const samples = new Map<string, Map<number, Array<Reading | undefined>>>();
   const rawSamples = json['samples'] ?? {};
   if (!isObject(rawSamples)) return bad('samples');

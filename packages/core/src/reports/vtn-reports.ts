@@ -3,7 +3,6 @@ import { Duration } from '../codec/duration.js';
 import type { MessageOf } from '../model/message.js';
 import type { DataQuality, ResourceStatus } from '../model/model-exports.js';
 import type { ReportDescription, ReportName } from '../model/report.js';
-import { answerCode } from './report-answers.js';
 import { ReportError } from './report-error.js';
 import type { ControlItem } from './report-outbox.js';
 
@@ -92,6 +91,7 @@ export function createVtnReports(deps: { nextId(prefix: string): string; enqueue
       closers.add(close);
       deps.enqueue({
         description: `oadrCreateReport ${reportRequestID}`,
+        expects: 'oadrCreatedReport',
         build: (venID) => ({
           type: 'oadrCreateReport',
           requestID: deps.nextId('req'),
@@ -109,13 +109,12 @@ export function createVtnReports(deps: { nextId(prefix: string): string; enqueue
           ],
           venID,
         }),
-        answered: (answer) => {
-          const { code } = answerCode(answer);
-          if (code !== '200' && open) {
-            open = false;
-            active.delete(reportRequestID);
-            subscriber.error(new ReportError('rejected', `the VTN refused report request ${reportRequestID}: ${code}`, { responseCode: code, reportRequestID }));
-          }
+        answered: () => undefined,
+        refused: ({ responseCode }) => {
+          if (!open) return;
+          open = false;
+          active.delete(reportRequestID);
+          subscriber.error(new ReportError('rejected', `the VTN refused report request ${reportRequestID}: ${responseCode}`, { responseCode, reportRequestID }));
         },
       });
       return () => {
@@ -125,6 +124,7 @@ export function createVtnReports(deps: { nextId(prefix: string): string; enqueue
         open = false;
         deps.enqueue({
           description: `oadrCancelReport ${reportRequestID}`,
+          expects: 'oadrCanceledReport',
           build: (venID) => ({ type: 'oadrCancelReport', requestID: deps.nextId('req'), reportRequestID: [reportRequestID], reportToFollow: false, venID }),
           answered: () => undefined,
         });
