@@ -26,7 +26,7 @@ function setup(options: Omit<ReportsOptions, 'reports'> = {}, answer: (m: OadrMe
   const clock = createVirtualClock(T0);
   const power$ = new BehaviorSubject(5);
   const capabilities = () => [telemetryUsage({ resourceId: 'm', rID: 'p', reportSpecifierID: 'usage', measurement: 'powerReal', readings$: power$, samplingRate: { min: 'PT1S', max: 'PT1H' } })];
-  const reports = createReports({ ...options, reports: capabilities() });
+  const reports = createReports({ random: () => 0.5, ...options, reports: capabilities() });
   const host = createTestHost(clock, answer);
   const errors: ReportErrorType[] = [];
   const dropped: DroppedDelivery[] = [];
@@ -92,7 +92,8 @@ describe('the module on its own host', () => {
     const attachment = second.attach(host);
     expect(second.pending().map((p) => p.reportRequestID)).toEqual(['rr-1']);
     first.clock.advanceBy(0);
-    expect(host.sent.map((m) => (m.type === 'oadrUpdateReport' ? m.oadrReport?.[0]?.dtstart?.getTime() : m.type))).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
+    // Resuming a registration offers METADATA again (§5.3 step 1), then the waiting reports go in order.
+    expect(host.sent.map((m) => (m.type === 'oadrUpdateReport' ? m.oadrReport?.[0]?.dtstart?.getTime() : m.type))).toEqual(['oadrRegisterReport', T0, T0 + MIN, T0 + 2 * MIN]);
     first.clock.advanceBy(MIN);
     expect(second.stats()).toMatchObject({ delivered: 4, pending: 1, buffered: 0 });
     messages.push(...host.sent);
@@ -136,11 +137,14 @@ describe('the module on its own host', () => {
     messages.push(...metadata);
     expect(metadata.map((m) => m.type)).toEqual(['oadrRegisterReport']);
     expect(t.reports.pending()).toEqual([]);
-    expect(t.dropped.map((d) => d.reason)).toEqual(['registration-ended', 'registration-ended']);
-    expect(t.reports.stats()).toMatchObject({ droppedRegistrationEnded: 2, buffered: 0, pending: 0 });
+    // A fresh registration starts with no requests: their waiting reports are not sent (counted droppedRequestEnded).
+    expect(t.dropped.map((d) => d.reason)).toEqual(['request-ended', 'request-ended']);
+    expect(t.reports.stats()).toMatchObject({ droppedRequestEnded: 2, buffered: 0, pending: 0 });
     t.request('rr-2');
+    t.clock.advanceBy(MIN);
     t.reports.registrationEnded();
     expect(t.reports.pending()).toEqual([]);
+    expect(t.reports.stats()).toMatchObject({ droppedRequestEnded: 2, droppedRegistrationEnded: 1, buffered: 0 });
     t.attachment.unsubscribe();
   });
 

@@ -27,6 +27,21 @@ const DROP_COUNTER: Record<DropReason, keyof ReportCounters> = {
   'request-ended': 'droppedRequestEnded',
 };
 
+/** True when a request asks for the same data as a held one (the cursor and arrival time aside). */
+function sameSpec(a: RequestRecord, b: RequestRecord): boolean {
+  return (
+    a.reportSpecifierID === b.reportSpecifierID &&
+    a.shape === b.shape &&
+    a.metadata === b.metadata &&
+    a.granularityMs === b.granularityMs &&
+    a.reportBackMs === b.reportBackMs &&
+    a.startMs === b.startMs &&
+    a.endMs === b.endMs &&
+    a.rIDs.length === b.rIDs.length &&
+    a.rIDs.every((r, i) => r === b.rIDs[i])
+  );
+}
+
 interface Session {
   readonly host: ReportHost;
   readonly outbox: Outbox<DeliveryItem>;
@@ -71,6 +86,11 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   let seq = 0;
   let counters: ReportCounters = ZERO_COUNTERS;
   let lastNowMs = 0;
+  /**
+   * After a re-registration under the same venID: the requests held from before, waiting to be
+   * requested again, and the requestID of the METADATA whose answer decides (see `registered`).
+   */
+  let renewal: { readonly metadataRequestID: string; readonly held: Set<string>; readonly renewed: Set<string> } | undefined;
   /** True once the persisted slot was read, or once something happened that it must not overwrite. */
   let loaded = false;
   let session: Session | undefined;
@@ -140,18 +160,55 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     changed();
   };
 
+  /** The requests the VEN reports as pending: during a renewal, those held from before are not listed until the VTN requests them again. */
+  const livePending = (): string[] => pendingIDs(renewal ? requests.filter((r) => !renewal!.held.has(r.reportRequestID) || renewal!.renewed.has(r.reportRequestID)) : requests);
+
+  /**
+   * Ends the renewal: every request held from before the re-registration that the VTN did not
+   * request again (embedded in the METADATA answer, or by an oadrCreateReport since) ends. Its waiting deliveries are
+   * not sent (counted `droppedRequestEnded`); its samples are dropped (the history source keeps the data).
+   */
+  const concludeRenewal = (): void => {
+    if (!renewal) return;
+    const { held, renewed } = renewal;
+    renewal = undefined;
+    const dead = [...held].filter((id) => !renewed.has(id));
+    if (dead.length > 0) {
+      const gone = new Set(dead);
+      for (const id of dead) forget(id);
+      requests = requests.filter((r) => !gone.has(r.reportRequestID));
+      session?.outbox.removeDeliveries((item) => gone.has(item.window.reportRequestID), 'request-ended');
+      waiting = waiting.filter((item) => !gone.has(item.window.reportRequestID) || (onDropped(item, 'request-ended'), false));
+    }
+    session?.outbox.hold(false);
+    changed();
+  };
+
   /** Adds requests (oadrCreateReport or embedded in oadrRegisteredReport) and answers oadrCreatedReport. */
   const create = (requestID: string, incoming: readonly ReportRequest[], ven: string, atMs: number): OadrMessage[] => {
     const oneShotMetadata = incoming.filter((r) => r.reportSpecifier.reportSpecifierID === METADATA_SPECIFIER && r.reportSpecifier.reportBackDuration.isZero);
+    const before = new Map(requests.map((r) => [r.reportRequestID, r] as const));
     const outcome = applyCreate(requests, incoming.filter((r) => !oneShotMetadata.includes(r)), catalog, atMs);
     requests = outcome.requests;
+    // A held request the VTN requests again unchanged goes on where it was (no data sent twice, none skipped).
+    const kept = new Set<string>();
+    if (renewal) {
+      for (const record of outcome.accepted) {
+        const old = before.get(record.reportRequestID);
+        if (old && renewal.held.has(old.reportRequestID) && !renewal.renewed.has(old.reportRequestID) && sameSpec(old, record)) {
+          kept.add(old.reportRequestID);
+          requests = requests.map((r) => (r.reportRequestID === old.reportRequestID ? old : r));
+        }
+        renewal.renewed.add(record.reportRequestID);
+      }
+    }
     // The answer lists the new requests as pending even when a one-shot report goes out at once.
     const answers = [
-      createdReport(requestID, outcome.problems, pendingIDs(requests), ven),
+      createdReport(requestID, outcome.problems, livePending(), ven),
       ...oneShotMetadata.map((r) => registerReport(catalog, { requestID: nextId('req'), venID: ven, now: new Date(atMs), reportRequestID: r.reportRequestID })),
     ];
-    for (const id of outcome.replaced) forget(id);
-    for (const record of outcome.accepted) session?.runners.start(record);
+    for (const id of outcome.replaced) if (!kept.has(id)) forget(id);
+    for (const record of outcome.accepted) if (!kept.has(record.reportRequestID)) session?.runners.start(record);
     changed();
     return answers;
   };
@@ -160,7 +217,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     const outcome = applyCancel(requests, message.reportRequestID, message.reportToFollow, atMs);
     requests = outcome.requests;
     // Requests with a report to follow stay pending until it is out (§5.7).
-    const answer = canceledReport(message.requestID, outcome.unknown, pendingIDs(requests), ven);
+    const answer = canceledReport(message.requestID, outcome.unknown, livePending(), ven);
     for (const id of outcome.stopped) forget(id);
     for (const id of outcome.following) session?.runners.end(id, atMs);
     changed();
@@ -174,9 +231,14 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
       errors.next(new ReportError('rejected', `the VTN answered ${sent.type} with ${code}${description ? ` ${description}` : ''}`, { responseCode: code }));
       return [];
     }
-    if (sent.type !== 'oadrRegisterReport' || answer?.type !== 'oadrRegisteredReport' || !answer.oadrReportRequest?.length) return [];
+    if (sent.type !== 'oadrRegisterReport' || answer?.type !== 'oadrRegisteredReport') return [];
+    const embedded = answer.oadrReportRequest ?? [];
     const ven = session?.host.venID() ?? venID ?? '';
-    return create(answer.eiResponse.requestID, answer.oadrReportRequest, ven, nowMs());
+    // Embedded requests are taken first (a held one requested again unchanged goes on); then the answer to the
+    // METADATA offered after a re-registration ends the held requests it did not renew (§5.3 steps 1–2).
+    const answers = embedded.length > 0 ? create(answer.eiResponse.requestID, embedded, ven, nowMs()) : [];
+    if (renewal && sent.requestID === renewal.metadataRequestID) concludeRenewal();
+    return answers;
   };
 
   /** Only an oadrUpdatedReport with a 2xx code gets here (classifyExchange). */
@@ -188,12 +250,15 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     changed();
   };
 
-  const dropAll = (): void => {
+  /** Ends every request: the registration ended, or a fresh registration (another venID) starts with none. */
+  const dropAll = (reason: 'registration-ended' | 'request-ended'): void => {
+    renewal = undefined;
+    session?.outbox.hold(false);
     for (const record of requests) forget(record.reportRequestID);
     inProgress.clear();
     requests = [];
-    if (session) session.outbox.removeDeliveries(() => true, 'registration-ended');
-    else for (const item of waiting) onDropped(item, 'registration-ended');
+    if (session) session.outbox.removeDeliveries(() => true, reason);
+    else for (const item of waiting) onDropped(item, reason);
     waiting = [];
     changed();
   };
@@ -235,6 +300,18 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     });
     const current: Session = { host, outbox, runners, saveTimer: undefined };
     session = current;
+    // Resuming a stored registration (restart from the state file): offer METADATA again (§5.3 step 1),
+    // so a VTN that lost or changed its view learns the reports; its answer may embed requests.
+    const resumed = host.venID();
+    if (resumed !== undefined) {
+      let sent: OadrMessage | undefined;
+      outbox.enqueueControl({
+        description: 'METADATA oadrRegisterReport after restart',
+        expects: 'oadrRegisteredReport',
+        build: (ven) => (sent = registerReport(catalog, { requestID: nextId('req'), venID: ven, now: new Date(nowMs()) })),
+        answered: (answer) => sent && sendLater(followUps(sent, answer)),
+      });
+    }
     for (const item of waiting) outbox.enqueueDelivery(item);
     waiting = [];
     const sources = live.connect();
@@ -273,15 +350,24 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     registered(context) {
       lastNowMs = context.now.getTime();
       loaded = true;
-      if (venID !== null && venID !== context.venID) dropAll();
+      renewal = undefined;
+      if (venID !== null && venID !== context.venID) dropAll('request-ended');
       venID = context.venID;
+      const metadata = registerReport(catalog, { requestID: nextId('req'), venID: context.venID, now: context.now });
+      // A registration is a fresh start for the VTN (§5.3 step 1): requests held from before live on only
+      // if the VTN requests them again — embedded in its answer to this METADATA, or by oadrCreateReport
+      // before that answer. Until then no data goes out under them (nor under any other request).
+      if (requests.length > 0) {
+        renewal = { metadataRequestID: metadata.requestID, held: new Set(requests.map((r) => r.reportRequestID)), renewed: new Set() };
+        session?.outbox.hold(true);
+      }
       changed();
       session?.outbox.kick();
-      return [registerReport(catalog, { requestID: nextId('req'), venID: context.venID, now: context.now })];
+      return [metadata];
     },
     answered: (sent, answer) => followUps(sent, answer),
     attach,
-    registrationEnded: dropAll,
+    registrationEnded: () => dropAll('registration-ended'),
     pending: () => requests,
     stats: currentStats,
     stats$: stats.asObservable(),
