@@ -25,6 +25,18 @@ export { DEFAULT_BACKOFF, backoffDelay } from './ven/backoff.js';
 export type { BackoffPolicy } from './ven/backoff.js';
 export { fromPromiseTransport } from './ven/from-promise-transport.js';
 
+// End-user API: the obligations ledger (what the VEN owes the VTN; docs/ledger.md)
+export { createLedger, DEFAULT_LEDGER_BOUNDS } from './ledger/create-ledger.js';
+export type { LedgerOptions } from './ledger/create-ledger.js';
+export type { Ledger, LedgerBounds, ObligationHooks } from './ledger/ledger.js';
+export type { LedgerChange, LedgerCounters, NewObligation, Obligation, ObligationKind, ObligationState, ObligationSubject } from './ledger/obligation.js';
+export { DEFAULT_RETRY_POLICY, retryDelay, classifyCode, classifyExchange, responseOf } from './ledger/retry-policy.js';
+export type { ExchangeVerdict, RetryPolicy } from './ledger/retry-policy.js';
+export { createMemoryJournal, COUNTERS_ENTRY } from './ledger/ledger-journal.js';
+export type { JournalOp, LedgerJournal } from './ledger/ledger-journal.js';
+export { createFileJournal } from './ven/file-journal.js';
+export type { FileJournalOptions } from './ven/file-journal.js';
+
 // End-user API: reports (OPENADR.md §5)
 export { createReports } from './reports/create-reports.js';
 export type { ReportModule, ReportStats, DroppedDelivery } from './reports/report-module.js';
@@ -78,6 +90,9 @@ export { decodeDistribution } from './ven/decode-distribution.js';
 export type { LenientDistribution, RejectedEvent } from './ven/decode-distribution.js';
 export { createNoReports } from './ven/report-handler.js';
 export type { ReportContext, ReportHandler, ReportRequestMessage } from './ven/report-handler.js';
+
+// Integrator API: time
+export { clampedTimer, clampedTimerAt, scheduleAt, scheduleClamped, MAX_TIMER_STEP_MS } from './time/clamped-timer.js';
 
 // Integrator API: report building blocks
 export type { ReportHost } from './reports/report-host.js';
