@@ -39,7 +39,8 @@ describe('isRetryable', () => {
     expect(isRetryable(new TransportError('connect', 'x'))).toBe(true);
     expect(isRetryable(new TransportError('http-status', 'x', { status: 503 }))).toBe(true);
     expect(isRetryable(new TransportError('http-status', 'x', { status: 400 }))).toBe(false);
-    expect(isRetryable(new TransportError('tls', 'x'))).toBe(false);
+    expect(isRetryable(new TransportError('tls', 'x'))).toBe(true);
+    expect(isRetryable(new TransportError('protocol', 'x'))).toBe(false);
     expect(isRetryable(new Error('wrapped', { cause: new TransportError('timeout', 'x') }))).toBe(true);
     expect(isRetryable(new Error('decode'))).toBe(false);
     expect(isRetryable('nope')).toBe(false);

@@ -15,7 +15,8 @@ export type { AuthoredEvent, QueuedItem, VtnAnswer, VtnModel, VtnModelOptions, V
 export { authorEvent, DEFAULT_MARKET_CONTEXT } from './mock-vtn/event-authoring.js';
 export type { EventSpec, IntervalSpec, SignalSpec } from './mock-vtn/event-authoring.js';
 export { createVtnFaults, faultLabel } from './mock-vtn/vtn-faults.js';
-export type { Fault, FaultHit, FaultKind, FaultScope, VtnFaults } from './mock-vtn/vtn-faults.js';
+export type { Fault, FaultHit, FaultKind, FaultScope, OpenAdrCodeFault, RawFault, TrickleFault, VtnFaults } from './mock-vtn/vtn-faults.js';
+export { codedAnswer } from './mock-vtn/vtn-coded-answer.js';
 export { createVtnRecorder } from './mock-vtn/vtn-recorder.js';
 export type { RecordedRequest, SentDocument, VtnRecorder } from './mock-vtn/vtn-recorder.js';
 export { createMemoryFrontDoor } from './mock-vtn/memory-front-door.js';
@@ -26,7 +27,7 @@ export type { ReportPoint } from './mock-vtn/report-data.js';
 export type { VtnKit, VtnKitOptions } from './mock-vtn/vtn-kit.js';
 export type { MockVtnSigningOptions } from './mock-vtn/vtn-signing.js';
 export type { PushAnswer, PushFailure, PushPost } from './mock-vtn/vtn-pusher.js';
-export type { UnknownVenPolicy } from './mock-vtn/vtn-model.js';
+export type { UnknownRegistrationPolicy, UnknownVenPolicy } from './mock-vtn/vtn-model.js';
 export { createHttpMockVtn } from './mock-vtn/create-http-mock-vtn.js';
 export type { HttpMockVtn, HttpMockVtnOptions } from './mock-vtn/create-http-mock-vtn.js';
 export type { HttpExchangeLog, MockVtnTlsOptions } from './mock-vtn/http-front-door.js';

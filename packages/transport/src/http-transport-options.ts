@@ -41,6 +41,15 @@ export interface HttpTransportOptions {
   readonly connectTimeout?: number;
   /** Milliseconds to wait for the response headers, and between body chunks. Default `10000` (OPENADR.md §1.4); same timer resolution as `connectTimeout`. */
   readonly readTimeout?: number;
+  /**
+   * Overall deadline of one exchange in milliseconds: connect, TLS handshake, request, response
+   * headers and the whole body. Default `30000`. A VTN that trickles its answer a few bytes at
+   * a time never trips `readTimeout` (which only bounds the gap between chunks), so without it
+   * one slow answer would hold the VEN's polls and reports; past the deadline the exchange fails
+   * with `TransportError('timeout')`, which is retryable. Measured in real time (the sockets are
+   * real), not on `scheduler`; at most 2^31−1.
+   */
+  readonly deadlineMs?: number;
   /** Most sockets kept open to the VTN at once. Default `4`. */
   readonly maxConnections?: number;
   /** Largest response body accepted, in bytes; larger answers fail with `protocol`. Default 8 MiB. */
@@ -56,6 +65,7 @@ export interface ResolvedHttpTransportOptions {
   readonly endpoint: VtnEndpoint;
   readonly connectTimeout: number;
   readonly readTimeout: number;
+  readonly deadlineMs: number;
   readonly maxConnections: number;
   readonly maxResponseBytes: number;
   readonly logger: TransportLogger;
@@ -105,6 +115,7 @@ export function resolveHttpTransportOptions(options: HttpTransportOptions): Reso
     endpoint,
     connectTimeout: positive(options.connectTimeout, 5_000, 'connectTimeout'),
     readTimeout: positive(options.readTimeout, 10_000, 'readTimeout'),
+    deadlineMs: timerDelay(options.deadlineMs, 30_000, 'deadlineMs'),
     maxConnections: positive(options.maxConnections, 4, 'maxConnections'),
     maxResponseBytes: positive(options.maxResponseBytes, 8 * 1024 * 1024, 'maxResponseBytes'),
     logger,
@@ -135,4 +146,16 @@ export function positive(value: number | undefined, fallback: number, option: st
     throw new TransportConfigError('invalid-option', option, `expected a positive number, got ${String(value)}`);
   }
   return value;
+}
+
+/** Node timers hold at most 2^31−1 ms; a longer delay would fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A positive number a Node timer can hold, or the default. */
+export function timerDelay(value: number | undefined, fallback: number, option: string): number {
+  const delay = positive(value, fallback, option);
+  if (delay > MAX_TIMER_MS) {
+    throw new TransportConfigError('invalid-option', option, `expected at most ${MAX_TIMER_MS} ms (the longest Node timer), got ${String(value)}`);
+  }
+  return delay;
 }

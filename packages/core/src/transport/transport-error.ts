@@ -1,7 +1,7 @@
 /**
  * The closed set of transport failure codes.
  * - `connect`: no connection (refused, DNS, reset before a response)
- * - `timeout`: connect or read timeout
+ * - `timeout`: connect or read timeout, or the exchange's overall deadline
  * - `tls`: handshake failure, untrusted or mismatched certificate
  * - `http-status`: the VTN answered with an HTTP status other than 200 (`status`, `body` set)
  * - `aborted`: the request was cancelled by the caller
@@ -13,7 +13,7 @@ export type TransportErrorCode = 'connect' | 'timeout' | 'tls' | 'http-status' |
 const RETRYABLE_BY_DEFAULT: Record<TransportErrorCode, boolean> = {
   connect: true,
   timeout: true,
-  tls: false,
+  tls: true,
   'http-status': true,
   aborted: false,
   protocol: false,
@@ -29,7 +29,9 @@ export interface TransportErrorOptions {
 /**
  * The one error type every transport (built-in or custom) fails with.
  * `retryable` tells the engine whether backing off and trying again can help; by default
- * connect, timeout and HTTP 5xx/429 errors are retryable, others are not.
+ * connect, timeout, tls and HTTP 5xx/429/408 errors are retryable, others are not. TLS
+ * failures count as transient: an expired or replaced VTN certificate, a proxy on the path or a
+ * protocol mismatch is fixed on the other end while the VEN keeps what it owes and retries.
  */
 export class TransportError extends Error {
   override readonly name = 'TransportError';

@@ -1,10 +1,10 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import type { SchedulerLike, Subscription } from 'rxjs';
+import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import { OPENADR_CIPHERS, isXmlContentType, serviceOfPath } from '@rxadr/transport';
 import type { OadrService } from '@rxadr/core';
-import type { VtnExchange, VtnReply } from './vtn-exchange.js';
+import type { VtnExchange, VtnOutcome, VtnReply } from './vtn-exchange.js';
 
 /** Server TLS of the HTTP mock VTN (OPENADR.md §7.1); PEM strings. */
 export interface MockVtnTlsOptions {
@@ -57,7 +57,9 @@ function write(res: ServerResponse, status: number, body: string, contentType: s
  * content type other than XML 400 (as [OL]). Answers carry `Content-Type: application/xml`
  * and an explicit Content-Length. With `tls.ca` the handshake requires a VEN certificate from
  * it (mutual TLS). Faults: `reset` destroys the socket, `timeout` never answers (the socket is
- * dropped on `close`), `delay` holds the answer on `scheduler`.
+ * dropped on `close`), `delay` holds the answer on `scheduler`, `raw` writes its body with its
+ * status and content type, `trickle` sends the headers at once and the body a few bytes at a
+ * time on `scheduler`.
  */
 export async function listenHttpFrontDoor(options: {
   readonly exchange: VtnExchange;
@@ -83,12 +85,15 @@ export async function listenHttpFrontDoor(options: {
       return done(405, write(res, 405, 'use POST', 'text/plain'));
     }
     if (!isXmlContentType(req.headers['content-type'])) return done(400, write(res, 400, 'use Content-Type: application/xml', 'text/plain'));
-    const { reply, delayMs } = exchange.receive(service, body.toString('utf8'));
+    const { reply, delayMs, trickle } = exchange.receive(service, body.toString('utf8'));
     const answer = (r: VtnReply): void => {
       if (res.destroyed) return;
       switch (r.kind) {
         case 'answer':
+          if (trickle) return trickleOut(res, r.body, trickle, (bytes) => done(200, bytes));
           return done(200, write(res, 200, r.body, 'application/xml'));
+        case 'raw':
+          return done(r.status, write(res, r.status, r.body, r.contentType));
         case 'status':
           return done(r.status, write(res, r.status, r.body, 'text/plain; charset=utf-8'));
         case 'reset':
@@ -103,6 +108,27 @@ export async function listenHttpFrontDoor(options: {
       timers.delete(timer);
       answer(reply);
     }, delayMs);
+    timers.add(timer);
+  }
+
+  /** Writes the headers (full Content-Length), then `bytesPerChunk` bytes every `everyMs` on the scheduler. */
+  function trickleOut(res: ServerResponse, body: string, how: NonNullable<VtnOutcome['trickle']>, finished: (bytes: number) => void): void {
+    const bytes = Buffer.from(body, 'utf8');
+    res.writeHead(200, { 'content-type': 'application/xml', 'content-length': String(bytes.length) });
+    res.flushHeaders();
+    let offset = 0;
+    const timer = scheduler.schedule(function step(this: SchedulerAction<undefined>) {
+      if (res.destroyed) return void timers.delete(timer);
+      const chunk = bytes.subarray(offset, offset + how.bytesPerChunk);
+      offset += chunk.length;
+      if (offset >= bytes.length) {
+        timers.delete(timer);
+        res.end(chunk);
+        return finished(bytes.length);
+      }
+      res.write(chunk);
+      this.schedule(undefined, how.everyMs);
+    }, how.everyMs);
     timers.add(timer);
   }
 

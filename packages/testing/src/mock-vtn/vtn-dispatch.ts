@@ -12,7 +12,9 @@ const response = (code: string, description: string, venID?: string): MessageOf<
 /**
  * The VTN's answer to one VEN request (OPENADR.md §3.0), in this order:
  * 1. a message posted to the wrong service → oadrResponse 459 ([OL], §1.3);
- * 2. a venID the VTN does not know → 463 (§8) or, by policy, oadrRequestReregistration to a poll;
+ * 2. a venID the VTN does not know (also in EiReport payloads that name one) → 463 (§8) or, by
+ *    policy, oadrRequestReregistration to a poll; a registration naming unknown IDs is
+ *    registered fresh or, by `unknownRegistration`, answered 463;
  * 3. EiReport payloads → `model.reports` (the report side's hook);
  * 4. registration (query, create, VEN-side cancel and canceled), oadrRequestEvent (all
  *    current events, rule 50), oadrPoll (next queued item, else oadrResponse 200),
@@ -28,7 +30,7 @@ export function handleVenMessage(model: VtnModel, message: OadrMessage, service?
   }
   if (VEN_REPORT_TYPES.has(message.type)) {
     const report = message as VenReportMessage;
-    const reporter = 'venID' in report && report.venID !== undefined && model.vens.has(report.venID) ? report.venID : undefined;
+    const reporter = report.venID !== undefined && model.vens.has(report.venID) ? report.venID : undefined;
     return model.reports.handle(report, model.reportContext(reporter));
   }
   switch (message.type) {
@@ -75,6 +77,11 @@ export function handleVenMessage(model: VtnModel, message: OadrMessage, service?
 /** oadrCreatePartyRegistration: a new VEN gets fresh venID and registrationID; a known registrationID keeps both (§3.1). */
 function register(model: VtnModel, message: MessageOf<'oadrCreatePartyRegistration'>): VtnAnswer {
   if (model.refuseRegistration) return created(model, ok(message.requestID, model.refuseRegistration, 'refused'));
+  const unknownVen = message.venID !== undefined && !model.vens.has(message.venID);
+  const unknownRegistration = message.registrationID !== undefined && ![...model.vens.values()].some((v) => v.registrationID === message.registrationID);
+  if (model.unknownRegistration === 'answer-463' && (unknownVen || unknownRegistration)) {
+    return created(model, ok(message.requestID, '463', `venID ${message.venID ?? '-'} / registrationID ${message.registrationID ?? '-'} not registered`));
+  }
   const known = message.registrationID !== undefined ? [...model.vens.values()].find((v) => v.registrationID === message.registrationID) : undefined;
   const push = message.oadrHttpPullModel === false && message.oadrTransportAddress !== undefined;
   const ven: VtnVen = {

@@ -1,6 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import { decodeMessage, encodeMessage, type OadrService } from '@rxadr/core';
-import type { Fault, VtnFaults } from './vtn-faults.js';
+import { codedAnswer } from './vtn-coded-answer.js';
+import type { Fault, TrickleFault, VtnFaults } from './vtn-faults.js';
 import type { VtnModel } from './vtn-model.js';
 import type { VtnRecorder } from './vtn-recorder.js';
 import type { VtnSigning } from './vtn-signing.js';
@@ -9,13 +10,15 @@ import type { VtnSigning } from './vtn-signing.js';
 export type VtnReply =
   | { readonly kind: 'answer'; readonly body: string }
   | { readonly kind: 'status'; readonly status: number; readonly body: string }
+  | { readonly kind: 'raw'; readonly status: number; readonly body: string; readonly contentType: string }
   | { readonly kind: 'reset' }
   | { readonly kind: 'timeout' };
 
-/** A reply and how long to hold it back (the `delay` fault). */
+/** A reply and how long to hold it back (the `delay` fault), or how to trickle it (the `trickle` fault). */
 export interface VtnOutcome {
   readonly reply: VtnReply;
   readonly delayMs: number;
+  readonly trickle?: Pick<TrickleFault, 'bytesPerChunk' | 'everyMs'>;
 }
 
 /** Well-formed XML is the wrong thing here: an unclosed document. */
@@ -29,8 +32,9 @@ export function schemaInvalid(xml: string): string {
 /**
  * The request pipeline shared by both front doors, in the order of OPENADR.md §1.5: fault plan
  * → signature check (HTTP 403 when trust is configured and it fails) → decode (HTTP 400 when
- * it fails) → record (scheduler time) → model → encode → sign, then the answer-shaping faults
- * (empty, malformed, schema-invalid, bad signature, replay). Every request is recorded,
+ * it fails) → record (scheduler time) → model (or, for an `openadr-code` fault, a coded answer
+ * instead) → encode → sign, then the answer-shaping faults (empty, malformed, schema-invalid,
+ * bad signature, replay, trickle). Every request is recorded,
  * including refused and faulted ones.
  */
 export function createVtnExchange(deps: { model: VtnModel; faults: VtnFaults; recorder: VtnRecorder; signing: VtnSigning; scheduler: SchedulerLike }) {
@@ -44,6 +48,9 @@ export function createVtnExchange(deps: { model: VtnModel; faults: VtnFaults; re
     if (fault === 'timeout') return { reply: { kind: 'timeout' }, delayMs: 0 };
     if (fault === 'http-500') return status(500, 'injected fault');
     if (typeof fault === 'object' && fault.kind === 'http-status') return status(fault.status, 'injected fault');
+    if (typeof fault === 'object' && fault.kind === 'raw') {
+      return { reply: { kind: 'raw', status: fault.status ?? 200, body: fault.body, contentType: fault.contentType ?? 'text/html; charset=utf-8' }, delayMs: 0 };
+    }
     return undefined;
   }
 
@@ -70,7 +77,10 @@ export function createVtnExchange(deps: { model: VtnModel; faults: VtnFaults; re
   return {
     /** Handles one request a VEN sent to `service`. */
     receive(service: OadrService, body: string): VtnOutcome {
-      const hit = faults.next(service);
+      const hit = faults.next(service, () => {
+        const peek = decodeMessage(body);
+        return peek.ok ? peek.message.type : undefined;
+      });
       const at = now();
       const fault = hit?.fault;
       const stop = fault !== undefined ? early(fault) : undefined;
@@ -87,10 +97,13 @@ export function createVtnExchange(deps: { model: VtnModel; faults: VtnFaults; re
       const decoded = decodeMessage(verified.xml);
       recorder.record({ at, service, xml: body, message: decoded.ok ? decoded.message : undefined, fault: hit?.label });
       if (!decoded.ok) return status(400, decoded.error.message);
-      const answer = model.handle(decoded.message, service);
+      // An injected OpenADR code answers without applying the request (the model never sees it).
+      const answer = typeof fault === 'object' && fault.kind === 'openadr-code' ? codedAnswer(decoded.message, fault, model.vtnID) : model.handle(decoded.message, service);
       const encoded = shape(service, 'raw' in answer ? answer.raw : encodeMessage(answer), fault);
       recorder.recordSent({ at, service, xml: encoded, via: 'answer' });
-      return { reply: { kind: 'answer', body: encoded }, delayMs: typeof fault === 'object' && fault.kind === 'delay' ? fault.ms : 0 };
+      const reply: VtnReply = { kind: 'answer', body: encoded };
+      if (typeof fault === 'object' && fault.kind === 'trickle') return { reply, delayMs: 0, trickle: { bytesPerChunk: fault.bytesPerChunk, everyMs: fault.everyMs } };
+      return { reply, delayMs: typeof fault === 'object' && fault.kind === 'delay' ? fault.ms : 0 };
     },
   };
 }

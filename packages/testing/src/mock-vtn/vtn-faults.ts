@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { OadrService } from '@rxadr/core';
+import type { OadrMessage, OadrService } from '@rxadr/core';
 
 /**
  * How an injected failure looks to the VEN, named by what a test wants to provoke:
@@ -12,16 +12,70 @@ import type { OadrService } from '@rxadr/core';
  * - `schema-invalid`: HTTP 200 with well-formed XML the OpenADR schema rejects
  * - `bad-signature`: the real answer, signed, with its signature value corrupted (needs a signing identity)
  * - `replay`: the previous answer on this service, byte for byte (same ReplayProtect nonce when signed, §7.3)
+ *
+ * The object forms ({@link Fault}) add an HTTP status, a delay, an OpenADR code, a raw body and
+ * a trickled answer.
  */
 export type FaultKind = 'http-500' | 'timeout' | 'reset' | 'empty' | 'malformed' | 'schema-invalid' | 'bad-signature' | 'replay';
 
-/** A fault: one of {@link FaultKind}, any HTTP error status, or a delay before the normal answer. */
-export type Fault = FaultKind | { readonly kind: 'http-status'; readonly status: number } | { readonly kind: 'delay'; readonly ms: number };
+/**
+ * The VTN answers the request's normal reply type carrying `code` (OPENADR.md §8) without
+ * applying the request to the model: oadrCreatePartyRegistration and oadrQueryRegistration →
+ * oadrCreatedPartyRegistration (no IDs), oadrCancelPartyRegistration →
+ * oadrCanceledPartyRegistration, oadrRequestEvent → oadrDistributeEvent with that eiResponse
+ * and no events, oadrRegisterReport → oadrRegisteredReport, oadrUpdateReport →
+ * oadrUpdatedReport, oadrCreateReport → oadrCreatedReport, oadrCancelReport →
+ * oadrCanceledReport, oadrCreateOpt → oadrCreatedOpt, oadrCancelOpt → oadrCanceledOpt, and the
+ * rest (oadrPoll, oadrCreatedEvent, oadrCreatedReport, oadrCanceledReport, oadrRegisteredReport,
+ * oadrCanceledPartyRegistration, oadrResponse) → oadrResponse. With `asResponse` every request
+ * gets an oadrResponse. Signed like any answer when the VTN signs.
+ */
+export interface OpenAdrCodeFault {
+  readonly kind: 'openadr-code';
+  /** A 3-digit OpenADR response code, e.g. `'463'` or `'500'`. */
+  readonly code: string;
+  /** Default `'injected <code>'`. */
+  readonly description?: string;
+  /** Answer oadrResponse whatever the request. Default false (the request's reply type). */
+  readonly asResponse?: boolean;
+}
+
+/** The VTN answers exactly this body, e.g. an HTML login page with 200 (a captive proxy). */
+export interface RawFault {
+  readonly kind: 'raw';
+  /** Default 200. The memory front door turns a status other than 200 into `TransportError('http-status')`, as the HTTP client does. */
+  readonly status?: number;
+  readonly body: string;
+  /** Default `text/html; charset=utf-8`. */
+  readonly contentType?: string;
+}
+
+/**
+ * The real answer, sent `bytesPerChunk` bytes every `everyMs` ms of scheduler time (with its
+ * full Content-Length up front), for deadline tests. The memory front door has no bytes to
+ * trickle: it holds the whole answer for the time the trickle would take.
+ */
+export interface TrickleFault {
+  readonly kind: 'trickle';
+  readonly bytesPerChunk: number;
+  readonly everyMs: number;
+}
+
+/** A fault: one of {@link FaultKind}, any HTTP error status, a delay before the normal answer, an OpenADR code, a raw body or a trickle. */
+export type Fault =
+  | FaultKind
+  | { readonly kind: 'http-status'; readonly status: number }
+  | { readonly kind: 'delay'; readonly ms: number }
+  | OpenAdrCodeFault
+  | RawFault
+  | TrickleFault;
 
 /** Which requests a fault applies to: a service (default any), a count and/or a window of scheduler time. */
 export interface FaultScope {
   /** Default `'*'` (every service). */
   readonly service?: OadrService | '*';
+  /** Only requests of this message type (e.g. `'oadrUpdateReport'`). Default: any type. */
+  readonly type?: OadrMessage['type'];
   /** The next `times` matching requests (default: unlimited within the window). */
   readonly times?: number;
   /** Start of the window, scheduler ms (default: now). */
@@ -38,6 +92,7 @@ export interface FaultHit {
 
 interface Planned {
   readonly service: OadrService | '*';
+  readonly type: OadrMessage['type'] | undefined;
   readonly fault: Fault;
   remaining: number;
   readonly from: number;
@@ -58,15 +113,26 @@ export interface VtnFaults {
   readonly isDown: boolean;
   /** Consumes and returns the fault label for one request, if any ('down' while down). */
   take(service: OadrService): string | undefined;
-  /** Like `take`, with the fault itself. */
-  next(service: OadrService): FaultHit | undefined;
+  /** Like `take`, with the fault itself; `typeOf` names the request's message type (asked only when a fault is scoped to a type). */
+  next(service: OadrService, typeOf?: () => OadrMessage['type'] | undefined): FaultHit | undefined;
   clear(): void;
 }
 
 /** The label recorded for a fault (`http-503`, `delay-200ms`, `reset`, …). */
 export function faultLabel(fault: Fault): string {
   if (typeof fault === 'string') return fault;
-  return fault.kind === 'http-status' ? `http-${fault.status}` : `delay-${fault.ms}ms`;
+  switch (fault.kind) {
+    case 'http-status':
+      return `http-${fault.status}`;
+    case 'delay':
+      return `delay-${fault.ms}ms`;
+    case 'openadr-code':
+      return `openadr-${fault.code}`;
+    case 'raw':
+      return `raw-${fault.status ?? 200}`;
+    case 'trickle':
+      return `trickle-${fault.bytesPerChunk}B/${fault.everyMs}ms`;
+  }
 }
 
 function checkFault(fault: Fault): void {
@@ -75,6 +141,13 @@ function checkFault(fault: Fault): void {
     throw new RangeError(`mock VTN fault: http-status must be 400–599, got ${fault.status}`);
   }
   if (fault.kind === 'delay' && !(fault.ms >= 0)) throw new RangeError(`mock VTN fault: delay must be ≥ 0 ms, got ${fault.ms}`);
+  if (fault.kind === 'openadr-code' && !/^\d{3}$/.test(fault.code)) throw new RangeError(`mock VTN fault: openadr-code needs a 3-digit code, got ${fault.code}`);
+  if (fault.kind === 'raw' && !(Number.isInteger(fault.status ?? 200) && (fault.status ?? 200) >= 100 && (fault.status ?? 200) <= 599)) {
+    throw new RangeError(`mock VTN fault: raw status must be 100–599, got ${String(fault.status)}`);
+  }
+  if (fault.kind === 'trickle' && !(Number.isInteger(fault.bytesPerChunk) && fault.bytesPerChunk > 0 && fault.everyMs >= 0)) {
+    throw new RangeError(`mock VTN fault: trickle needs bytesPerChunk ≥ 1 and everyMs ≥ 0, got ${fault.bytesPerChunk} and ${fault.everyMs}`);
+  }
 }
 
 /** Creates an empty fault plan; windows are measured on `scheduler` (default `asyncScheduler`). */
@@ -90,7 +163,7 @@ export function createVtnFaults(scheduler: SchedulerLike = asyncScheduler): VtnF
       checkFault(fault);
       if (scope.times === undefined && scope.forMs === undefined) throw new RangeError('mock VTN fault: give times and/or forMs, or the fault never ends');
       const from = scope.from ?? scheduler.now();
-      planned.push({ service: scope.service ?? '*', fault, remaining: scope.times ?? Infinity, from, until: scope.forMs === undefined ? Infinity : from + scope.forMs });
+      planned.push({ service: scope.service ?? '*', type: scope.type, fault, remaining: scope.times ?? Infinity, from, until: scope.forMs === undefined ? Infinity : from + scope.forMs });
     },
     down: () => void (down = true),
     up: () => void (down = false),
@@ -98,11 +171,13 @@ export function createVtnFaults(scheduler: SchedulerLike = asyncScheduler): VtnF
       return down;
     },
     take: (service) => (down ? 'down' : faults.next(service)?.label),
-    next(service) {
+    next(service, typeOf) {
       if (down) return { fault: 'reset', label: 'down' };
       const now = scheduler.now();
       planned = planned.filter((p) => p.until > now && p.remaining > 0);
-      const hit = planned.find((p) => (p.service === '*' || p.service === service) && p.from <= now);
+      let type: OadrMessage['type'] | undefined | null = null; // null: not asked yet
+      const typeMatches = (p: Planned): boolean => p.type === undefined || p.type === (type === null ? (type = typeOf?.()) : type);
+      const hit = planned.find((p) => (p.service === '*' || p.service === service) && p.from <= now && typeMatches(p));
       if (!hit) return undefined;
       hit.remaining -= 1;
       return { fault: hit.fault, label: faultLabel(hit.fault) };

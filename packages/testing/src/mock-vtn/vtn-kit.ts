@@ -3,7 +3,7 @@ import { reportData, type ReportPoint } from './report-data.js';
 import { createVtnExchange, type VtnExchange } from './vtn-exchange.js';
 import { createVtnExpectations, type VtnExpect } from './vtn-expectations.js';
 import { createVtnFaults, type VtnFaults } from './vtn-faults.js';
-import { createVtnModel, type UnknownVenPolicy, type VtnModel } from './vtn-model.js';
+import { createVtnModel, type UnknownRegistrationPolicy, type UnknownVenPolicy, type VtnModel } from './vtn-model.js';
 import { createVtnRecorder, type VtnRecorder } from './vtn-recorder.js';
 import { createVtnSigning, type MockVtnSigningOptions, type VtnSigning } from './vtn-signing.js';
 
@@ -15,6 +15,8 @@ export interface VtnKitOptions {
   readonly pollFrequency?: string;
   /** Unknown venIDs: 463 (default) or oadrRequestReregistration to a poll (OPENADR.md §8, §3.1). */
   readonly unknownVen?: UnknownVenPolicy;
+  /** A re-registration naming IDs the VTN does not know: registered fresh (default) or answered 463 (see `UnknownRegistrationPolicy`). */
+  readonly unknownRegistration?: UnknownRegistrationPolicy;
   /** Keep every request (default true; benchmarks turn it off). */
   readonly record?: boolean;
   /** XML signatures both ways (OPENADR.md §7.3). Default: none. */
@@ -47,6 +49,7 @@ export function createVtnKit(options: VtnKitOptions, scheduler: SchedulerLike): 
     ...(options.vtnID !== undefined ? { vtnID: options.vtnID } : {}),
     ...(options.pollFrequency !== undefined ? { pollFrequency: options.pollFrequency } : {}),
     ...(options.unknownVen !== undefined ? { unknownVen: options.unknownVen } : {}),
+    ...(options.unknownRegistration !== undefined ? { unknownRegistration: options.unknownRegistration } : {}),
   });
   const faults = createVtnFaults(scheduler);
   const recorder = createVtnRecorder(options.record ?? true);

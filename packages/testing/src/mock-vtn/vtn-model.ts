@@ -34,6 +34,14 @@ export interface AuthoredEvent {
  */
 export type UnknownVenPolicy = 'answer-463' | 'request-reregistration';
 
+/**
+ * What the VTN does with an oadrCreatePartyRegistration naming a venID or registrationID it
+ * does not know (a VEN re-registering after the VTN forgot it, OPENADR.md §3.1): `'fresh'`
+ * (default) registers it with new IDs; `'answer-463'` answers 463 and registers nothing, as
+ * [OL] does, so the VEN must register again without the old IDs.
+ */
+export type UnknownRegistrationPolicy = 'fresh' | 'answer-463';
+
 export interface VtnModelOptions {
   /** Default `MOCK-VTN-1` (upper case on purpose, OPENADR.md §9). */
   readonly vtnID?: string;
@@ -41,6 +49,8 @@ export interface VtnModelOptions {
   readonly pollFrequency?: string;
   /** Default `'answer-463'`. */
   readonly unknownVen?: UnknownVenPolicy;
+  /** Default `'fresh'`. */
+  readonly unknownRegistration?: UnknownRegistrationPolicy;
   /** Scheduler time (never the wall clock: STYLE.md rule 7). */
   readonly now: () => Date;
 }
@@ -72,6 +82,7 @@ export function createVtnModel(options: VtnModelOptions) {
     vtnID: options.vtnID ?? 'MOCK-VTN-1',
     pollFrequency: options.pollFrequency ?? 'PT10S',
     unknownVen: options.unknownVen ?? ('answer-463' as UnknownVenPolicy),
+    unknownRegistration: options.unknownRegistration ?? ('fresh' as UnknownRegistrationPolicy),
     /** When set, oadrCreatePartyRegistration is answered with this code and no registrationID. */
     refuseRegistration: undefined as string | undefined,
     /** The code oadrCreateOpt/oadrCancelOpt get. */
@@ -148,6 +159,30 @@ export function createVtnModel(options: VtnModelOptions) {
     /** Queues oadrCancelPartyRegistration for a VEN (OPENADR.md §3.1); the VEN's oadrCanceledPartyRegistration 200 drops it. */
     cancelRegistration(venID: string, registrationID = vens.get(venID)?.registrationID ?? 'unknown'): void {
       model.enqueue(venID, { message: { type: 'oadrCancelPartyRegistration', requestID: next('req'), registrationID, venID } });
+    },
+
+    /**
+     * Forgets one VEN as a VTN restarted without its database would: its registration, its
+     * queued messages, the opts and event answers it sent, and the report requests it made
+     * (through `reports.forgotten`). Authored events stay (they are the program, not the VEN's
+     * state). Afterwards the old venID is unknown: answered 463 or, by `unknownVen`, with
+     * oadrRequestReregistration to a poll. Returns whether the VEN was known.
+     */
+    forgetVen(venID: string): boolean {
+      const known = vens.delete(venID);
+      for (const [optID, opt] of opts) if (opt.venID === venID) opts.delete(optID);
+      const kept = createdEvents.filter((answer) => answer.eiCreatedEvent.venID !== venID);
+      createdEvents.splice(0, createdEvents.length, ...kept);
+      model.reports.forgotten?.(venID);
+      return known;
+    },
+
+    /** {@link forgetVen} for every VEN: the whole VTN restarts without its database. */
+    forgetAll(): void {
+      for (const venID of [...vens.keys()]) model.forgetVen(venID);
+      opts.clear();
+      createdEvents.length = 0;
+      model.reports.forgotten?.(undefined);
     },
 
     /** The VTN's answer to one VEN request; `service` (when known) is checked against the message type (459, §1.3). */

@@ -41,6 +41,15 @@ export interface VtnRecorder {
   messages<T extends OadrMessage['type']>(...types: T[]): Extract<OadrMessage, { type: T }>[];
   /** The message types in order: a compact view for asserting message order. */
   types(): string[];
+  /**
+   * How many requests arrived, optionally only of one message type and/or to one service
+   * (faulted and refused requests count too; an undecodable one has no type).
+   *
+   * @example
+   * expect(vtn.recorder.count('oadrUpdateReport')).toBe(3);
+   * expect(vtn.recorder.count(undefined, 'OadrPoll')).toBeGreaterThan(0);
+   */
+  count(type?: OadrMessage['type'], service?: OadrService): number;
   clear(): void;
 }
 
@@ -67,6 +76,7 @@ export function createVtnRecorder(enabled = true): VtnRecorder {
     messages: <T extends OadrMessage['type']>(...types: T[]) =>
       requests.flatMap((r) => (r.message && (types as string[]).includes(r.message.type) ? [r.message as Extract<OadrMessage, { type: T }>] : [])),
     types: () => requests.map((r) => r.message?.type ?? '(undecodable)'),
+    count: (type, service) => requests.reduce((n, r) => n + ((type === undefined || r.message?.type === type) && (service === undefined || r.service === service) ? 1 : 0), 0),
     clear() {
       requests = [];
       sent = [];

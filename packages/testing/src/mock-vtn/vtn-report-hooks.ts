@@ -40,11 +40,13 @@ export interface VtnReportContext {
  * The report side of the VTN, plugged into the model (`model.reports = …`): the model calls
  * `handle` for every EiReport payload a VEN sends and answers with what it returns, and calls
  * `registered` after every successful (re-)registration (e.g. to queue the VTN's own
- * oadrRegisterReport, OPENADR.md §5.3 item 3).
+ * oadrRegisterReport, OPENADR.md §5.3 item 3), and `forgotten` when the model forgets a VEN.
  */
 export interface VtnReportHooks {
   handle(message: VenReportMessage, context: VtnReportContext): OadrMessage | { readonly raw: string };
   registered?(venID: string, context: VtnReportContext): void;
+  /** The model forgot `venID` (or every VEN, `undefined`): drop what the side holds for it (`model.forgetVen`). */
+  forgotten?(venID: string | undefined): void;
 }
 
 const ok = (requestID: string): EiResponse => ({ responseCode: '200', responseDescription: 'OK', requestID });

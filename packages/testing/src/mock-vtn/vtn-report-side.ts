@@ -56,7 +56,7 @@ export interface VtnReportSide extends VtnReportHooks {
   /** The code oadrUpdateReport gets (default 200). */
   updatedReportCode: string;
   /** The reportRequestIDs the VENs asked the VTN for, and whether they are still active. */
-  readonly venRequests: Map<string, { readonly request: ReportRequest; active: boolean }>;
+  readonly venRequests: Map<string, { readonly request: ReportRequest; active: boolean; readonly venID?: string }>;
 }
 
 /**
@@ -103,7 +103,7 @@ export function createVtnReportSide(): VtnReportSide {
           return { type: 'oadrUpdatedReport', eiResponse: eiResponse(message.requestID, code), ...(cancel ? { oadrCancelReport: cancel } : {}), ...venID };
         }
         case 'oadrCreateReport':
-          for (const request of message.oadrReportRequest) side.venRequests.set(request.reportRequestID, { request, active: true });
+          for (const request of message.oadrReportRequest) side.venRequests.set(request.reportRequestID, { request, active: true, ...(ctx.venID !== undefined ? { venID: ctx.venID } : {}) });
           return { type: 'oadrCreatedReport', eiResponse: eiResponse(message.requestID), oadrPendingReports: activeIDs(), ...venID };
         case 'oadrCancelReport':
           for (const id of message.reportRequestID) {
@@ -114,6 +114,9 @@ export function createVtnReportSide(): VtnReportSide {
         default:
           return { type: 'oadrResponse', eiResponse: eiResponse(message.eiResponse.requestID), ...venID };
       }
+    },
+    forgotten(venID) {
+      for (const [id, entry] of side.venRequests) if (venID === undefined || entry.venID === venID) side.venRequests.delete(id);
     },
     registered(venID, ctx) {
       context = ctx;

@@ -5,7 +5,7 @@ export function acceptedBy(service: OadrService, type: OadrMessage['type']): boo
   return type === 'oadrResponse' || serviceOfMessage(type) === service;
 }
 
-/** The venID a VEN request names, if any (for the unknown-VEN check, §8 463). */
+/** The venID a VEN request names, if any (for the unknown-VEN check, §8 463); registration messages are checked by the registration rules. */
 export function venIdOf(message: OadrMessage): string | undefined {
   switch (message.type) {
     case 'oadrPoll':
@@ -16,6 +16,15 @@ export function venIdOf(message: OadrMessage): string | undefined {
       return message.eiRequestEvent.venID;
     case 'oadrCreatedEvent':
       return message.eiCreatedEvent.venID;
+    case 'oadrRegisterReport':
+    case 'oadrRegisteredReport':
+    case 'oadrCreateReport':
+    case 'oadrCreatedReport':
+    case 'oadrUpdateReport':
+    case 'oadrUpdatedReport':
+    case 'oadrCancelReport':
+    case 'oadrCanceledReport':
+      return message.venID; // optional in EiReport payloads; checked when present
     default:
       return undefined;
   }

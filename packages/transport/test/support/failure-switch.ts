@@ -1,0 +1,109 @@
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { TLSSocket, createSecureContext } from 'node:tls';
+
+/**
+ * What the switch does with each new connection:
+ * - `pass`: forwards the bytes to the real VTN (TLS end to end, mutual TLS included)
+ * - `untrusted` / `expired` / `wrong-host`: terminates TLS itself with that certificate
+ * - `tls13-only`: terminates TLS accepting TLS 1.3 only (a client capped at 1.2 cannot agree)
+ * - `garbage`: answers the ClientHello with bytes that are not TLS
+ * - `plain-http`: answers like a plain HTTP server on the TLS port (HTTP 400 in clear text)
+ * - `reset`: completes the TLS handshake (valid certificate), then resets the TCP connection
+ *   (RST) when the request arrives
+ * - `reset-in-handshake`: resets the TCP connection (RST) as soon as the ClientHello arrives
+ */
+export type SwitchMode = 'pass' | 'untrusted' | 'expired' | 'wrong-host' | 'tls13-only' | 'garbage' | 'plain-http' | 'reset' | 'reset-in-handshake';
+
+/** Certificates (PEM) the switch presents in the certificate modes. */
+export interface SwitchCertificates {
+  readonly untrusted: { readonly cert: string; readonly key: string };
+  readonly expired: { readonly cert: string; readonly key: string };
+  readonly wrongHost: { readonly cert: string; readonly key: string };
+  /** A valid certificate, presented in `tls13-only` mode. */
+  readonly valid: { readonly cert: string; readonly key: string };
+}
+
+/** A TCP front on 127.0.0.1 whose behaviour a test flips between modes. */
+export interface FailureSwitch {
+  readonly port: number;
+  readonly url: string;
+  /** Changes the mode for new connections and drops every open one (keep-alive sockets too). */
+  set(mode: SwitchMode): void;
+  readonly mode: SwitchMode;
+  /** Connections accepted per mode. */
+  readonly accepted: Readonly<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+const GARBAGE = Buffer.from('\x00\xffthis is not a TLS record\r\n\x17\x03\x09garbage', 'latin1');
+
+/**
+ * Starts a failure switch in front of `127.0.0.1:<targetPort>`: each accepted connection
+ * behaves as the current {@link SwitchMode}, on a real socket.
+ */
+export async function startFailureSwitch(targetPort: number, certificates: SwitchCertificates): Promise<FailureSwitch> {
+  const sockets = new Set<Socket>();
+  const accepted: Record<string, number> = {};
+  let mode: SwitchMode = 'pass';
+  const track = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.once('close', () => sockets.delete(socket));
+  };
+  const terminate = (socket: Socket, identity: { cert: string; key: string }, minVersion: 'TLSv1.2' | 'TLSv1.3' = 'TLSv1.2', onData = (): void => undefined): void => {
+    const secure = new TLSSocket(socket, { isServer: true, secureContext: createSecureContext({ ...identity, minVersion }) });
+    secure.on('error', () => socket.destroy());
+    secure.on('data', onData);
+  };
+  const server = createServer((socket) => {
+    track(socket);
+    accepted[mode] = (accepted[mode] ?? 0) + 1;
+    switch (mode) {
+      case 'pass': {
+        const upstream = connect(targetPort, '127.0.0.1');
+        track(upstream);
+        socket.pipe(upstream).pipe(socket);
+        upstream.once('close', () => socket.destroy());
+        socket.once('close', () => upstream.destroy());
+        return;
+      }
+      case 'untrusted':
+        return terminate(socket, certificates.untrusted);
+      case 'expired':
+        return terminate(socket, certificates.expired);
+      case 'wrong-host':
+        return terminate(socket, certificates.wrongHost);
+      case 'tls13-only':
+        return terminate(socket, certificates.valid, 'TLSv1.3');
+      case 'garbage':
+        socket.once('data', () => socket.end(GARBAGE));
+        return;
+      case 'plain-http':
+        socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\ncontent-length: 11\r\nconnection: close\r\n\r\nBad Request'));
+        return;
+      case 'reset':
+        return terminate(socket, certificates.valid, 'TLSv1.2', () => void socket.resetAndDestroy());
+      case 'reset-in-handshake':
+        socket.once('data', () => socket.resetAndDestroy());
+        return;
+    }
+  });
+  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+  return {
+    port,
+    url: `https://127.0.0.1:${port}`,
+    set(next) {
+      mode = next;
+      for (const socket of sockets) socket.destroy();
+    },
+    get mode() {
+      return mode;
+    },
+    accepted,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
