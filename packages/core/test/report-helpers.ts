@@ -10,6 +10,7 @@ import {
   telemetryStatus,
   telemetryUsage,
   type HistoryPoint,
+  type Ledger,
   type OadrMessage,
   type ReportHost,
   type ReportModule,
@@ -29,7 +30,7 @@ export async function assertSchemaValid(messages: readonly OadrMessage[]): Promi
 }
 
 /** A report host in memory: `answer` decides what the VTN says (throw a TransportError to fail). */
-export function createTestHost(scheduler: SchedulerLike, answer: (message: OadrMessage) => OadrMessage | undefined, venID = 'VEN-1') {
+export function createTestHost(scheduler: SchedulerLike, answer: (message: OadrMessage) => OadrMessage | undefined, venID = 'VEN-1', lend: { readonly ledger?: Ledger } = {}) {
   const sent: OadrMessage[] = [];
   let slot: unknown;
   let id: string | undefined = venID;
@@ -57,6 +58,7 @@ export function createTestHost(scheduler: SchedulerLike, answer: (message: OadrM
         }
       }),
     venID: () => id,
+    ...(lend.ledger ? { ledger: lend.ledger } : {}),
     load: () => (slot === undefined ? undefined : JSON.parse(JSON.stringify(slot))),
     save: (value) => void (slot = value),
   };

@@ -8,6 +8,10 @@ import {
   createReports,
   telemetryUsage,
   type DroppedDelivery,
+  type Ledger,
+  createLedger,
+  createMemoryJournal,
+  DEFAULT_RETRY_POLICY,
   type OadrMessage,
   type ReportError as ReportErrorType,
   type ReportsOptions,
@@ -22,12 +26,12 @@ afterAll(async () => {
   if (requireSchema) await assertSchemaValid(messages);
 });
 
-function setup(options: Omit<ReportsOptions, 'reports'> = {}, answer: (m: OadrMessage) => OadrMessage | undefined = okAnswer) {
+function setup(options: Omit<ReportsOptions, 'reports'> = {}, answer: (m: OadrMessage) => OadrMessage | undefined = okAnswer, lend: { readonly ledger?: Ledger } = {}) {
   const clock = createVirtualClock(T0);
   const power$ = new BehaviorSubject(5);
   const capabilities = () => [telemetryUsage({ resourceId: 'm', rID: 'p', reportSpecifierID: 'usage', measurement: 'powerReal', readings$: power$, samplingRate: { min: 'PT1S', max: 'PT1H' } })];
   const reports = createReports({ random: () => 0.5, ...options, reports: capabilities() });
-  const host = createTestHost(clock, answer);
+  const host = createTestHost(clock, answer, 'VEN-1', lend);
   const errors: ReportErrorType[] = [];
   const dropped: DroppedDelivery[] = [];
   reports.errors$.subscribe((e) => errors.push(e));
@@ -51,8 +55,8 @@ function setup(options: Omit<ReportsOptions, 'reports'> = {}, answer: (m: OadrMe
 
 describe('createReports options', () => {
   const table: Array<[ReportsOptions, RegExp]> = [
-    [{ bufferLimit: 0 }, /bufferLimit must be a whole number ≥ 1/],
-    [{ onBufferFull: 'drop-random' as never }, /'drop-oldest' or 'drop-newest'/],
+    [{ bufferLimit: 10 } as never, /obligations ledger, bounded by createVen/],
+    [{ retry: { jitter: 2 } }, /retry.jitter/],
     [{ retry: { initialMs: 0 } }, /retry.initialMs/],
     [{ retry: { initialMs: 10_000, maxMs: 1_000 } }, /retry.maxMs/],
     [{ missingReading: { value: 0, quality: 'Quite bad' as never } }, /oadrDataQuality/],
@@ -71,29 +75,37 @@ describe('createReports options', () => {
 });
 
 describe('the module on its own host', () => {
-  it('persists pending requests and waiting reports as JSON and resumes them on the next attach', () => {
+  it('persists pending requests in its slot and the owed messages in the lent ledger; both resume on the next attach', () => {
     const down = { value: true };
+    const journal = createMemoryJournal();
+    const ledgerOn = (clock: Parameters<typeof createLedger>[0]['scheduler']) => createLedger({ scheduler: clock, policy: { ...DEFAULT_RETRY_POLICY, jitter: 0 }, random: () => 0.5, journal });
+    const clock = createVirtualClock(T0);
     const first = setup({}, (m) => {
       if (down.value) throw new TransportError('connect', 'down');
       return okAnswer(m);
-    });
-    expect(first.request('rr-1')[0]).toMatchObject({ type: 'oadrCreatedReport', oadrPendingReports: ['rr-1'] });
+    }, { ledger: ledgerOn(clock) });
+    expect(first.request('rr-1')).toEqual([]); // owed through the ledger, not handed back
     first.clock.advanceBy(3 * MIN);
     first.attachment.unsubscribe();
-    const slot = first.host.slot as { requests: unknown[]; deliveries: unknown[]; counters: { delivered: number } };
+    const slot = first.host.slot as { requests: unknown[]; deliveries?: unknown[]; held?: unknown[] };
     expect(JSON.parse(JSON.stringify(slot))).toEqual(slot);
     expect(slot.requests).toHaveLength(1);
-    expect(slot.deliveries).toHaveLength(3);
+    // The owed messages are not in the slot: they are ledger records in its journal (oadrCreatedReport + 3 reports).
+    expect(slot.deliveries).toBeUndefined();
+    expect(slot.held).toBeUndefined();
+    const records = [...journal.entries.values()].filter((v) => typeof v === 'object' && v !== null && 'kind' in v) as Array<{ kind: string }>;
+    expect(records.map((r) => r.kind)).toEqual(['register-report', 'created-report', 'report-delivery', 'report-delivery', 'report-delivery']);
 
-    const second = createReports({ reports: first.capabilities() });
+    const second = createReports({ random: () => 0.5, reports: first.capabilities() });
     down.value = false;
-    const host = createTestHost(first.clock, okAnswer);
+    const host = createTestHost(first.clock, okAnswer, 'VEN-1', { ledger: ledgerOn(first.clock) });
     host.slot = first.host.slot;
     const attachment = second.attach(host);
     expect(second.pending().map((p) => p.reportRequestID)).toEqual(['rr-1']);
     first.clock.advanceBy(0);
-    // Resuming a registration offers METADATA again (§5.3 step 1), then the waiting reports go in order.
-    expect(host.sent.map((m) => (m.type === 'oadrUpdateReport' ? m.oadrReport?.[0]?.dtstart?.getTime() : m.type))).toEqual(['oadrRegisterReport', T0, T0 + MIN, T0 + 2 * MIN]);
+    // Everything owed goes out once, in order, with the same identities; METADATA is offered again on resuming (§5.3 step 1).
+    const label = (m: OadrMessage) => (m.type === 'oadrUpdateReport' ? m.oadrReport?.[0]?.dtstart?.getTime() : m.type);
+    expect(host.sent.map(label)).toEqual(['oadrCreatedReport', T0, T0 + MIN, T0 + 2 * MIN, 'oadrRegisterReport']);
     first.clock.advanceBy(MIN);
     expect(second.stats()).toMatchObject({ delivered: 4, pending: 1, buffered: 0 });
     messages.push(...host.sent);
@@ -133,9 +145,8 @@ describe('the module on its own host', () => {
     });
     t.request('rr-1');
     t.clock.advanceBy(2 * MIN);
-    const metadata = t.reports.registered({ venID: 'VEN-2', now: new Date(t.clock.now()) });
-    messages.push(...metadata);
-    expect(metadata.map((m) => m.type)).toEqual(['oadrRegisterReport']);
+    // Attached, the module owes its METADATA through the ledger instead of handing it to the engine.
+    expect(t.reports.registered({ venID: 'VEN-2', now: new Date(t.clock.now()) })).toEqual([]);
     expect(t.reports.pending()).toEqual([]);
     // A fresh registration starts with no requests: their waiting reports are not sent (counted droppedRequestEnded).
     expect(t.dropped.map((d) => d.reason)).toEqual(['request-ended', 'request-ended']);

@@ -1,6 +1,5 @@
 import { DATA_QUALITIES } from '../model/model-exports.js';
 import { DEFAULT_MISSING_MARKER, type MissingMarker } from './data-report.js';
-import type { BufferFullPolicy } from './delivery-buffer.js';
 import type { ReportCapability } from './report-capability.js';
 import { createReportCatalog, type ReportCatalog } from './report-catalog.js';
 import { ReportError } from './report-error.js';
@@ -10,12 +9,9 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../ledger/retry-policy.j
 export interface ReportsOptions {
   /** The data points the VEN offers (built with `telemetryUsage`, `telemetryStatus`, `historyUsage`, `customReport`). Default none. */
   readonly reports?: readonly ReportCapability[];
-  /** Most data reports kept while the VTN cannot be reached. Default 10 000. */
-  readonly bufferLimit?: number;
-  /** Which report is lost when the buffer is full: the oldest waiting one, or the new one. Default `'drop-oldest'`. */
-  readonly onBufferFull?: BufferFullPolicy;
   /**
-   * Pacing of retries after a send that did not deliver (transport, TLS, timeout, any HTTP error, a
+   * Pacing of retries when the host lends no ledger (a custom `ReportHost`); under `createVen` the VEN's
+   * ledger and its one retry policy pace every report message. Retried: a send that did not deliver (transport, TLS, timeout, any HTTP error, a
    * body that is not OpenADR, the wrong reply, OpenADR 5xx: all retried without limit, §1.5).
    * Default {@link DEFAULT_RETRY_POLICY} (5 s, ×2, at most 5 min, ±20 % jitter).
    */
@@ -29,8 +25,6 @@ export interface ReportsOptions {
 /** The options after `resolveReportsOptions`: complete and checked. */
 export interface ResolvedReportsOptions {
   readonly catalog: ReportCatalog;
-  readonly bufferLimit: number;
-  readonly onBufferFull: BufferFullPolicy;
   readonly retry: RetryPolicy;
   readonly random: () => number;
   readonly missingReading: MissingMarker;
@@ -49,10 +43,10 @@ export function resolveReportsOptions(options: ReportsOptions): ResolvedReportsO
       fail(`reports[${i}] is not a report capability; build it with telemetryUsage, telemetryStatus, historyUsage or customReport`);
     }
   });
-  const bufferLimit = options.bufferLimit ?? 10_000;
-  if (!Number.isInteger(bufferLimit) || bufferLimit < 1) fail(`bufferLimit must be a whole number ≥ 1, got ${bufferLimit}`);
-  const onBufferFull = options.onBufferFull ?? 'drop-oldest';
-  if (onBufferFull !== 'drop-oldest' && onBufferFull !== 'drop-newest') fail(`onBufferFull must be 'drop-oldest' or 'drop-newest', got '${String(onBufferFull)}'`);
+  const legacy = options as { bufferLimit?: unknown; onBufferFull?: unknown };
+  if (legacy.bufferLimit !== undefined || legacy.onBufferFull !== undefined) {
+    fail('bufferLimit and onBufferFull are gone: waiting reports live in the VEN\'s obligations ledger, bounded by createVen({ ledger: { bounds } }) (oldest intervals dropped first)');
+  }
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   if (!(retry.initialMs > 0)) fail(`retry.initialMs must be a positive number of milliseconds, got ${retry.initialMs}`);
   if (!(retry.factor >= 1)) fail(`retry.factor must be ≥ 1, got ${retry.factor}`);
@@ -65,5 +59,5 @@ export function resolveReportsOptions(options: ReportsOptions): ResolvedReportsO
   if (typeof missingReading.value !== 'number' || !((DATA_QUALITIES as readonly string[]).includes(quality) || quality.startsWith('x-'))) {
     fail(`missingReading needs a number value and an oadrDataQuality (one of the schema's list or an x- token), got ${JSON.stringify(missingReading)}`);
   }
-  return { catalog: createReportCatalog(reports), bufferLimit, onBufferFull, retry, random, missingReading };
+  return { catalog: createReportCatalog(reports), retry, random, missingReading };
 }

@@ -1,4 +1,7 @@
-import { deliveryFromJson, deliveryToJson, type DeliveryItem, type DeliveryItemJson } from './delivery-item.js';
+import { messageFromJson, messageToJson } from '../codec/message-json.js';
+import type { ObligationSubject } from '../ledger/obligation.js';
+import type { MessageOf } from '../model/message.js';
+import { deliveryFromJson, type DeliveryItem, type DeliveryItemJson } from './delivery-item.js';
 import type { Reading } from './report-capability.js';
 import { ReportError } from './report-error.js';
 import type { RequestRecord } from './request-record.js';
@@ -17,7 +20,19 @@ export interface ReportCounters {
   readonly droppedRegistrationEnded: number;
 }
 
-/** The report module's slot of the VEN state (`VenState.reports`): plain JSON. */
+/**
+ * A data report made but not yet owed to the VTN: its request waits to be requested again after a
+ * re-registration (§5.3), so nothing may go out under it yet. Owed (a ledger record) once renewed.
+ */
+export interface HeldDelivery {
+  readonly subject: ObligationSubject;
+  readonly message: MessageOf<'oadrUpdateReport'>;
+}
+
+/**
+ * The report module's slot of the VEN state (`VenState.reports`): plain JSON. Deliveries owed to the
+ * VTN are not here: they are ledger records, saved incrementally by the ledger's journal.
+ */
 export interface ReportStateJson {
   readonly version: 1;
   /** The venID the requests were made for; a registration under another venID drops them. */
@@ -25,8 +40,10 @@ export interface ReportStateJson {
   /** Counter behind the IDs the module makes (eiReportID, requestID), so they never repeat. */
   readonly seq: number;
   readonly requests: readonly RequestRecord[];
-  /** Reports waiting for delivery, oldest first. */
-  readonly deliveries: readonly DeliveryItemJson[];
+  /** Reports of a slot saved before the ledger (read, never written): owed again on load. */
+  readonly deliveries?: readonly DeliveryItemJson[];
+  /** Reports held back during a renewal, oldest first (see {@link HeldDelivery}). */
+  readonly held?: ReadonlyArray<{ readonly subject: ObligationSubject; readonly message: unknown }>;
   readonly counters: ReportCounters;
   /** Samples taken for intervals not yet delivered, per reportRequestID: `[interval end, readings]` (null = missing). */
   readonly samples?: Readonly<Record<string, ReadonlyArray<readonly [number, ReadonlyArray<Reading | null>]>>>;
@@ -37,7 +54,9 @@ export interface ReportState {
   readonly venID: string | null;
   readonly seq: number;
   readonly requests: readonly RequestRecord[];
+  /** Legacy waiting reports (a slot saved before the ledger). */
   readonly deliveries: readonly DeliveryItem[];
+  readonly held: readonly HeldDelivery[];
   readonly counters: ReportCounters;
   readonly samples: ReadonlyMap<string, Map<number, Array<Reading | undefined>>>;
 }
@@ -81,9 +100,21 @@ export function reportStateFromJson(json: unknown): ReportState | undefined {
   const requests = json['requests'];
   if (!Array.isArray(requests)) return bad('requests must be an array');
   requests.forEach((r, i) => isRecord(r) || bad(`requests[${i}]`));
-  const deliveries = json['deliveries'];
+  const deliveries = json['deliveries'] ?? [];
   if (!Array.isArray(deliveries)) return bad('deliveries must be an array');
   const items = deliveries.map((d, i) => deliveryFromJson(d) ?? bad(`deliveries[${i}]`));
+  const rawHeld = json['held'] ?? [];
+  if (!Array.isArray(rawHeld)) return bad('held must be an array');
+  const held = rawHeld.map((h: unknown, i): HeldDelivery => {
+    if (!isObject(h) || !isObject(h['subject'])) return bad(`held[${i}]`);
+    let message;
+    try {
+      message = messageFromJson(h['message']);
+    } catch {
+      return bad(`held[${i}].message`);
+    }
+    return message.type === 'oadrUpdateReport' ? { subject: h['subject'] as ObligationSubject, message } : bad(`held[${i}].message`);
+  });
   const rawCounters = json['counters'];
   if (!isObject(rawCounters)) return bad('counters');
   // Counters added later start at 0 in a slot saved before them.
@@ -101,24 +132,17 @@ export function reportStateFromJson(json: unknown): ReportState | undefined {
     }
     samples.set(id, map);
   }
-  return { venID, seq, requests: requests as RequestRecord[], deliveries: items, counters: counters as unknown as ReportCounters, samples };
+  return { venID, seq, requests: requests as RequestRecord[], deliveries: items, held, counters: counters as unknown as ReportCounters, samples };
 }
 
-/**
- * The JSON form of the slot. `cache` keeps each waiting delivery's JSON, made once however often
- * the state is saved during an outage.
- */
-export function reportStateToJson(state: ReportState, cache: WeakMap<DeliveryItem, DeliveryItemJson>): ReportStateJson {
+/** The JSON form of the slot: requests, samples in progress, held reports and counters — never the owed deliveries. */
+export function reportStateToJson(state: Omit<ReportState, 'deliveries'>): ReportStateJson {
   return {
     version: 1,
     venID: state.venID,
     seq: state.seq,
     requests: state.requests,
-    deliveries: state.deliveries.map((item) => {
-      let json = cache.get(item);
-      if (!json) cache.set(item, (json = deliveryToJson(item)));
-      return json;
-    }),
+    ...(state.held.length > 0 ? { held: state.held.map((h) => ({ subject: h.subject, message: messageToJson(h.message) })) } : {}),
     counters: state.counters,
     samples: Object.fromEntries(
       [...state.samples].filter(([, map]) => map.size > 0).map(([id, map]) => [id, [...map].map(([end, row]) => [end, Array.from(row, (r) => r ?? null)] as const)]),

@@ -4,7 +4,20 @@ import type { MessageOf } from '../model/message.js';
 import type { DataQuality, ResourceStatus } from '../model/model-exports.js';
 import type { ReportDescription, ReportName } from '../model/report.js';
 import { ReportError } from './report-error.js';
-import type { ControlItem } from './report-outbox.js';
+import type { ExchangeVerdict } from '../ledger/retry-policy.js';
+import type { OadrMessage, OadrMessageType } from '../model/message.js';
+
+/** A request of the VEN's to the VTN's reports (oadrCreateReport / oadrCancelReport): sent once, at once. */
+export interface ControlItem {
+  readonly description: string;
+  /** The reply that settles it. */
+  readonly expects: OadrMessageType;
+  build(venID: string): OadrMessage;
+  /** The expected reply with a 2xx code. */
+  answered(answer: OadrMessage | undefined): void;
+  /** Anything else: the VTN refused it, or it was not delivered. */
+  failed(verdict: ExchangeVerdict): void;
+}
 
 /** A report the VTN offers (its own oadrRegisterReport, OPENADR.md §5.3 step 3). */
 export interface VtnReportOffer {
@@ -110,11 +123,16 @@ export function createVtnReports(deps: { nextId(prefix: string): string; enqueue
           venID,
         }),
         answered: () => undefined,
-        refused: ({ responseCode }) => {
+        failed: (verdict) => {
           if (!open) return;
           open = false;
           active.delete(reportRequestID);
-          subscriber.error(new ReportError('rejected', `the VTN refused report request ${reportRequestID}: ${responseCode}`, { responseCode, reportRequestID }));
+          const code = verdict.kind === 'terminal' || verdict.kind === 'reconcile' ? verdict.responseCode : undefined;
+          subscriber.error(
+            code
+              ? new ReportError('rejected', `the VTN refused report request ${reportRequestID}: ${code}`, { responseCode: code, reportRequestID })
+              : new ReportError('delivery-failed', `report request ${reportRequestID} could not be sent (${verdict.kind === 'transient' ? verdict.reason : verdict.kind}); subscribe again to retry`, { reportRequestID }),
+          );
         },
       });
       return () => {
@@ -127,6 +145,7 @@ export function createVtnReports(deps: { nextId(prefix: string): string; enqueue
           expects: 'oadrCanceledReport',
           build: (venID) => ({ type: 'oadrCancelReport', requestID: deps.nextId('req'), reportRequestID: [reportRequestID], reportToFollow: false, venID }),
           answered: () => undefined,
+          failed: () => undefined,
         });
       };
     });
