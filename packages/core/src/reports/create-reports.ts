@@ -340,7 +340,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
       held = [];
       for (const h of owed) deliver(h.message, h.subject);
     }
-    const sources = live.connect();
+    const sources = live.connect(() => host.scheduler.now());
     requests = requests.filter((record) => runners.start(record) || (inProgress.delete(record.reportRequestID), false));
     obligations.kick();
     changed();
