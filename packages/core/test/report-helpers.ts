@@ -2,6 +2,8 @@ import { BehaviorSubject, Observable, Subject, type SchedulerLike } from 'rxjs';
 import { afterAll, afterEach, expect } from 'vitest';
 import { createMockVtn, createSchemaCheck, createSchemaValidator, createVirtualClock, createVtnReportSide, schemaAvailable, type MockVtn, type VirtualClock, type VtnReportSide } from '@rxadr/testing';
 import {
+  DEFAULT_RETRY_POLICY,
+  createLedger,
   createMemoryStore,
   createReports,
   createVen,
@@ -11,6 +13,8 @@ import {
   telemetryUsage,
   type HistoryPoint,
   type Ledger,
+  type ObligationHooks,
+  type ObligationKind,
   type OadrMessage,
   type ReportHost,
   type ReportModule,
@@ -19,6 +23,7 @@ import {
   type Ven,
   type VenStore,
 } from '../src/index.js';
+import { createLedgerDriver } from '../src/reports/ledger-driver.js';
 
 /** Schema tests run when the XSD folder is present, and must run (and fail without it) under CI. */
 export const requireSchema = process.env['CI'] === 'true' || schemaAvailable();
@@ -29,12 +34,35 @@ export async function assertSchemaValid(messages: readonly OadrMessage[]): Promi
   await createSchemaValidator().assertValid(documents);
 }
 
-/** A report host in memory: `answer` decides what the VTN says (throw a TransportError to fail). */
+/**
+ * A report host in memory: `answer` decides what the VTN says (throw a TransportError to fail). It
+ * lends a ledger (a given one, e.g. on a shared journal, or a fresh one) and drives it the way the
+ * engine does: due records one at a time, classified, verdict applied, per-kind hooks called.
+ */
 export function createTestHost(scheduler: SchedulerLike, answer: (message: OadrMessage) => OadrMessage | undefined, venID = 'VEN-1', lend: { readonly ledger?: Ledger } = {}) {
   const sent: OadrMessage[] = [];
   let slot: unknown;
   let id: string | undefined = venID;
-  const host: ReportHost & { readonly sent: OadrMessage[]; slot: unknown; setVenID(v: string | undefined): void } = {
+  const ledger = lend.ledger ?? createLedger({ scheduler, policy: DEFAULT_RETRY_POLICY, random: () => 0.5 });
+  const hooks = new Map<ObligationKind, ObligationHooks>();
+  const send = (message: OadrMessage) =>
+    new Observable<OadrMessage | undefined>((subscriber) => {
+      // Encode as the engine would: an invalid message fails here.
+      encodeMessage(message);
+      try {
+        const reply = answer(message);
+        sent.push(message);
+        subscriber.next(reply);
+        subscriber.complete();
+      } catch (error) {
+        subscriber.error(error);
+      }
+    });
+  const driver = createLedgerDriver(ledger, { scheduler, send, venID: () => id }, (kind) => hooks.get(kind));
+  // Restored records are sent again at once, as the engine does after a restart.
+  ledger.rescheduleAll(scheduler.now());
+  ledger.changes$.subscribe(({ previous }) => previous === undefined && driver.kick());
+  const host: ReportHost & { readonly sent: OadrMessage[]; slot: unknown; setVenID(v: string | undefined): void; stop(): void } = {
     scheduler,
     sent,
     get slot() {
@@ -43,24 +71,21 @@ export function createTestHost(scheduler: SchedulerLike, answer: (message: OadrM
     set slot(value: unknown) {
       slot = value;
     },
-    setVenID: (v) => void (id = v),
-    send: (message) =>
-      new Observable<OadrMessage | undefined>((subscriber) => {
-        // Encode as the engine would: an invalid message fails here.
-        encodeMessage(message);
-        try {
-          const reply = answer(message);
-          sent.push(message);
-          subscriber.next(reply);
-          subscriber.complete();
-        } catch (error) {
-          subscriber.error(error);
-        }
-      }),
+    setVenID: (v) => {
+      id = v;
+      driver.kick();
+    },
+    ledger,
+    hooks: (kind, h) => {
+      // Like the engine at start: what is owed goes out once the module has registered all its hooks.
+      if (hooks.size === 0) scheduler.schedule(() => driver.kick(), 0);
+      hooks.set(kind, h);
+    },
+    send,
     venID: () => id,
-    ...(lend.ledger ? { ledger: lend.ledger } : {}),
     load: () => (slot === undefined ? undefined : JSON.parse(JSON.stringify(slot))),
     save: (value) => void (slot = value),
+    stop: () => driver.stop(),
   };
   return host;
 }

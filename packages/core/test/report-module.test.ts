@@ -26,8 +26,7 @@ afterAll(async () => {
   if (requireSchema) await assertSchemaValid(messages);
 });
 
-function setup(options: Omit<ReportsOptions, 'reports'> = {}, answer: (m: OadrMessage) => OadrMessage | undefined = okAnswer, lend: { readonly ledger?: Ledger } = {}) {
-  const clock = createVirtualClock(T0);
+function setup(options: Omit<ReportsOptions, 'reports'> = {}, answer: (m: OadrMessage) => OadrMessage | undefined = okAnswer, lend: { readonly ledger?: Ledger } = {}, clock = createVirtualClock(T0)) {
   const power$ = new BehaviorSubject(5);
   const capabilities = () => [telemetryUsage({ resourceId: 'm', rID: 'p', reportSpecifierID: 'usage', measurement: 'powerReal', readings$: power$, samplingRate: { min: 'PT1S', max: 'PT1H' } })];
   const reports = createReports({ random: () => 0.5, ...options, reports: capabilities() });
@@ -83,7 +82,7 @@ describe('the module on its own host', () => {
     const first = setup({}, (m) => {
       if (down.value) throw new TransportError('connect', 'down');
       return okAnswer(m);
-    }, { ledger: ledgerOn(clock) });
+    }, { ledger: ledgerOn(clock) }, clock);
     expect(first.request('rr-1')).toEqual([]); // owed through the ledger, not handed back
     first.clock.advanceBy(3 * MIN);
     first.attachment.unsubscribe();
@@ -94,7 +93,7 @@ describe('the module on its own host', () => {
     expect(slot.deliveries).toBeUndefined();
     expect(slot.held).toBeUndefined();
     const records = [...journal.entries.values()].filter((v) => typeof v === 'object' && v !== null && 'kind' in v) as Array<{ kind: string }>;
-    expect(records.map((r) => r.kind)).toEqual(['register-report', 'created-report', 'report-delivery', 'report-delivery', 'report-delivery']);
+    expect(records.map((r) => r.kind)).toEqual(['created-report', 'report-delivery', 'report-delivery', 'report-delivery']);
 
     const second = createReports({ random: () => 0.5, reports: first.capabilities() });
     down.value = false;
@@ -103,13 +102,15 @@ describe('the module on its own host', () => {
     const attachment = second.attach(host);
     expect(second.pending().map((p) => p.reportRequestID)).toEqual(['rr-1']);
     first.clock.advanceBy(0);
-    // Everything owed goes out once, in order, with the same identities; METADATA is offered again on resuming (§5.3 step 1).
+    // Everything owed goes out once, in order, with the same identities.
     const label = (m: OadrMessage) => (m.type === 'oadrUpdateReport' ? m.oadrReport?.[0]?.dtstart?.getTime() : m.type);
-    expect(host.sent.map(label)).toEqual(['oadrCreatedReport', T0, T0 + MIN, T0 + 2 * MIN, 'oadrRegisterReport']);
+    expect(host.sent.map(label)).toEqual(['oadrCreatedReport', T0, T0 + MIN, T0 + 2 * MIN]);
     first.clock.advanceBy(MIN);
     expect(second.stats()).toMatchObject({ delivered: 4, pending: 1, buffered: 0 });
     messages.push(...host.sent);
     attachment.unsubscribe();
+    first.host.stop();
+    host.stop();
     expect(first.clock.pending).toBe(0);
   });
 
@@ -161,12 +162,14 @@ describe('the module on its own host', () => {
 
   it('what is not delivered is kept and retried; an OpenADR 4xx refusal is terminal: counted rejected, on errors$ with its code', () => {
     let mode: 'http-400' | '5xx' | 'refuse' | 'ok' = 'http-400';
-    const t = setup({ retry: { initialMs: 1000, maxMs: 1000, jitter: 0 } }, (m) => {
+    const clock = createVirtualClock(T0);
+    const ledger = createLedger({ scheduler: clock, policy: { initialMs: 1000, factor: 1, maxMs: 1000, jitter: 0 }, random: () => 0.5 });
+    const t = setup({}, (m) => {
       if (mode === 'http-400') throw new TransportError('http-status', 'bad request', { status: 400 });
       if (m.type !== 'oadrUpdateReport' || mode === 'ok') return okAnswer(m);
       const code = mode === '5xx' ? '500' : '452';
       return { type: 'oadrUpdatedReport', eiResponse: { responseCode: code, responseDescription: 'no', requestID: m.requestID } };
-    });
+    }, { ledger }, clock);
     t.request('rr-1');
     t.clock.advanceBy(MIN);
     expect(t.reports.stats()).toMatchObject({ rejected: 0, delivered: 0, buffered: 1 });

@@ -71,7 +71,8 @@ describe('persistence', () => {
 
     vtn.recorder.clear();
     const second = start(clock, vtn, { store: createFileStore(path), random: () => 0.9 });
-    expect(vtn.recorder.types()).toEqual(['oadrRequestEvent', 'oadrCreatedEvent', 'oadrPoll']);
+    // On resume the VEN asks whether the VTN still knows it as stored (§3.1), then syncs events.
+    expect(vtn.recorder.types()).toEqual(['oadrQueryRegistration', 'oadrRequestEvent', 'oadrCreatedEvent', 'oadrPoll']);
     expect(second.ven.registration).toMatchObject({ venID: 'VEN-1', registrationID: 'REG-2' });
     expect(second.asked).toHaveLength(0);
     expect(vtn.recorder.messages('oadrCreatedEvent')[0]?.eiCreatedEvent.eventResponses?.[0]?.optType).toBe('optIn');

@@ -107,7 +107,9 @@ describe('registration failures and identity', () => {
     expect(clock.pending).toBe(1);
     vtn.recorder.clear();
     clock.advanceBy(30_000);
-    expect(vtn.recorder.types()).toEqual(['oadrPoll', 'oadrPoll', 'oadrPoll']);
+    // One re-registration, paced by the retry policy (5 s after the first registration), then polls every 10 s.
+    expect(vtn.recorder.types()).toEqual(['oadrCreatePartyRegistration', 'oadrRequestEvent', 'oadrPoll', 'oadrPoll', 'oadrPoll']);
+    expect(vtn.recorder.requests[0]?.at.getTime()).toBe(clock.epoch + 5_000);
   });
 });
 
@@ -215,8 +217,11 @@ describe('polling (§1.6)', () => {
     expect(errors.map((e) => e.code)).toEqual(['decode']);
     vtn.recorder.clear();
     clock.advanceBy(10_000);
-    expect(vtn.recorder.types()).toEqual(['oadrPoll', 'oadrResponse', 'oadrPoll']);
+    // An answer a poll cannot carry is refused (451) and never re-polls at once: the next poll waits its turn.
+    expect(vtn.recorder.types()).toEqual(['oadrPoll', 'oadrResponse']);
     expect(vtn.recorder.messages('oadrResponse')[0]?.eiResponse.responseCode).toBe('451');
+    clock.advanceBy(10_000);
+    expect(vtn.recorder.types()).toEqual(['oadrPoll', 'oadrResponse', 'oadrPoll']);
     expect(errors.map((e) => e.code)).toEqual(['decode', 'unexpected-message']);
     expect(ven.status.state).toBe('polling');
   });

@@ -60,3 +60,5 @@ export type { SimLogEntry, VenSimulator } from './ven-sim/ven-simulator.js';
 export { simulatedReadings, simulatedReports } from './ven-sim/simulated-reports.js';
 export { createVtnReportSide, reportRequest } from './mock-vtn/vtn-report-side.js';
 export type { ReportRequestSpec, VtnReportSide } from './mock-vtn/vtn-report-side.js';
+export { startFailureSwitch } from './failure-switch.js';
+export type { FailureSwitch, SwitchCertificates, SwitchMode } from './failure-switch.js';

@@ -96,6 +96,8 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
    * requested again, and the requestID of the METADATA whose answer decides (see `registered`).
    */
   let renewal: { readonly metadataRequestID: string; readonly held: Set<string>; readonly renewed: Set<string> } | undefined;
+  /** `reregistered` was called: the next `registered` starts a renewal. */
+  let renewing = false;
   /** True once the persisted slot was read, or once something happened that it must not overwrite. */
   let loaded = false;
   let session: Session | undefined;
@@ -298,6 +300,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   /** Ends every request: the registration ended, or a fresh registration (another venID) starts with none. */
   const dropAll = (reason: 'registration-ended' | 'request-ended'): void => {
     renewal = undefined;
+    renewing = false;
     for (const record of requests) forget(record.reportRequestID);
     inProgress.clear();
     requests = [];
@@ -331,10 +334,9 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     const current: Session = { host, runners, saveTimer: undefined };
     session = current;
     const ledgerAttachment = obligations.attach(host);
-    // Resuming a stored registration (restart from the state file): offer METADATA again (§5.3 step 1),
-    // so a VTN that lost or changed its view learns the reports; its answer may embed requests.
+    // Resuming a stored registration (restart from the state file), the engine calls `registered` again,
+    // so METADATA is offered again (§5.3 step 1); reports held in the slot are owed now.
     const resumed = host.venID();
-    if (resumed !== undefined) obligations.owe('register-report', registerReport(catalog, { requestID: nextId('req'), venID: resumed, now: new Date(nowMs()) }));
     if (!renewal && resumed !== undefined) {
       const owed = held;
       held = [];
@@ -373,6 +375,14 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
           return [updatedReport(message.requestID, vtn.update(message), context.venID)];
       }
     },
+    reregistered(context) {
+      lastNowMs = context.now.getTime();
+      loaded = true;
+      // A fresh registration (another venID) starts with no requests; under the same venID the held ones
+      // live on only if the VTN requests them again (see `registered`, which follows at once).
+      if (venID !== null && venID !== context.venID) dropAll('request-ended');
+      else if (requests.length > 0) renewing = true;
+    },
     registered(context) {
       lastNowMs = context.now.getTime();
       loaded = true;
@@ -380,14 +390,15 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
       if (venID !== null && venID !== context.venID) dropAll('request-ended');
       venID = context.venID;
       const metadata = registerReport(catalog, { requestID: nextId('req'), venID: context.venID, now: context.now });
-      // A registration is a fresh start for the VTN (§5.3 step 1): requests held from before live on only
-      // if the VTN requests them again — embedded in its answer to this METADATA, or by oadrCreateReport
-      // before that answer. Until then no data goes out under them (nor under any other request): reports
-      // already owed under them are taken back (same identities) and owed again once renewed.
-      if (requests.length > 0) {
+      // After a re-registration the VTN may have lost its view (§5.3 step 1): requests held from before live
+      // on only if the VTN requests them again — embedded in its answer to this METADATA, or by
+      // oadrCreateReport before that answer. Until then no data goes out under them (nor under any other
+      // request): reports already owed under them are taken back (same identities) and owed again once renewed.
+      if (renewing && requests.length > 0) {
         renewal = { metadataRequestID: metadata.requestID, held: new Set(requests.map((r) => r.reportRequestID)), renewed: new Set() };
         held = [...obligations.takeBackDeliveries(), ...held];
       }
+      renewing = false;
       const out: OadrMessage[] = [];
       owe('register-report', metadata, out);
       if (!renewal) {

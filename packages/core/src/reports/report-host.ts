@@ -25,13 +25,19 @@ export interface ReportHost {
   /** Persists the module's slot (plain JSON). */
   save(slot: unknown): void;
   /**
-   * The VEN's obligations ledger: every report message the module owes becomes a record in it,
-   * saved incrementally by its journal. Without one the module keeps an in-memory ledger (lost on restart).
+   * The VEN's obligations ledger (docs/ledger.md). Records the module adds (kinds
+   * `register-report`, `created-report`, `canceled-report`, `report-delivery`) are sent by the
+   * engine like every other owed message: in order, one exchange at a time, before the next
+   * poll, retried with the retry policy, held while the VEN is not registered, and persisted.
+   *
+   * @example
+   * host.ledger.add({ kind: 'report-delivery', key: `delivery:${id}`, subject: { reportRequestID, fromMs, toMs, intervals: 4 }, message, expects: 'oadrUpdatedReport' });
    */
-  readonly ledger?: Ledger;
+  readonly ledger: Ledger;
   /**
-   * Registers the hooks of one kind; a host that has it drives `ledger` itself (sends due records,
-   * re-registers on 463). Without it the module drives the ledger through `send`.
+   * Registers how the module hears that its records of `kind` ended (settled with the VTN's
+   * answer, or failed for good). Call it in `attach`, before adding records: hooks are not
+   * persisted, and records restored from the store end through them too.
    */
-  hooks?(kind: ObligationKind, hooks: ObligationHooks): void;
+  hooks(kind: ObligationKind, hooks: ObligationHooks): void;
 }

@@ -78,12 +78,13 @@ export function createReportObligations(config: {
 
   return {
     attach(host) {
-      const lent = host.ledger;
+      // A plain-JavaScript host may lend neither: then an in-memory ledger, driven here through `send`.
+      const lent = host.ledger as Ledger | undefined;
       own ??= lent ? undefined : createLedger({ scheduler: host.scheduler, policy: config.retry, random: config.random, source: 'report ledger' });
       const current = lent ?? own!;
       ledger = current;
-      const drives = lent !== undefined && host.hooks !== undefined;
-      if (drives) for (const kind of KINDS) host.hooks!(kind, hooks);
+      const drives = lent !== undefined && typeof host.hooks === 'function';
+      if (drives) for (const kind of KINDS) host.hooks(kind, hooks);
       else {
         // After a restart every unsettled record is sent again at once (the backoff starts over).
         current.rescheduleAll(host.scheduler.now());

@@ -1,6 +1,14 @@
-import { BehaviorSubject, EMPTY, Subject, catchError, concatMap, distinctUntilChanged, type Observable, type Subscription } from 'rxjs';
+import { BehaviorSubject, Subject, concatMap, distinctUntilChanged, type Observable, type Subscription } from 'rxjs';
 import { encodeMessage } from '../codec/decode-message.js';
+import { createLedger } from '../ledger/create-ledger.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { applyOps, createMemoryJournal, type LedgerJournal } from '../ledger/ledger-journal.js';
+import type { LedgerChange } from '../ledger/obligation.js';
 import type { OadrMessage } from '../model/message.js';
+import { scheduleClamped } from '../time/clamped-timer.js';
+import { createdEventObligation } from './created-event.js';
+import { createLedgerDriver } from './ledger-driver.js';
+import { createWorkQueue } from './work-queue.js';
 import type { DecisionOperator } from './decision.js';
 import { createDecisionRunner } from './decision-runner.js';
 import { createEngineReportHost } from './engine-report-host.js';
@@ -11,12 +19,22 @@ import { createOptService } from './opt-service.js';
 import type { OptRecord } from './opt-record.js';
 import type { CreateOptRequest } from './opt-request.js';
 import { createVenChannel } from './ven-channel.js';
-import { currentVenID, runQueued, sendMessage, type VenContext } from './ven-context.js';
+import { currentVenID, owe, runQueued, sendMessage, type VenContext } from './ven-context.js';
 import { VenError, isVenError } from './ven-error.js';
 import { createVenLoop } from './ven-loop.js';
 import { resolveVenOptions, type VenOptions } from './ven-options.js';
 import type { VenStatus } from './ven-status.js';
 import { EMPTY_VEN_STATE, type RegistrationState } from './ven-store.js';
+
+/**
+ * What the VEN owes the VTN, as users see it (docs/ledger.md): the pending records, counters
+ * over the VEN's lifetime (persisted), and every change.
+ *
+ * @example
+ * ven.ledger.counters$.subscribe((c) => metrics.gauge('owed', c.pending));
+ * ven.obligations$.pipe(filter((c) => c.record.state === 'failed')).subscribe((c) => alert(c.record.lastError));
+ */
+export type VenLedger = Pick<Ledger, 'pending' | 'counters' | 'counters$' | 'changes$'>;
 
 /** A running OpenADR 2.0b VEN (see {@link createVen}). */
 export interface Ven {
@@ -30,16 +48,31 @@ export interface Ven {
   readonly errors$: Observable<VenError>;
   /** The opts the VEN created, with their state (§6). */
   readonly opts$: Observable<readonly OptRecord[]>;
+  /** Every change of an owed message: added (pending), settled, failed, superseded, dropped (`ledger.changes$`). */
+  readonly obligations$: Observable<LedgerChange>;
+  /** The obligations ledger: what the VEN still owes, and counters (docs/ledger.md). */
+  readonly ledger: VenLedger;
   readonly status: VenStatus;
   readonly registration: RegistrationState | undefined;
   /** Sets the decision operator for events from now on (STYLE.md rule 5). */
   decide(operator: DecisionOperator): void;
   /** Registers (or resumes a stored registration), syncs events and polls. Once. */
   start(): void;
-  /** Finishes the exchange in flight, then ends: no timers, no subscriptions, streams complete. Final. */
+  /**
+   * Finishes the exchange in flight (abandoned after `stopTimeoutMs`, default 5 s on the
+   * scheduler), saves the state and the ledger, closes the transport (`transport.close`), then
+   * ends: no timers, no subscriptions, streams complete. Always resolves. Final. Records still
+   * owed stay in the store and are sent after the next start.
+   */
   stop(): Promise<void>;
-  /** Registers again with the current IDs, as after oadrRequestReregistration (§3.1). */
+  /**
+   * Registers again with the current IDs, as after oadrRequestReregistration (§3.1), falling
+   * back to a fresh registration if the VTN refuses them; after a cancellation (status
+   * `cancelled`) or without a registration, registers afresh. Paced by the retry policy.
+   */
   reregister(): void;
+  /** The same as `reregister()`: the way out of status `cancelled`. */
+  register(): void;
   /** oadrCancelPartyRegistration from the VEN; on 200 drops the registration (status `cancelled`). */
   cancelRegistration(): Promise<void>;
   /** oadrCreateOpt (§6); resolves on oadrCreatedOpt 200, rejects with `VenError('opt-rejected')` carrying the VTN's code. */
@@ -62,14 +95,42 @@ export function createVen(venOptions: VenOptions): Ven {
   const options = resolveVenOptions(venOptions);
   const stored = options.store.load() ?? EMPTY_VEN_STATE;
   const messages = new Subject<OadrMessage>();
-  const jobs = new Subject<Observable<unknown>>();
   let operator = options.decide;
   let started = false;
-  let queue: Subscription | undefined;
   let inbound: Subscription | undefined;
   let stopping: Promise<void> | undefined;
   let reportsSlot = stored.reports;
   let reportsAttachment: Subscription | undefined;
+
+  // A store without its own journal keeps the ledger inside the state it saves (a whole-state save per change).
+  const inState = options.store.journal === undefined;
+  const stateJournal = createMemoryJournal(stored.ledger ?? []);
+  const journal: LedgerJournal = options.store.journal ?? {
+    load: () => stateJournal.load(),
+    append: (ops) => {
+      stateJournal.append(ops);
+      ctx.persist();
+    },
+  };
+  const errors = new Subject<VenError>();
+  const queue = createWorkQueue((error) => errors.next(isVenError(error) ? error : new VenError('transport', String(error), { cause: error })));
+  const ledger = createLedger({ scheduler: options.scheduler, policy: options.retry, random: options.random, bounds: options.ledgerBounds, journal, source: 'the VEN store' });
+  // Every record added, and every reschedule, wakes the driver (also records the report module adds).
+  const kickingLedger: Ledger = {
+    ...ledger,
+    get counters() {
+      return ledger.counters;
+    },
+    add: (record) => {
+      const added = ledger.add(record);
+      driver.kick();
+      return added;
+    },
+    rescheduleAll: (at) => {
+      ledger.rescheduleAll(at);
+      driver.kick();
+    },
+  };
 
   const ctx: VenContext = {
     options,
@@ -77,14 +138,22 @@ export function createVen(venOptions: VenOptions): Ven {
     events: undefined as never,
     ids: createIdSource(options.scheduler, options.random),
     status: new BehaviorSubject<VenStatus>({ state: 'idle' }),
-    errors: new Subject<VenError>(),
+    errors,
     opts: new BehaviorSubject<readonly OptRecord[]>(stored.opts),
+    ledger: kickingLedger,
     registration: stored.registration,
     stopped: false,
-    enqueue: (work) => jobs.next(work),
+    enqueue: (work) => queue.enqueue(work),
     persist: () => {
       try {
-        options.store.save({ version: 2, registration: ctx.registration, events: ctx.events.records(), opts: ctx.opts.value, reports: reportsSlot });
+        options.store.save({
+          version: 2,
+          registration: ctx.registration,
+          events: ctx.events.records(),
+          opts: ctx.opts.value,
+          reports: reportsSlot,
+          ...(inState ? { ledger: [...stateJournal.entries] } : {}),
+        });
       } catch (error) {
         ctx.errors.next(isVenError(error) ? error : new VenError('store', 'cannot save the VEN state', { cause: error }));
       }
@@ -104,13 +173,13 @@ export function createVen(venOptions: VenOptions): Ven {
     checks: () => ({ venID: currentVenID(ctx), marketContexts: options.marketContexts, targets: options.targets }),
     vtnID: () => ctx.registration?.vtnID,
     decisions,
-    send: (message) => sendMessage(ctx, message),
-    enqueue: ctx.enqueue,
+    answer: (message) => owe(ctx, createdEventObligation(message)),
     changed: () => ctx.persist(),
   });
   ctx.events.restore(stored.events);
-  const loop = createVenLoop(ctx);
-  const opts = createOptService(ctx);
+  const driver = createLedgerDriver(ctx, { registered: () => loop.registered(), reconcile: (reason) => loop.reconcile(reason) });
+  const loop = createVenLoop(ctx, driver);
+  const opts = createOptService(ctx, driver);
 
   const listenForPushes = (): Subscription | undefined =>
     options.transport.inbound$?.subscribe((exchange) => {
@@ -133,6 +202,15 @@ export function createVen(venOptions: VenOptions): Ven {
     messages$: messages.asObservable(),
     errors$: ctx.errors.asObservable(),
     opts$: ctx.opts.asObservable(),
+    obligations$: ledger.changes$,
+    ledger: {
+      pending: () => ledger.pending(),
+      get counters() {
+        return ledger.counters;
+      },
+      counters$: ledger.counters$,
+      changes$: ledger.changes$,
+    },
     get status() {
       return ctx.status.value;
     },
@@ -145,33 +223,40 @@ export function createVen(venOptions: VenOptions): Ven {
     start() {
       if (started || ctx.stopped) return;
       started = true;
-      queue = jobs
-        .pipe(concatMap((job) => (ctx.stopped ? EMPTY : job.pipe(catchError((error: unknown) => (ctx.errors.next(isVenError(error) ? error : new VenError('transport', String(error), { cause: error })), EMPTY))))))
-        .subscribe();
       inbound = listenForPushes();
-      reportsAttachment = options.reports.attach?.(createEngineReportHost(ctx, { get: () => reportsSlot, set: (value) => (reportsSlot = value) }));
+      reportsAttachment = options.reports.attach?.(createEngineReportHost(ctx, { get: () => reportsSlot, set: (value) => (reportsSlot = value) }, driver));
       loop.start();
+      queue.start();
     },
     stop() {
       if (stopping) return stopping;
       reportsAttachment?.unsubscribe();
       ctx.stopped = true;
       loop.stop();
+      driver.stop();
+      opts.stop();
       inbound?.unsubscribe();
       ctx.events.stop();
-      stopping = new Promise<void>((resolve) => {
-        const finish = (): void => {
-          ctx.status.next({ state: 'stopped' });
-          for (const subject of [ctx.status, ctx.errors, ctx.opts, messages]) subject.complete();
-          resolve();
-        };
-        if (!queue) return finish();
-        queue.add(finish);
-        jobs.complete();
-      });
+      stopping = (async () => {
+        // The exchange in flight may finish; one that hangs is abandoned after the bound.
+        let bound: Subscription | undefined;
+        await Promise.race([queue.close(), new Promise<void>((resolve) => (bound = scheduleClamped(options.scheduler, resolve, options.stopTimeoutMs)))]);
+        bound?.unsubscribe();
+        queue.abort();
+        ctx.persist();
+        try {
+          options.store.journal?.close?.();
+          await options.transport.close?.();
+        } catch (error) {
+          ctx.errors.next(isVenError(error) ? error : new VenError('transport', `closing the transport: ${String(error)}`, { cause: error }));
+        }
+        ctx.status.next({ state: 'stopped' });
+        for (const subject of [ctx.status, ctx.errors, ctx.opts, messages]) subject.complete();
+      })();
       return stopping;
     },
     reregister: () => loop.reregister(),
+    register: () => loop.reregister(),
     cancelRegistration: () =>
       runQueued(
         ctx,

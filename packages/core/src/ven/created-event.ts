@@ -1,4 +1,5 @@
 import type { MessageOf } from '../model/message.js';
+import type { NewObligation } from '../ledger/obligation.js';
 import type { OptType } from '../model/model-exports.js';
 
 /** One eventResponse to send (§3.3, §4.8). */
@@ -43,5 +44,24 @@ export function refusedDistribution(venID: string, requestID: string, code: stri
   return {
     type: 'oadrCreatedEvent',
     eiCreatedEvent: { eiResponse: { responseCode: code, responseDescription: description, requestID }, venID },
+  };
+}
+
+/**
+ * The ledger record for an oadrCreatedEvent (DESIGN.md "the ledger"): an answer about one event
+ * is keyed by its eventID, so a later answer for the same event (a change of mind, rule 17, or a
+ * newer modification) supersedes one still pending; an answer covering several events is keyed
+ * by its distribution. It is settled by an oadrResponse with a 2xx code.
+ */
+export function createdEventObligation(message: MessageOf<'oadrCreatedEvent'>): NewObligation {
+  const responses = message.eiCreatedEvent.eventResponses ?? [];
+  const only = responses.length === 1 ? responses[0] : undefined;
+  const requestID = responses[0]?.requestID ?? message.eiCreatedEvent.eiResponse.requestID;
+  return {
+    kind: 'created-event',
+    key: only ? `event:${only.qualifiedEventID.eventID}` : `distribution:${requestID}`,
+    subject: only ? { eventID: only.qualifiedEventID.eventID, modificationNumber: only.qualifiedEventID.modificationNumber, requestID } : { requestID },
+    message,
+    expects: 'oadrResponse',
   };
 }

@@ -1,6 +1,7 @@
 import { EMPTY, Observable, catchError, defer, tap } from 'rxjs';
 import type { OadrMessage } from '../model/message.js';
 import type { ReportHost } from '../reports/report-host.js';
+import type { LedgerDriver } from './ledger-driver.js';
 import { sendMessage, type VenContext } from './ven-context.js';
 
 /**
@@ -8,9 +9,11 @@ import { sendMessage, type VenContext } from './ven-context.js';
  * exchange queue (so answers already queued go first), on the VEN's scheduler; the report slot of
  * the VEN state is read from and written to the VEN's store.
  */
-export function createEngineReportHost(ctx: VenContext, slot: { get(): unknown; set(value: unknown): void }): ReportHost {
+export function createEngineReportHost(ctx: VenContext, slot: { get(): unknown; set(value: unknown): void }, driver: LedgerDriver): ReportHost {
   return {
     scheduler: ctx.options.scheduler,
+    ledger: ctx.ledger,
+    hooks: (kind, hooks) => driver.hooks(kind, hooks),
     venID: () => ctx.registration?.venID,
     load: () => slot.get(),
     save: (value) => {

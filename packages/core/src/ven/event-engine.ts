@@ -17,10 +17,8 @@ export interface EventEngineDeps {
   readonly checks: () => EventCheckConfig;
   readonly vtnID: () => string | undefined;
   readonly decisions: DecisionRunner;
-  /** Sends oadrCreatedEvent (EiEvent); the answer is of no further interest. */
-  readonly send: (message: OadrMessage) => Observable<unknown>;
-  /** Runs work in the engine's queue (used for changes of mind). */
-  readonly enqueue: (work: Observable<unknown>) => void;
+  /** Owes oadrCreatedEvent: the engine's ledger sends it (and again until the VTN settles it). */
+  readonly answer: (message: MessageOf<'oadrCreatedEvent'>) => void;
   readonly changed: () => void;
 }
 
@@ -35,7 +33,7 @@ export interface EventEngine {
   records(): EventRecord[];
   /** Replaces the known events (after a restart) and arms their timers. */
   restore(records: readonly EventRecord[]): void;
-  /** Forgets every event (registration cancelled). */
+  /** Forgets every event (registration cancelled), after a final `cancelled` snapshot of each. */
   clear(): void;
   /** Stops timers and decisions, completes `events$`. */
   stop(): void;
@@ -98,7 +96,10 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
     defer(() => {
       const result = reduceDistribution(table, message, rejected, { ...deps.checks(), now: now(), vtnID: deps.vtnID(), random: deps.random });
       const venID = deps.checks().venID ?? '';
-      if (result.refused) return deps.send(refusedDistribution(venID, message.requestID, result.refused.code, result.refused.description)).pipe(map(() => undefined));
+      if (result.refused) {
+        deps.answer(refusedDistribution(venID, message.requestID, result.refused.code, result.refused.description));
+        return EMPTY;
+      }
       setTable(result.events);
       const asks = result.outcomes
         .filter((o) => o.needsDecision && table.has(o.eventID))
@@ -122,7 +123,8 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
               requestID: message.requestID,
             }));
           const answer = createdEvent(venID, lines);
-          return answer ? deps.send(answer).pipe(map(() => undefined)) : EMPTY;
+          if (answer) deps.answer(answer);
+          return EMPTY;
         }),
       );
     });
@@ -135,7 +137,7 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
     if (record.event.oadrResponseRequired !== 'always') return;
     const line: EventAnswerLine = { ...decision, code: '200', description: undefined, requestID: record.requestID };
     const answer = createdEvent(deps.checks().venID ?? '', [line]);
-    if (answer) deps.enqueue(deps.send(answer));
+    if (answer) deps.answer(answer);
   };
 
   return {
@@ -149,7 +151,13 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
     },
     clear() {
       deps.decisions.dropAll();
-      setTable(new Map());
+      // The user must not be left with an `active` event the VEN no longer runs (issue item 7).
+      const at = now();
+      for (const record of table.values()) changes.next({ ...eventSnapshot(record, at), status: 'cancelled', cancelled: true });
+      for (const sub of timers.values()) sub.unsubscribe();
+      timers.clear();
+      table = new Map();
+      deps.changed();
     },
     stop() {
       deps.decisions.dropAll();

@@ -1,7 +1,10 @@
 import type { EiTarget, OptReason, OptType, QualifiedEventID, Vavailability } from '../model/model-exports.js';
 
-/** Where an opt stands with the VTN (§6). */
-export type OptStatus = 'pending' | 'created' | 'rejected' | 'cancelling' | 'cancelled';
+/**
+ * Where an opt stands with the VTN (§6): `pending` until the VTN answers (retried while it
+ * cannot be reached), `superseded` when a newer opt for the same event replaced it first.
+ */
+export type OptStatus = 'pending' | 'created' | 'rejected' | 'cancelling' | 'cancelled' | 'superseded';
 
 /** One opt the VEN created: an availability schedule or an event-specific opt (§6). */
 export interface OptRecord {

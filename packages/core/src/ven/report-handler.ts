@@ -29,6 +29,14 @@ export interface ReportHandler {
   attach?(host: ReportHost): Subscription;
   /** The registration was cancelled (by either side, §3.1): report jobs stop. */
   registrationEnded?(): void;
+  /**
+   * The VEN registered again after reconciliation (463, 452 on its own IDs,
+   * oadrRequestReregistration, a disagreeing oadrQueryRegistration answer, or `ven.reregister()`).
+   * Called before `registered` (METADATA is offered again right after): the module ends every
+   * report request the VTN does not request again, so no data goes out under a dead
+   * reportRequestID. `context.venID` may differ from before (a fresh registration).
+   */
+  reregistered?(context: ReportContext): void;
 }
 
 /**

@@ -1,4 +1,6 @@
 import { EMPTY, catchError, finalize, tap, type BehaviorSubject, type Observable, type Subject } from 'rxjs';
+import type { Ledger } from '../ledger/ledger.js';
+import type { NewObligation, Obligation } from '../ledger/obligation.js';
 import type { OadrMessage } from '../model/message.js';
 import type { OadrService } from '../transport/transport.js';
 import type { EventEngine } from './event-engine.js';
@@ -19,12 +21,19 @@ export interface VenContext {
   readonly status: BehaviorSubject<VenStatus>;
   readonly errors: Subject<VenError>;
   readonly opts: BehaviorSubject<readonly OptRecord[]>;
+  /** The obligations ledger; `add` and `rescheduleAll` also wake the driver. */
+  readonly ledger: Ledger;
   registration: RegistrationState | undefined;
   stopped: boolean;
   /** Runs work after all work queued before it: one exchange with the VTN at a time. */
   enqueue(work: Observable<unknown>): void;
   /** Saves the current state to the store. */
   persist(): void;
+}
+
+/** Adds an owed message to the ledger (the driver sends it when due). */
+export function owe(ctx: VenContext, record: NewObligation): Obligation {
+  return ctx.ledger.add(record);
 }
 
 /** The venID to put in messages: the registered one, else the pre-provisioned one. */

@@ -9,6 +9,7 @@
  * - `event-rejected`: an event failed a per-event check (450, 452, 454, 460, 462; §4.6–§4.8)
  * - `not-registered`: an operation that needs a registration was called without one
  * - `opt-rejected`: the VTN refused an oadrCreateOpt/oadrCancelOpt (`responseCode` set)
+ * - `obligation-failed`: the VTN refused an owed message for good (an OpenADR 4xx; `responseCode` set; docs/ledger.md)
  * - `store`: the persisted state could not be read or written
  * - `stopped`: the work was not done because `ven.stop()` was called first
  */
@@ -22,6 +23,7 @@ export type VenErrorCode =
   | 'event-rejected'
   | 'not-registered'
   | 'opt-rejected'
+  | 'obligation-failed'
   | 'store'
   | 'stopped';
 

@@ -1,7 +1,10 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { EiTarget, OptType } from '../model/model-exports.js';
 import type { Transport } from '../transport/transport.js';
-import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import type { BackoffPolicy } from './backoff.js';
+import type { LedgerBounds } from '../ledger/ledger.js';
+import { DEFAULT_LEDGER_BOUNDS } from '../ledger/create-ledger.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../ledger/retry-policy.js';
 import type { DecisionOperator } from './decision.js';
 import { createNoReports, type ReportHandler } from './report-handler.js';
 import { createReports } from '../reports/create-reports.js';
@@ -35,8 +38,38 @@ export interface VenOptions {
   readonly pollJitter?: number;
   /** Poll interval when the VTN names none, in ms. Default 10 000 ([OL]). */
   readonly defaultPollFrequencyMs?: number;
-  /** Retry pacing for registration and failed polls. Default {@link DEFAULT_BACKOFF}. */
+  /**
+   * The one retry policy (docs/ledger.md): every owed message in the obligations ledger, every
+   * registration attempt, every failed poll and the pacing of re-registrations wait
+   * `retryDelay(retry, attempt)` before they are tried again. Default {@link DEFAULT_RETRY_POLICY}
+   * (5 s, ×2, at most 5 min, ±20 %).
+   *
+   * @example
+   * createVen({ …, retry: { initialMs: 1_000, maxMs: 60_000 } });
+   */
+  readonly retry?: Partial<RetryPolicy>;
+  /** @deprecated The same as `retry` (kept for existing code); `retry` wins where both are given. */
   readonly backoff?: Partial<BackoffPolicy>;
+  /**
+   * Bounds of the obligations ledger. When full, the oldest report intervals are dropped (and
+   * counted as `droppedOverflow`); event answers and opts are never dropped. Default 10 000
+   * records, 32 MiB.
+   */
+  readonly ledgerBounds?: Partial<LedgerBounds>;
+  /**
+   * How many times in a row a poll answer that carries a message is followed by another poll at
+   * once, before the VEN waits for the poll frequency again. Default 10. An answer of a type a
+   * poll cannot carry, or a failed poll, never re-polls at once.
+   */
+  readonly maxImmediatePolls?: number;
+  /**
+   * A random delay in [0, startJitterMs) ms (from `random`) before the first registration at
+   * start and before each re-registration, so a fleet restarted together does not register in
+   * the same second. Default 0 (no delay); a fleet might use 30 000.
+   */
+  readonly startJitterMs?: number;
+  /** Longest time `stop()` waits for the exchange in flight before it abandons it, in ms (on `scheduler`). Default 5 000. */
+  readonly stopTimeoutMs?: number;
   /** `oadrReportOnly` at registration. Default false. */
   readonly reportOnly?: boolean;
   /**
@@ -74,7 +107,14 @@ export interface ResolvedVenOptions {
   readonly decisionDeadlineMs: number;
   readonly pollJitter: number;
   readonly defaultPollFrequencyMs: number;
+  /** The one retry policy (`retry` over the deprecated `backoff`). */
+  readonly retry: RetryPolicy;
+  /** The same object as `retry`. */
   readonly backoff: BackoffPolicy;
+  readonly ledgerBounds: LedgerBounds;
+  readonly maxImmediatePolls: number;
+  readonly startJitterMs: number;
+  readonly stopTimeoutMs: number;
   readonly reportOnly: boolean;
   readonly xmlSignature: boolean;
   readonly logger: ResolvedLogger;
@@ -108,11 +148,19 @@ export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
   if (defaultDecision !== 'optIn' && defaultDecision !== 'optOut') fail(`defaultDecision must be 'optIn' or 'optOut', got ${String(defaultDecision)}`);
   const pollJitter = options.pollJitter ?? 0;
   if (!(pollJitter >= 0 && pollJitter < 1)) fail(`pollJitter must be a fraction in [0, 1), got ${pollJitter}`);
-  const backoff: BackoffPolicy = { ...DEFAULT_BACKOFF, ...options.backoff };
-  positive('backoff.initialMs', backoff.initialMs, 1);
-  if (!(backoff.factor >= 1)) fail(`backoff.factor must be ≥ 1, got ${backoff.factor}`);
-  if (!(backoff.maxMs >= backoff.initialMs)) fail(`backoff.maxMs (${backoff.maxMs}) must be ≥ backoff.initialMs (${backoff.initialMs})`);
-  if (!(backoff.jitter >= 0 && backoff.jitter <= 1)) fail(`backoff.jitter must be in [0, 1], got ${backoff.jitter}`);
+  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.backoff, ...options.retry };
+  const name = options.retry ? 'retry' : 'backoff';
+  positive(`${name}.initialMs`, retry.initialMs, 1);
+  if (!(retry.factor >= 1)) fail(`${name}.factor must be ≥ 1, got ${retry.factor}`);
+  if (!(retry.maxMs >= retry.initialMs)) fail(`${name}.maxMs (${retry.maxMs}) must be ≥ ${name}.initialMs (${retry.initialMs})`);
+  if (!(retry.jitter >= 0 && retry.jitter <= 1)) fail(`${name}.jitter must be in [0, 1], got ${retry.jitter}`);
+  const ledgerBounds: LedgerBounds = { ...DEFAULT_LEDGER_BOUNDS, ...options.ledgerBounds };
+  if (!(Number.isInteger(ledgerBounds.maxRecords) && ledgerBounds.maxRecords > 0)) fail(`ledgerBounds.maxRecords must be a positive integer, got ${ledgerBounds.maxRecords}`);
+  if (!(ledgerBounds.maxBytes > 0)) fail(`ledgerBounds.maxBytes must be a positive number of bytes, got ${ledgerBounds.maxBytes}`);
+  const maxImmediatePolls = options.maxImmediatePolls ?? 10;
+  if (!(Number.isInteger(maxImmediatePolls) && maxImmediatePolls >= 0)) fail(`maxImmediatePolls must be an integer ≥ 0, got ${maxImmediatePolls}`);
+  const startJitterMs = options.startJitterMs ?? 0;
+  if (!(startJitterMs >= 0 && Number.isFinite(startJitterMs))) fail(`startJitterMs must be ≥ 0 ms, got ${startJitterMs}`);
   const defaultPollFrequencyMs = positive('defaultPollFrequencyMs', options.defaultPollFrequencyMs, 10_000);
   if (defaultPollFrequencyMs > MAX_POLL_FREQUENCY_MS) fail('defaultPollFrequencyMs must not exceed 24 h');
   const marketContexts = options.marketContexts;
@@ -132,7 +180,12 @@ export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
     decisionDeadlineMs: positive('decisionDeadlineMs', options.decisionDeadlineMs, 5_000),
     pollJitter,
     defaultPollFrequencyMs,
-    backoff,
+    retry,
+    backoff: retry,
+    ledgerBounds,
+    maxImmediatePolls,
+    startJitterMs,
+    stopTimeoutMs: positive('stopTimeoutMs', options.stopTimeoutMs, 5_000),
     reportOnly: options.reportOnly ?? false,
     xmlSignature: resolveXmlSignature(options),
     logger: resolveLogger(options.logger),

@@ -1,4 +1,5 @@
 import { EMPTY, concat, defer, ignoreElements, type Observable } from 'rxjs';
+import type { Ledger } from '../ledger/ledger.js';
 import type { MessageOf, OadrMessage } from '../model/message.js';
 import type { OadrService } from '../transport/transport.js';
 import type { EventEngine } from './event-engine.js';
@@ -14,6 +15,8 @@ export interface DispatchDeps {
   readonly send: (message: OadrMessage, service?: OadrService) => Observable<Inbound | undefined>;
   readonly events: EventEngine;
   readonly reports: ReportHandler;
+  /** Owed answers that must reach the VTN (oadrCanceledPartyRegistration) become records here. */
+  readonly ledger: Ledger;
   /** The VTN cancelled our registration (own registrationID). */
   readonly cancelled: () => void;
   /** The VTN asked us to register again. */
@@ -34,9 +37,14 @@ function cancelRegistration(message: MessageOf<'oadrCancelPartyRegistration'>, d
     registrationID: message.registrationID,
     venID: deps.venID(),
   };
-  if (!own) deps.error(new VenError('unexpected-message', `oadrCancelPartyRegistration for foreign registrationID ${message.registrationID}; answered 452`, { responseCode: '452' }));
-  // §3.1: answer first, then drop the registration (only when it was ours).
-  return concat(deps.send(answer).pipe(ignoreElements()), defer(() => (own ? (deps.cancelled(), EMPTY) : EMPTY)));
+  if (!own) {
+    deps.error(new VenError('unexpected-message', `oadrCancelPartyRegistration for foreign registrationID ${message.registrationID}; answered 452`, { responseCode: '452' }));
+    return deps.send(answer).pipe(ignoreElements());
+  }
+  // §3.1: answer, then drop the registration. The answer is owed (a ledger record that needs no
+  // registration), so it is sent, and sent again after a failure, even though the VEN stops polling.
+  deps.ledger.add({ kind: 'canceled-party-registration', key: `cancel-registration:${message.registrationID}`, subject: { requestID: message.requestID }, message: answer, expects: 'oadrResponse', needsRegistration: false });
+  return defer(() => (deps.cancelled(), EMPTY));
 }
 
 /**

@@ -31,7 +31,8 @@ const venIdField = (message: OadrMessage): { venID?: string } => {
  * reply type with `fault.code` as its responseCode (OPENADR.md §3.0, §8), built from the
  * request alone, so the model never sees the request. Every answer is schema-valid.
  */
-export function codedAnswer(message: OadrMessage, fault: OpenAdrCodeFault, vtnID: string): OadrMessage {
+export function codedAnswer(message: OadrMessage, fault: OpenAdrCodeFault, vtn: { readonly vtnID: string; readonly pollFrequency: string }): OadrMessage {
+  const { vtnID } = vtn;
   const response = eiResponse(requestIdOf(message), fault.code, fault.description ?? `injected ${fault.code}`);
   const venID = venIdField(message);
   if (fault.asResponse) return { type: 'oadrResponse', eiResponse: response, ...venID };
@@ -43,7 +44,7 @@ export function codedAnswer(message: OadrMessage, fault: OpenAdrCodeFault, vtnID
         eiResponse: response,
         vtnID,
         oadrProfiles: { oadrProfile: [{ oadrProfileName: '2.0b', oadrTransports: { oadrTransport: [{ oadrTransportName: 'simpleHttp' }] } }] },
-        oadrRequestedOadrPollFreq: Duration.of({ seconds: 10 }),
+        oadrRequestedOadrPollFreq: Duration.parse(vtn.pollFrequency) ?? Duration.of({ seconds: 10 }),
       };
     case 'oadrCancelPartyRegistration':
       return { type: 'oadrCanceledPartyRegistration', eiResponse: response, registrationID: message.registrationID, ...venID };

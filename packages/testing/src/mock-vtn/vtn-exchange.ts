@@ -98,7 +98,7 @@ export function createVtnExchange(deps: { model: VtnModel; faults: VtnFaults; re
       recorder.record({ at, service, xml: body, message: decoded.ok ? decoded.message : undefined, fault: hit?.label });
       if (!decoded.ok) return status(400, decoded.error.message);
       // An injected OpenADR code answers without applying the request (the model never sees it).
-      const answer = typeof fault === 'object' && fault.kind === 'openadr-code' ? codedAnswer(decoded.message, fault, model.vtnID) : model.handle(decoded.message, service);
+      const answer = typeof fault === 'object' && fault.kind === 'openadr-code' ? codedAnswer(decoded.message, fault, model) : model.handle(decoded.message, service);
       const encoded = shape(service, 'raw' in answer ? answer.raw : encodeMessage(answer), fault);
       recorder.recordSent({ at, service, xml: encoded, via: 'answer' });
       const reply: VtnReply = { kind: 'answer', body: encoded };

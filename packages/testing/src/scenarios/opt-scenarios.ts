@@ -57,7 +57,8 @@ export const optScenarios: readonly Scenario[] = [
     checks: 'An oadrCreatedOpt with a code other than 200 rejects createOpt with the code (STYLE.md rule 10) and the VEN keeps polling (§8).',
     async run(h) {
       await h.register();
-      h.vtn.model.optResponseCode = '463';
+      // A code that refuses the content (454) is terminal; 463 would start reconciliation instead.
+      h.vtn.model.optResponseCode = '454';
       const outcome = await settle(
         h,
         h.ven.createOpt({ optType: 'optOut', availability: [{ start: new Date(fromNow(h, 60)), duration: 'PT1H' }] }).then(
@@ -66,7 +67,7 @@ export const optScenarios: readonly Scenario[] = [
         ),
         'createOpt',
       );
-      checkEqual(outcome, 'opt-rejected 463', 'outcome of a refused opt');
+      checkEqual(outcome, 'opt-rejected 454', 'outcome of a refused opt');
       h.forget();
       await h.polls(2);
       check(h.sent('oadrPoll').length > 0, 'the VEN stopped polling after a refused opt');

@@ -31,19 +31,31 @@ export interface FailureSwitch {
   set(mode: SwitchMode): void;
   readonly mode: SwitchMode;
   /** Connections accepted per mode. */
-  readonly accepted: Readonly<Record<string, number>>;
+  readonly accepted: Readonly<Partial<Record<SwitchMode, number>>>;
+  /** Resolves once `count` connections in total have been accepted in `mode`. */
+  acceptedIn(mode: SwitchMode, count: number): Promise<void>;
   close(): Promise<void>;
 }
 
 const GARBAGE = Buffer.from('\x00\xffthis is not a TLS record\r\n\x17\x03\x09garbage', 'latin1');
 
 /**
- * Starts a failure switch in front of `127.0.0.1:<targetPort>`: each accepted connection
- * behaves as the current {@link SwitchMode}, on a real socket.
+ * Starts a failure switch in front of `127.0.0.1:<targetPort>` (e.g. the HTTPS mock VTN): each
+ * accepted connection behaves as the current {@link SwitchMode}, on a real socket, so a test can
+ * take a VEN through every TLS and connection failure a real network produces and back.
+ * Failures above TCP/TLS (an HTML page with 200, a 503) are mock VTN faults (`raw`).
+ *
+ * @example
+ * const vtn = await createHttpMockVtn({ tls: { cert, key, ca } });
+ * const front = await startFailureSwitch(Number(new URL(vtn.url).port), { untrusted, expired, wrongHost, valid });
+ * const transport = httpTransport({ vtnUrl: front.url, tls: { cert: venCert, key: venKey, ca } });
+ * front.set('expired'); // every new connection now presents an expired certificate
+ * front.set('pass');
  */
 export async function startFailureSwitch(targetPort: number, certificates: SwitchCertificates): Promise<FailureSwitch> {
   const sockets = new Set<Socket>();
-  const accepted: Record<string, number> = {};
+  const accepted: Partial<Record<SwitchMode, number>> = {};
+  const waiting = new Set<{ mode: SwitchMode; count: number; resolve: () => void }>();
   let mode: SwitchMode = 'pass';
   const track = (socket: Socket): void => {
     sockets.add(socket);
@@ -58,6 +70,12 @@ export async function startFailureSwitch(targetPort: number, certificates: Switc
   const server = createServer((socket) => {
     track(socket);
     accepted[mode] = (accepted[mode] ?? 0) + 1;
+    for (const wait of waiting) {
+      if (wait.mode === mode && (accepted[mode] ?? 0) >= wait.count) {
+        waiting.delete(wait);
+        wait.resolve();
+      }
+    }
     switch (mode) {
       case 'pass': {
         const upstream = connect(targetPort, '127.0.0.1');
@@ -100,6 +118,8 @@ export async function startFailureSwitch(targetPort: number, certificates: Switc
       return mode;
     },
     accepted,
+    acceptedIn: (which, count) =>
+      (accepted[which] ?? 0) >= count ? Promise.resolve() : new Promise<void>((resolve) => void waiting.add({ mode: which, count, resolve })),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
