@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { timer } from 'rxjs';
-import { Duration, type OadrReport, type VtnReportInterval, type VtnReportOffer } from '../src/index.js';
+import { Duration, type DroppedDelivery, type OadrReport, type VtnReportInterval, type VtnReportOffer } from '../src/index.js';
 import { MIN, POWER, T0, reportVenHooks, startVen, stopVen, type Running } from './report-helpers.js';
 
 reportVenHooks();
@@ -57,6 +57,27 @@ describe('nothing is lost in an outage', () => {
     // Each interval carries the reading taken at its end (the minute number set half a minute earlier).
     expect(got.every(([, end, value, quality]) => value === end - 1 && quality === undefined)).toBe(true);
     expect(r.reports.stats()).toMatchObject({ buffered: 0, droppedOverflow: 0, droppedRequestEnded: 0, rejected: 0, delivered: got.length });
+  });
+
+  it('a full ledger drops the oldest waiting report intervals first and counts every one (createVen ledgerBounds)', () => {
+    const r = startVen('bounded', { ledgerBounds: { maxRecords: 10 } });
+    const dropped: DroppedDelivery[] = [];
+    r.reports.dropped$.subscribe((d) => dropped.push(d));
+    requestEveryMinute(r);
+    r.run(3 * MIN);
+    r.vtn.faults.down();
+    r.run(30 * MIN);
+    r.vtn.faults.up();
+    r.run(6 * MIN);
+    const stats = r.reports.stats();
+    expect(dropped.length).toBeGreaterThan(15);
+    expect(stats.droppedOverflow).toBe(dropped.length);
+    expect(dropped.every((d) => d.reason === 'overflow' && d.reportRequestID === 'rr-min')).toBe(true);
+    const got = intervals(r, 'rr-min');
+    // What was made = what was delivered + what was dropped; the dropped ones are the oldest of the outage.
+    expect(got.length + dropped.length).toBe(got[got.length - 1]![1] - 1);
+    const firstAfterGap = got.findIndex((s, i) => i > 0 && s[0] !== got[i - 1]![1]);
+    expect(dropped.map((d) => (d.from.getTime() - T0) / MIN)).toEqual(Array.from({ length: dropped.length }, (_, i) => got[firstAfterGap - 1]![1] + i));
   });
 
   it('a restart mid-request resumes reporting from the store: no overlap; periods missed without any data are not sent, a period with some data flags what is missing', async () => {
