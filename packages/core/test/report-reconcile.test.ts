@@ -109,6 +109,43 @@ describe('re-registration ends every report request the VTN does not request aga
   });
 });
 
+describe('a VTN restarted without its database answers 463 (issue item 1)', () => {
+  it('from a state file: the VEN registers afresh, no data under the dead reportRequestID, its waiting reports counted, METADATA offered again, oadrCreatedReport lists only the new request', async () => {
+    const path = join(folder, 'forgotten-463.json');
+    const first = startVen('forgotten-463-1', { store: createFileStore(path) });
+    const failing = failUpdates(first);
+    first.side.requestReport(first.venID, minuteSpec('rr-dead'));
+    first.run(3 * MIN);
+    failing.on = true;
+    first.run(3 * MIN);
+    const waiting = first.reports.stats().buffered;
+    expect(waiting).toBeGreaterThanOrEqual(2);
+    await stopVen(first);
+    // The VTN restarts without its database while the VEN is down; it answers 463 to the unknown venID.
+    first.vtn.model.forgetAll();
+    failing.on = false;
+    first.side.embedOnRegister(minuteSpec('rr-live'));
+    // (The in-memory VTN answers at once: the 463, the fresh registration and the end of rr-dead all happen inside start.)
+    const second = startVen('forgotten-463-2', { reuse: first, store: createFileStore(path) });
+    const restartedAt = second.clock.now();
+    second.run(5 * MIN);
+    const venID = second.ven.registration?.venID;
+    expect(venID).toBeDefined();
+    expect(venID).not.toBe(first.venID);
+    const sentAfter = second.vtn.recorder.requests.filter((q) => q.at.getTime() >= restartedAt);
+    expect(sentAfter.some((q) => q.message?.type === 'oadrPoll' && q.message.venID === first.venID)).toBe(true); // answered 463
+    expect(sentAfter.filter((q) => q.message?.type === 'oadrRegisterReport' && q.message.venID === venID)).not.toHaveLength(0);
+    const oldData = sentFor(second, 'rr-dead').filter((x) => x.at >= restartedAt);
+    // Until the VTN said 463 the VEN may have tried its owed reports once; nothing under the dead ID after the fresh registration.
+    const registeredAt = second.vtn.recorder.requests.find((q) => q.at.getTime() >= restartedAt && q.message?.type === 'oadrCreatePartyRegistration')!.at.getTime();
+    expect(oldData.filter((x) => x.at > registeredAt)).toEqual([]);
+    expect(created(second).at(-1)?.oadrPendingReports).toEqual(['rr-live']);
+    expect(second.reports.pending().map((p) => p.reportRequestID)).toEqual(['rr-live']);
+    expect(sentFor(second, 'rr-live').length).toBeGreaterThanOrEqual(3);
+    expect(second.reports.stats().droppedRequestEnded).toBeGreaterThanOrEqual(waiting);
+  });
+});
+
 describe('METADATA after a restart from the state file (§5.3 step 1)', () => {
   it('a VEN resumed from a real state file offers its reports again, before its waiting data', async () => {
     const path = join(folder, 'metadata-restart.json');
