@@ -45,7 +45,7 @@ export function resolveReportsOptions(options: ReportsOptions): ResolvedReportsO
   });
   const legacy = options as { bufferLimit?: unknown; onBufferFull?: unknown };
   if (legacy.bufferLimit !== undefined || legacy.onBufferFull !== undefined) {
-    fail('bufferLimit and onBufferFull are gone: waiting reports live in the VEN\'s obligations ledger, bounded by createVen({ ledger: { bounds } }) (oldest intervals dropped first)');
+    fail('bufferLimit and onBufferFull are gone: waiting reports live in the VEN\'s obligations ledger, bounded by createVen({ ledgerBounds: { maxRecords, maxBytes } }) (oldest intervals dropped first)');
   }
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   if (!(retry.initialMs > 0)) fail(`retry.initialMs must be a positive number of milliseconds, got ${retry.initialMs}`);
