@@ -77,6 +77,7 @@ function module() {
   let sample;
   let encoded;
   let saveMicros = 0;
+  let created;
   const ok = (requestID) => ({ responseCode: '200', responseDescription: 'OK', requestID });
   const host = {
     scheduler: clock,
@@ -88,15 +89,15 @@ function module() {
       saveMicros += cpuMicros(process.cpuUsage(start));
     },
     send: (message) => {
-      if (message.type === 'oadrUpdateReport') {
-        if (!encoded) sample ??= message;
-        deliveries += 1;
-      }
-      return of({ type: 'oadrUpdatedReport', eiResponse: ok(message.type === 'oadrUpdateReport' ? message.requestID : '') });
+      if (message.type === 'oadrCreatedReport') created = message;
+      if (message.type !== 'oadrUpdateReport') return of({ type: 'oadrResponse', eiResponse: ok('') });
+      if (!encoded) sample ??= message;
+      deliveries += 1;
+      return of({ type: 'oadrUpdatedReport', eiResponse: ok(message.requestID) });
     },
   };
   const attachment = reports.attach(host);
-  const answer = reports.handle(
+  reports.handle(
     {
       type: 'oadrCreateReport',
       requestID: 'bench-1',
@@ -114,7 +115,8 @@ function module() {
     },
     { venID: 'VEN-BENCH', now: new Date(clock.now()) },
   );
-  if (answer[0]?.eiResponse?.responseCode !== '200') throw new Error(`request refused: ${JSON.stringify(answer[0]?.eiResponse)}`);
+  // The oadrCreatedReport is owed through the module's ledger and sent at once.
+  if (created?.eiResponse?.responseCode !== '200') throw new Error(`request refused: ${JSON.stringify(created?.eiResponse)}`);
   // New values once a minute, half-way between deliveries (sampling reads the latest value).
   const { cpu, peak } = perSecond(
     (t) => {

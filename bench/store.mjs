@@ -1,111 +1,135 @@
-// The state store through an outage: bytes written and time per save against the number of buffered
-// report intervals (ledger records of one interval × 10 data points each), for the ledger's journal
-// (`createFileStore`: one appended, fsynced line per change) next to the full-rewrite baseline (a
-// store without a journal: the whole state, ledger included, rewritten atomically on every save),
-// measured in the same run on the same disk. Run: node bench/store.mjs (after `tsc -b`).
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// The state store through a VTN outage: bytes written and time per save against the number of
+// buffered report intervals (100, 1,000, 10,000), for rxadr's store (report deliveries are
+// obligations-ledger records appended to the ledger journal beside the state file; the state
+// file itself keeps only the small report slot) next to the full-rewrite baseline measured in the
+// same run (the JSON of everything, buffered deliveries included, rewritten atomically on every
+// save, as the file store did before the ledger). Each save is fsynced, as both stores do.
+// Run: node bench/store.mjs (after `tsc -b`).
+import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_RETRY_POLICY, EMPTY_VEN_STATE, Duration, createFileJournal, createFileStore, createLedger, createMemoryJournal, message } from '../packages/core/dist/index.js';
+import { pathToFileURL } from 'node:url';
+import { DEFAULT_RETRY_POLICY, Duration, createFileStore, createLedger, createMemoryJournal } from '../packages/core/dist/index.js';
 import { createVirtualClock } from '../packages/testing/dist/index.js';
 
-const POINTS = 10;
-const SIZES = [100, 1_000, 5_000];
-
-function delivery(n) {
-  const start = new Date(Date.UTC(2026, 0, 1) + n * 1_000);
-  return {
-    kind: 'report-delivery',
-    key: `delivery:${n}`,
-    subject: { reportRequestID: 'RR-1', fromMs: start.getTime(), toMs: start.getTime() + 1_000, intervals: 1 },
-    message: message('oadrUpdateReport', {
-      requestID: `upd-${n}`,
-      venID: 'VEN-1',
-      oadrReport: [
-        {
-          dtstart: start,
-          duration: Duration.parse('PT1S'),
-          intervals: [
-            {
-              dtstart: start,
-              duration: Duration.parse('PT1S'),
-              uid: '0',
-              streamPayloadBase: Array.from({ length: POINTS }, (_, i) => ({ type: 'oadrReportPayload', rID: `meter-${i}`, payloadBase: { type: 'payloadFloat', value: n + i / 10 } })),
-            },
-          ],
-          eiReportID: `rep-${n}`,
-          reportRequestID: 'RR-1',
-          reportSpecifierID: 'rs-1',
-          reportName: 'TELEMETRY_USAGE',
-          createdDateTime: start,
-        },
-      ],
-    }),
-    expects: 'oadrUpdatedReport',
-  };
-}
-
-/** The entries of a ledger holding `buffered` deliveries (filled in memory: the fill is not measured). */
-function filled(buffered) {
-  const journal = createMemoryJournal();
-  const ledger = createLedger({ scheduler: createVirtualClock(), policy: DEFAULT_RETRY_POLICY, random: () => 0.5, journal, bounds: { maxRecords: 1e9, maxBytes: 1e12 } });
-  for (let n = 0; n < buffered; n++) ledger.add(delivery(n));
-  return [...journal.entries];
-}
-
-/** `saves` more deliveries on top of the buffered ones: mean bytes written and ms per save. */
-function measure(journal, written, buffered, saves) {
-  const ledger = createLedger({ scheduler: createVirtualClock(), policy: DEFAULT_RETRY_POLICY, random: () => 0.5, journal, bounds: { maxRecords: 1e9, maxBytes: 1e12 } });
-  let bytes = 0;
-  const t0 = process.hrtime.bigint();
-  for (let n = buffered; n < buffered + saves; n++) {
-    const before = written();
-    ledger.add(delivery(n));
-    bytes += written(before);
-  }
-  return { bytes: bytes / saves, ms: Number(process.hrtime.bigint() - t0) / 1e6 / saves };
-}
-
-export async function run() {
-  const dir = mkdtempSync(join(tmpdir(), 'rxadr-bench-store-'));
-  const kb = (b) => `${(b / 1024).toFixed(1)} KiB`;
-  console.log(`\n## state store: bytes written and time per save vs buffered report intervals (${POINTS} data points each)`);
-  console.log('| buffered | journal bytes/save | journal ms/save | full rewrite bytes/save (baseline) | full rewrite ms/save (baseline) |');
-  console.log('|---:|---:|---:|---:|---:|');
-  try {
-    for (const buffered of SIZES) {
-      const entries = filled(buffered);
-      // The journal: the buffered records as its file holds them, then one appended line per change.
-      const journalPath = join(dir, `journal-${buffered}.json.ledger`);
-      writeFileSync(journalPath, entries.map(([id, value]) => `${JSON.stringify({ op: 'put', id, value })}\n`).join(''));
-      const fileJournal = createFileJournal(journalPath);
-      const journal = measure(fileJournal, (before) => (before === undefined ? size(journalPath) : size(journalPath) - before), buffered, 50);
-      fileJournal.close();
-      // The baseline: a store without a journal rewrites the whole state (ledger inside) per save.
-      const fullPath = join(dir, `full-${buffered}.json`);
-      const full = createFileStore(fullPath);
-      const held = createMemoryJournal(entries);
-      const rewriting = {
-        load: () => held.load(),
-        append: (ops) => {
-          held.append(ops);
-          full.save({ ...EMPTY_VEN_STATE, ledger: [...held.entries] });
-        },
-      };
-      const baseline = measure(rewriting, (before) => (before === undefined ? 0 : size(fullPath)), buffered, 10);
-      console.log(`| ${buffered} | ${kb(journal.bytes)} | ${journal.ms.toFixed(2)} | ${kb(baseline.bytes)} | ${baseline.ms.toFixed(2)} |`);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function size(path) {
+const SIZES = [100, 1_000, 10_000];
+const SAVES = 40;
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const SECOND = 1_000;
+const size = (path) => {
   try {
     return statSync(path).size;
   } catch {
     return 0;
   }
+};
+
+/** One buffered delivery: an oadrUpdateReport with one 1 s interval of one rID (what the VEN owes per interval). */
+function delivery(i) {
+  const at = new Date(T0 + i * SECOND);
+  return {
+    type: 'oadrUpdateReport',
+    requestID: `upd-${i}`,
+    venID: 'VEN-1',
+    oadrReport: [
+      {
+        dtstart: at,
+        duration: Duration.parse('PT1S'),
+        intervals: [{ dtstart: at, duration: Duration.parse('PT1S'), uid: '0', streamPayloadBase: [{ type: 'oadrReportPayload', rID: 'meter-1/powerReal', payloadBase: { type: 'payloadFloat', value: 1000 + (i % 97) } }] }],
+        eiReportID: `rpt-${i}`,
+        reportRequestID: 'rr-1',
+        reportSpecifierID: 'telemetry-usage',
+        reportName: 'TELEMETRY_USAGE',
+        createdDateTime: at,
+      },
+    ],
+  };
+}
+const record = (i) => ({ kind: 'report-delivery', key: `delivery:upd-${i}`, subject: { reportRequestID: 'rr-1', fromMs: T0 + i * SECOND, toMs: T0 + (i + 1) * SECOND, intervals: 1 }, message: delivery(i), expects: 'oadrUpdatedReport' });
+
+/** The VEN state without deliveries: registration and a report slot with one pending request. */
+const slot = (cursor) => ({
+  version: 1,
+  venID: 'VEN-1',
+  seq: cursor,
+  requests: [{ reportRequestID: 'rr-1', reportSpecifierID: 'telemetry-usage', rIDs: ['meter-1/powerReal'], shape: 'periodic', metadata: false, granularityMs: 1000, reportBackMs: 1000, startMs: T0, endMs: null, cursorMs: T0 + cursor * SECOND, receivedMs: T0, toFollow: false }],
+  counters: { delivered: 0, rejected: 0, droppedOverflow: 0, droppedRequestEnded: 0, droppedRegistrationEnded: 0 },
+});
+const state = (cursor) => ({
+  version: 1,
+  registration: { venID: 'VEN-1', registrationID: 'REG-1', vtnID: 'VTN', pollFrequencyMs: 10_000 },
+  events: [],
+  opts: [],
+  reports: slot(cursor),
+});
+
+/** rxadr: N deliveries already in the ledger; each save = one ledger record appended + the small state file rewritten. */
+function ledgerStore(folder, n) {
+  const path = join(folder, `ledger-${n}.json`);
+  const store = createFileStore(path);
+  const clock = createVirtualClock(T0);
+  const bounds = { maxRecords: 1_000_000, maxBytes: 1 << 30 };
+  // The outage so far, written in one append (setting up is not measured): the same entries one add each would leave.
+  const memory = createMemoryJournal();
+  const filling = createLedger({ scheduler: clock, policy: DEFAULT_RETRY_POLICY, random: () => 0.5, journal: memory, bounds });
+  for (let i = 0; i < n; i++) filling.add(record(i));
+  store.journal.append([...memory.entries].map(([id, value]) => ({ op: 'put', id, value })));
+  const ledger = createLedger({ scheduler: clock, policy: DEFAULT_RETRY_POLICY, random: () => 0.5, journal: store.journal, bounds });
+  store.save(state(n));
+  const before = size(path) + size(`${path}.ledger`);
+  let written = 0;
+  const start = process.hrtime.bigint();
+  for (let k = 0; k < SAVES; k++) {
+    const journalBefore = size(`${path}.ledger`);
+    ledger.add(record(n + k));
+    const journalAfter = size(`${path}.ledger`);
+    written += journalAfter >= journalBefore ? journalAfter - journalBefore : journalAfter;
+    store.save(state(n + k + 1));
+    written += size(path);
+  }
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+  store.journal.close?.();
+  return { bytesPerSave: written / SAVES, msPerSave: elapsed / SAVES, onDisk: before };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run();
+/** Baseline: the whole state, N buffered deliveries included, rewritten atomically (temp file + fsync + rename) on every save. */
+function fullRewrite(folder, n) {
+  const path = join(folder, `full-${n}.json`);
+  const items = Array.from({ length: n }, (_, i) => delivery(i));
+  let written = 0;
+  const start = process.hrtime.bigint();
+  for (let k = 0; k < SAVES; k++) {
+    items.push(delivery(n + k));
+    const text = JSON.stringify({ ...state(n + k + 1), reports: { ...slot(n + k + 1), deliveries: items } });
+    const temp = `${path}.tmp`;
+    const fd = openSync(temp, 'w', 0o600);
+    writeSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(temp, path);
+    written += Buffer.byteLength(text);
+  }
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+  return { bytesPerSave: written / SAVES, msPerSave: elapsed / SAVES, onDisk: size(path) };
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+export async function run() {
+  const folder = mkdtempSync(join(tmpdir(), 'rxadr-bench-store-'));
+  try {
+    console.log(`\n## state store during an outage (${SAVES} saves at each size, fsynced)`);
+    console.log('buffered intervals | rxadr: bytes/save | ms/save | on disk | full rewrite: bytes/save | ms/save | on disk');
+    for (const n of SIZES) {
+      const ours = ledgerStore(folder, n);
+      const base = fullRewrite(folder, n);
+      console.log(
+        `${String(n).padStart(18)} | ${kb(ours.bytesPerSave).padStart(17)} | ${ours.msPerSave.toFixed(2).padStart(7)} | ${kb(ours.onDisk).padStart(7)} | ${kb(base.bytesPerSave).padStart(24)} | ${base.msPerSave.toFixed(2).padStart(7)} | ${kb(base.onDisk).padStart(7)}`,
+      );
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

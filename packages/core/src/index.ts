@@ -46,7 +46,7 @@ export type { FileJournalOptions } from './ven/file-journal.js';
 
 // End-user API: reports (OPENADR.md §5)
 export { createReports } from './reports/create-reports.js';
-export type { ReportModule, ReportStats, DroppedDelivery } from './reports/report-module.js';
+export type { ReportModule, ReportStats, DroppedDelivery, DropReason } from './reports/report-module.js';
 export type { ReportsOptions } from './reports/report-options.js';
 export { telemetryUsage, telemetryStatus, historyUsage, customReport, toResourceStatus } from './reports/report-builders.js';
 export type {
@@ -63,8 +63,6 @@ export { itemBaseFor, DEFAULT_POWER_ATTRIBUTES } from './reports/item-base.js';
 export type { Measurement, PowerAttributes, SiScaleCode, UnitOptions } from './reports/item-base.js';
 export { DEFAULT_MISSING_MARKER } from './reports/data-report.js';
 export type { MissingMarker } from './reports/data-report.js';
-export type { BufferFullPolicy } from './reports/delivery-buffer.js';
-export type { DropReason, RetryPolicy as ReportRetryPolicy } from './reports/report-outbox.js';
 export { ReportError, isReportError } from './reports/report-error.js';
 export type { ReportErrorCode, ReportErrorOptions } from './reports/report-error.js';
 export type { VtnReportInterval, VtnReportOffer, VtnReportRequestOptions, VtnReportValue } from './reports/vtn-reports.js';
@@ -127,10 +125,8 @@ export { sampleRequest } from './reports/sampler.js';
 export type { SamplerDeps } from './reports/sampler.js';
 export type { SampledInterval, SampledWindow } from './reports/sampled-window.js';
 export { dataReport } from './reports/data-report.js';
-export { createDeliveryBuffer } from './reports/delivery-buffer.js';
-export type { DeliveryBuffer } from './reports/delivery-buffer.js';
 export { reportStateFromJson } from './reports/report-state.js';
-export type { ReportCounters, ReportStateJson } from './reports/report-state.js';
+export type { HeldDelivery, ReportCounters, ReportStateJson } from './reports/report-state.js';
 
 // Integrator API: XML and codec building blocks
 export { NS, canonicalPrefix } from './xml/namespaces.js';

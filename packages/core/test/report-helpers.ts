@@ -12,6 +12,9 @@ import {
   telemetryStatus,
   telemetryUsage,
   type HistoryPoint,
+  type Ledger,
+  type ObligationHooks,
+  type ObligationKind,
   type OadrMessage,
   type ReportHost,
   type ReportModule,
@@ -20,6 +23,7 @@ import {
   type Ven,
   type VenStore,
 } from '../src/index.js';
+import { createLedgerDriver } from '../src/reports/ledger-driver.js';
 
 /** Schema tests run when the XSD folder is present, and must run (and fail without it) under CI. */
 export const requireSchema = process.env['CI'] === 'true' || schemaAvailable();
@@ -30,12 +34,35 @@ export async function assertSchemaValid(messages: readonly OadrMessage[]): Promi
   await createSchemaValidator().assertValid(documents);
 }
 
-/** A report host in memory: `answer` decides what the VTN says (throw a TransportError to fail). */
-export function createTestHost(scheduler: SchedulerLike, answer: (message: OadrMessage) => OadrMessage | undefined, venID = 'VEN-1') {
+/**
+ * A report host in memory: `answer` decides what the VTN says (throw a TransportError to fail). It
+ * lends a ledger (a given one, e.g. on a shared journal, or a fresh one) and drives it the way the
+ * engine does: due records one at a time, classified, verdict applied, per-kind hooks called.
+ */
+export function createTestHost(scheduler: SchedulerLike, answer: (message: OadrMessage) => OadrMessage | undefined, venID = 'VEN-1', lend: { readonly ledger?: Ledger } = {}) {
   const sent: OadrMessage[] = [];
   let slot: unknown;
   let id: string | undefined = venID;
-  const host: ReportHost & { readonly sent: OadrMessage[]; slot: unknown; setVenID(v: string | undefined): void } = {
+  const ledger = lend.ledger ?? createLedger({ scheduler, policy: DEFAULT_RETRY_POLICY, random: () => 0.5 });
+  const hooks = new Map<ObligationKind, ObligationHooks>();
+  const send = (message: OadrMessage) =>
+    new Observable<OadrMessage | undefined>((subscriber) => {
+      // Encode as the engine would: an invalid message fails here.
+      encodeMessage(message);
+      try {
+        const reply = answer(message);
+        sent.push(message);
+        subscriber.next(reply);
+        subscriber.complete();
+      } catch (error) {
+        subscriber.error(error);
+      }
+    });
+  const driver = createLedgerDriver(ledger, { scheduler, send, venID: () => id }, (kind) => hooks.get(kind));
+  // Restored records are sent again at once, as the engine does after a restart.
+  ledger.rescheduleAll(scheduler.now());
+  ledger.changes$.subscribe(({ previous }) => previous === undefined && driver.kick());
+  const host: ReportHost & { readonly sent: OadrMessage[]; slot: unknown; setVenID(v: string | undefined): void; stop(): void } = {
     scheduler,
     sent,
     get slot() {
@@ -44,25 +71,21 @@ export function createTestHost(scheduler: SchedulerLike, answer: (message: OadrM
     set slot(value: unknown) {
       slot = value;
     },
-    setVenID: (v) => void (id = v),
-    ledger: createLedger({ scheduler, policy: DEFAULT_RETRY_POLICY, random: () => 0.5 }),
-    hooks: () => undefined,
-    send: (message) =>
-      new Observable<OadrMessage | undefined>((subscriber) => {
-        // Encode as the engine would: an invalid message fails here.
-        encodeMessage(message);
-        try {
-          const reply = answer(message);
-          sent.push(message);
-          subscriber.next(reply);
-          subscriber.complete();
-        } catch (error) {
-          subscriber.error(error);
-        }
-      }),
+    setVenID: (v) => {
+      id = v;
+      driver.kick();
+    },
+    ledger,
+    hooks: (kind, h) => {
+      // Like the engine at start: what is owed goes out once the module has registered all its hooks.
+      if (hooks.size === 0) scheduler.schedule(() => driver.kick(), 0);
+      hooks.set(kind, h);
+    },
+    send,
     venID: () => id,
     load: () => (slot === undefined ? undefined : JSON.parse(JSON.stringify(slot))),
     save: (value) => void (slot = value),
+    stop: () => driver.stop(),
   };
   return host;
 }
@@ -133,16 +156,17 @@ let active: Running[] = [];
  * Starts a VEN with the report module against the in-memory mock VTN on a virtual clock. The
  * EiReport documents the VEN sends are collected and validated against the XSD after the file.
  */
-export function startVen(name: string, options: Omit<ReportsOptions, 'reports'> & { before?: (side: VtnReportSide) => void; reuse?: Running } = {}): Running {
+export function startVen(name: string, options: Omit<ReportsOptions, 'reports'> & { before?: (side: VtnReportSide) => void; reuse?: Running; store?: VenStore; ledgerBounds?: { maxRecords?: number; maxBytes?: number } } = {}): Running {
   const clock = options.reuse?.clock ?? createVirtualClock(T0);
   const vtn = options.reuse?.vtn ?? createMockVtn({ scheduler: clock });
   const side = options.reuse?.side ?? createVtnReportSide();
   vtn.model.reports = side;
   options.before?.(side);
   const site = options.reuse?.site ?? createSite();
-  const reports = createReports({ ...options, reports: site.capabilities() });
-  const store = options.reuse?.store ?? createMemoryStore();
-  const ven = createVen({ venName: 'site-1', transport: vtn.transport(), scheduler: clock, reports, store, random: () => 0.5 });
+  const { before: _before, reuse: _reuse, store: _store, ledgerBounds, ...reportOptions } = options;
+  const reports = createReports({ random: () => 0.5, ...reportOptions, reports: site.capabilities() });
+  const store = options.store ?? options.reuse?.store ?? createMemoryStore();
+  const ven = createVen({ venName: 'site-1', transport: vtn.transport(), scheduler: clock, reports, store, random: () => 0.5, ...(ledgerBounds ? { ledgerBounds } : {}) });
   ven.start();
   const venID = ven.registration?.venID ?? 'unregistered';
   const running: Running = { clock, vtn, side, reports, ven, store, site, venID, name, run: (ms) => clock.advanceBy(ms) };

@@ -1,4 +1,5 @@
 import type { OadrReport } from '@rxadr/core';
+import type { Fault } from '../mock-vtn/vtn-faults.js';
 import type { RecordedRequest } from '../mock-vtn/vtn-recorder.js';
 import {
   advanceTo,
@@ -30,12 +31,51 @@ function attempts(h: ScenarioHarness, reportRequestID: string): Array<{ readonly
   );
 }
 
+/** Answers that do not deliver a report (§1.5: "not delivered … retry"; DESIGN.md: the ledger's transient class). */
+const NOT_DELIVERED: ReadonlyArray<readonly [name: string, what: string, fault: Fault]> = [
+  ['html-200', 'an HTML page with HTTP 200 (a captive proxy)', { kind: 'raw', body: '<!DOCTYPE html><html><body>Please log in</body></html>' }],
+  ['openadr-500', 'oadrUpdatedReport with responseCode 500', { kind: 'openadr-code', code: '500', description: 'internal error' }],
+  ['wrong-reply', 'an oadrResponse 200 where oadrUpdatedReport is due', { kind: 'openadr-code', code: '200', asResponse: true }],
+];
+
+/** A report not delivered by `fault` twice is retried and accepted once, same eiReportID, nothing lost or doubled. */
+function notDeliveredScenario([name, what, fault]: (typeof NOT_DELIVERED)[number]): Scenario {
+  return {
+    name: `reports.not-delivered-${name}-retried`,
+    category: 'reports',
+    checks: `A report answered with ${what} was not delivered: it is sent again (same eiReportID, with backoff) until the VTN accepts it, accepted once, and no interval is lost or doubled (§1.5, §5.5; DESIGN.md "the ledger").`,
+    async run(h) {
+      const { side, offer } = await registerOffering(h);
+      const point = usagePoint(h, offer);
+      const g = granularityFor(point);
+      const id = `pack-${name}`;
+      const spec = periodicSpec(h, point, id, g, g);
+      checkEqual((await requestAndAnswer(h, side.requestReport(h.venID(), spec))).eiResponse.responseCode, '200', 'oadrCreatedReport code');
+      await advanceTo(h, spec.startMs + g + g / 2);
+      h.vtn.faults.inject(fault, { service: 'EiReport', type: 'oadrUpdateReport', times: 2 });
+      const failedFrom = h.clock.now();
+      await h.until(`two reports answered with ${what}`, () => attempts(h, id).filter((a) => a.request.fault !== undefined).length >= 2, 10 * g);
+      const failed = attempts(h, id).filter((a) => a.request.fault !== undefined);
+      const firstFailed = defined(failed[0], 'the first report that was not delivered').report.eiReportID;
+      await h.until('the report that was not delivered is accepted', () => deliveries(h, id).some((d) => d.at >= failedFrom && d.report.eiReportID === firstFailed), 20 * g);
+      const accepted = deliveries(h, id);
+      const ids = accepted.map((d) => d.report.eiReportID);
+      checkEqual(new Set(ids).size, ids.length, 'distinct eiReportIDs among accepted reports (each delivered once)');
+      checkEqual(accepted.filter((d) => d.report.eiReportID === firstFailed).length, 1, `acceptances of report ${firstFailed ?? '?'}`);
+      const spans = accepted.flatMap((d) => spansOf(d.report));
+      checkEqual(spans[0]?.start, spec.startMs, 'start of the first interval');
+      checkContiguous(spans, `intervals delivered around ${what}`);
+    },
+  };
+}
+
 /** Report delivery failures: what a refusal and a failed send lead to (OPENADR.md §1.5, §5.5, §8). */
 export const reportRetryScenarios: readonly Scenario[] = [
+  ...NOT_DELIVERED.map(notDeliveredScenario),
   {
     name: 'reports.refused-not-resent',
     category: 'reports',
-    checks: `A report the VTN answers with oadrUpdatedReport ${REFUSAL_CODE} was delivered and refused: it is not sent again, nor folded into later reports, and the request goes on with the next intervals (§1.5 OpenADR-level error, §5.5; DESIGN.md: counted rejected, not sent again).`,
+    checks: `A report the VTN answers with oadrUpdatedReport ${REFUSAL_CODE} (an OpenADR 4xx: the VTN refuses the content) is terminal: it is not sent again, nor folded into later reports, and the request goes on with the next intervals (§1.5 OpenADR-level error, §5.5, §8; DESIGN.md "the ledger": counted rejected, a typed error).`,
     async run(h) {
       const { side, offer } = await registerOffering(h);
       const point = usagePoint(h, offer);
