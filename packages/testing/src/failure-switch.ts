@@ -27,7 +27,11 @@ export interface SwitchCertificates {
 export interface FailureSwitch {
   readonly port: number;
   readonly url: string;
-  /** Changes the mode for new connections and drops every open one (keep-alive sockets too). */
+  /**
+   * Changes the mode for new connections and drops the open ones, keep-alive sockets too: a
+   * failing connection at once, a passing one as soon as it has been quiet for `idleMs` (default 100), so an
+   * exchange in flight still gets its answer (a lost answer would make the VEN send it again).
+   */
   set(mode: SwitchMode): void;
   readonly mode: SwitchMode;
   /** Connections accepted per mode. */
@@ -52,8 +56,10 @@ const GARBAGE = Buffer.from('\x00\xffthis is not a TLS record\r\n\x17\x03\x09gar
  * front.set('expired'); // every new connection now presents an expired certificate
  * front.set('pass');
  */
-export async function startFailureSwitch(targetPort: number, certificates: SwitchCertificates): Promise<FailureSwitch> {
+export async function startFailureSwitch(targetPort: number, certificates: SwitchCertificates, options: { readonly idleMs?: number } = {}): Promise<FailureSwitch> {
+  const idleMs = options.idleMs ?? 100;
   const sockets = new Set<Socket>();
+  const passing = new Set<Socket>();
   const accepted: Partial<Record<SwitchMode, number>> = {};
   const waiting = new Set<{ mode: SwitchMode; count: number; resolve: () => void }>();
   let mode: SwitchMode = 'pass';
@@ -78,8 +84,11 @@ export async function startFailureSwitch(targetPort: number, certificates: Switc
     }
     switch (mode) {
       case 'pass': {
+        // The upstream socket lives and dies with its downstream one (not tracked on its own).
         const upstream = connect(targetPort, '127.0.0.1');
-        track(upstream);
+        upstream.on('error', () => socket.destroy());
+        passing.add(socket);
+        socket.once('close', () => passing.delete(socket));
         socket.pipe(upstream).pipe(socket);
         upstream.once('close', () => socket.destroy());
         socket.once('close', () => upstream.destroy());
@@ -112,7 +121,8 @@ export async function startFailureSwitch(targetPort: number, certificates: Switc
     url: `https://127.0.0.1:${port}`,
     set(next) {
       mode = next;
-      for (const socket of sockets) socket.destroy();
+      for (const socket of passing) socket.setTimeout(idleMs, () => socket.destroy());
+      for (const socket of sockets) if (!passing.has(socket)) socket.destroy();
     },
     get mode() {
       return mode;
