@@ -6,13 +6,14 @@ import { TLSSocket, createSecureContext } from 'node:tls';
  * - `pass`: forwards the bytes to the real VTN (TLS end to end, mutual TLS included)
  * - `untrusted` / `expired` / `wrong-host`: terminates TLS itself with that certificate
  * - `tls13-only`: terminates TLS accepting TLS 1.3 only (a client capped at 1.2 cannot agree)
+ * - `cipher-mismatch`: terminates TLS 1.2 offering only a suite outside the OpenADR profile
  * - `garbage`: answers the ClientHello with bytes that are not TLS
  * - `plain-http`: answers like a plain HTTP server on the TLS port (HTTP 400 in clear text)
  * - `reset`: completes the TLS handshake (valid certificate), then resets the TCP connection
  *   (RST) when the request arrives
  * - `reset-in-handshake`: resets the TCP connection (RST) as soon as the ClientHello arrives
  */
-export type SwitchMode = 'pass' | 'untrusted' | 'expired' | 'wrong-host' | 'tls13-only' | 'garbage' | 'plain-http' | 'reset' | 'reset-in-handshake';
+export type SwitchMode = 'pass' | 'untrusted' | 'expired' | 'wrong-host' | 'tls13-only' | 'cipher-mismatch' | 'garbage' | 'plain-http' | 'reset' | 'reset-in-handshake';
 
 /** Certificates (PEM) the switch presents in the certificate modes. */
 export interface SwitchCertificates {
@@ -68,8 +69,13 @@ export async function startFailureSwitch(targetPort: number, certificates: Switc
     socket.on('error', () => undefined);
     socket.once('close', () => sockets.delete(socket));
   };
-  const terminate = (socket: Socket, identity: { cert: string; key: string }, minVersion: 'TLSv1.2' | 'TLSv1.3' = 'TLSv1.2', onData = (): void => undefined): void => {
-    const secure = new TLSSocket(socket, { isServer: true, secureContext: createSecureContext({ ...identity, minVersion }) });
+  const terminate = (
+    socket: Socket,
+    identity: { cert: string; key: string },
+    context: { minVersion?: 'TLSv1.2' | 'TLSv1.3'; maxVersion?: 'TLSv1.2'; ciphers?: string } = {},
+    onData = (): void => undefined,
+  ): void => {
+    const secure = new TLSSocket(socket, { isServer: true, secureContext: createSecureContext({ ...identity, minVersion: 'TLSv1.2', ...context }) });
     secure.on('error', () => socket.destroy());
     secure.on('data', onData);
   };
@@ -101,7 +107,10 @@ export async function startFailureSwitch(targetPort: number, certificates: Switc
       case 'wrong-host':
         return terminate(socket, certificates.wrongHost);
       case 'tls13-only':
-        return terminate(socket, certificates.valid, 'TLSv1.3');
+        return terminate(socket, certificates.valid, { minVersion: 'TLSv1.3' });
+      case 'cipher-mismatch':
+        // AES-256-GCM: not one of the two OpenADR suites (OPENADR.md §7.1), for either key type.
+        return terminate(socket, certificates.valid, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384' });
       case 'garbage':
         socket.once('data', () => socket.end(GARBAGE));
         return;
@@ -109,7 +118,7 @@ export async function startFailureSwitch(targetPort: number, certificates: Switc
         socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\ncontent-length: 11\r\nconnection: close\r\n\r\nBad Request'));
         return;
       case 'reset':
-        return terminate(socket, certificates.valid, 'TLSv1.2', () => void socket.resetAndDestroy());
+        return terminate(socket, certificates.valid, {}, () => void socket.resetAndDestroy());
       case 'reset-in-handshake':
         socket.once('data', () => socket.resetAndDestroy());
         return;
