@@ -25,9 +25,21 @@ export { DEFAULT_BACKOFF, backoffDelay } from './ven/backoff.js';
 export type { BackoffPolicy } from './ven/backoff.js';
 export { fromPromiseTransport } from './ven/from-promise-transport.js';
 
+// End-user API: the obligations ledger (what the VEN owes the VTN; docs/ledger.md)
+export { createLedger, DEFAULT_LEDGER_BOUNDS } from './ledger/create-ledger.js';
+export type { LedgerOptions } from './ledger/create-ledger.js';
+export type { Ledger, LedgerBounds, ObligationHooks } from './ledger/ledger.js';
+export type { LedgerChange, LedgerCounters, NewObligation, Obligation, ObligationKind, ObligationState, ObligationSubject } from './ledger/obligation.js';
+export { DEFAULT_RETRY_POLICY, retryDelay, classifyCode, classifyExchange, responseOf } from './ledger/retry-policy.js';
+export type { ExchangeVerdict, RetryPolicy } from './ledger/retry-policy.js';
+export { createMemoryJournal, COUNTERS_ENTRY } from './ledger/ledger-journal.js';
+export type { JournalOp, LedgerJournal } from './ledger/ledger-journal.js';
+export { createFileJournal } from './ven/file-journal.js';
+export type { FileJournalOptions } from './ven/file-journal.js';
+
 // End-user API: reports (OPENADR.md §5)
 export { createReports } from './reports/create-reports.js';
-export type { ReportModule, ReportStats, DroppedDelivery } from './reports/report-module.js';
+export type { ReportModule, ReportStats, DroppedDelivery, DropReason } from './reports/report-module.js';
 export type { ReportsOptions } from './reports/report-options.js';
 export { telemetryUsage, telemetryStatus, historyUsage, customReport, toResourceStatus } from './reports/report-builders.js';
 export type {
@@ -44,8 +56,6 @@ export { itemBaseFor, DEFAULT_POWER_ATTRIBUTES } from './reports/item-base.js';
 export type { Measurement, PowerAttributes, SiScaleCode, UnitOptions } from './reports/item-base.js';
 export { DEFAULT_MISSING_MARKER } from './reports/data-report.js';
 export type { MissingMarker } from './reports/data-report.js';
-export type { BufferFullPolicy } from './reports/delivery-buffer.js';
-export type { DropReason, RetryPolicy } from './reports/report-outbox.js';
 export { ReportError, isReportError } from './reports/report-error.js';
 export type { ReportErrorCode, ReportErrorOptions } from './reports/report-error.js';
 export type { VtnReportInterval, VtnReportOffer, VtnReportRequestOptions, VtnReportValue } from './reports/vtn-reports.js';
@@ -79,6 +89,9 @@ export type { LenientDistribution, RejectedEvent } from './ven/decode-distributi
 export { createNoReports } from './ven/report-handler.js';
 export type { ReportContext, ReportHandler, ReportRequestMessage } from './ven/report-handler.js';
 
+// Integrator API: time
+export { clampedTimer, clampedTimerAt, scheduleAt, scheduleClamped, MAX_TIMER_STEP_MS } from './time/clamped-timer.js';
+
 // Integrator API: report building blocks
 export type { ReportHost } from './reports/report-host.js';
 export { createReportCatalog } from './reports/report-catalog.js';
@@ -94,10 +107,8 @@ export { sampleRequest } from './reports/sampler.js';
 export type { SamplerDeps } from './reports/sampler.js';
 export type { SampledInterval, SampledWindow } from './reports/sampled-window.js';
 export { dataReport } from './reports/data-report.js';
-export { createDeliveryBuffer } from './reports/delivery-buffer.js';
-export type { DeliveryBuffer } from './reports/delivery-buffer.js';
 export { reportStateFromJson } from './reports/report-state.js';
-export type { ReportCounters, ReportStateJson } from './reports/report-state.js';
+export type { HeldDelivery, ReportCounters, ReportStateJson } from './reports/report-state.js';
 
 // Integrator API: XML and codec building blocks
 export { NS, canonicalPrefix } from './xml/namespaces.js';

@@ -10,6 +10,7 @@ import {
   telemetryStatus,
   telemetryUsage,
   type HistoryPoint,
+  type Ledger,
   type OadrMessage,
   type ReportHost,
   type ReportModule,
@@ -29,7 +30,7 @@ export async function assertSchemaValid(messages: readonly OadrMessage[]): Promi
 }
 
 /** A report host in memory: `answer` decides what the VTN says (throw a TransportError to fail). */
-export function createTestHost(scheduler: SchedulerLike, answer: (message: OadrMessage) => OadrMessage | undefined, venID = 'VEN-1') {
+export function createTestHost(scheduler: SchedulerLike, answer: (message: OadrMessage) => OadrMessage | undefined, venID = 'VEN-1', lend: { readonly ledger?: Ledger } = {}) {
   const sent: OadrMessage[] = [];
   let slot: unknown;
   let id: string | undefined = venID;
@@ -57,6 +58,7 @@ export function createTestHost(scheduler: SchedulerLike, answer: (message: OadrM
         }
       }),
     venID: () => id,
+    ...(lend.ledger ? { ledger: lend.ledger } : {}),
     load: () => (slot === undefined ? undefined : JSON.parse(JSON.stringify(slot))),
     save: (value) => void (slot = value),
   };
@@ -129,15 +131,16 @@ let active: Running[] = [];
  * Starts a VEN with the report module against the in-memory mock VTN on a virtual clock. The
  * EiReport documents the VEN sends are collected and validated against the XSD after the file.
  */
-export function startVen(name: string, options: Omit<ReportsOptions, 'reports'> & { before?: (side: VtnReportSide) => void; reuse?: Running } = {}): Running {
+export function startVen(name: string, options: Omit<ReportsOptions, 'reports'> & { before?: (side: VtnReportSide) => void; reuse?: Running; store?: VenStore } = {}): Running {
   const clock = options.reuse?.clock ?? createVirtualClock(T0);
   const vtn = options.reuse?.vtn ?? createMockVtn({ scheduler: clock });
   const side = options.reuse?.side ?? createVtnReportSide();
   vtn.model.reports = side;
   options.before?.(side);
   const site = options.reuse?.site ?? createSite();
-  const reports = createReports({ ...options, reports: site.capabilities() });
-  const store = options.reuse?.store ?? createMemoryStore();
+  const { before: _before, reuse: _reuse, store: _store, ...reportOptions } = options;
+  const reports = createReports({ random: () => 0.5, ...reportOptions, reports: site.capabilities() });
+  const store = options.store ?? options.reuse?.store ?? createMemoryStore();
   const ven = createVen({ venName: 'site-1', transport: vtn.transport(), scheduler: clock, reports, store, random: () => 0.5 });
   ven.start();
   const venID = ven.registration?.venID ?? 'unregistered';

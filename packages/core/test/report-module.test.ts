@@ -8,6 +8,10 @@ import {
   createReports,
   telemetryUsage,
   type DroppedDelivery,
+  type Ledger,
+  createLedger,
+  createMemoryJournal,
+  DEFAULT_RETRY_POLICY,
   type OadrMessage,
   type ReportError as ReportErrorType,
   type ReportsOptions,
@@ -22,12 +26,12 @@ afterAll(async () => {
   if (requireSchema) await assertSchemaValid(messages);
 });
 
-function setup(options: Omit<ReportsOptions, 'reports'> = {}, answer: (m: OadrMessage) => OadrMessage | undefined = okAnswer) {
+function setup(options: Omit<ReportsOptions, 'reports'> = {}, answer: (m: OadrMessage) => OadrMessage | undefined = okAnswer, lend: { readonly ledger?: Ledger } = {}) {
   const clock = createVirtualClock(T0);
   const power$ = new BehaviorSubject(5);
   const capabilities = () => [telemetryUsage({ resourceId: 'm', rID: 'p', reportSpecifierID: 'usage', measurement: 'powerReal', readings$: power$, samplingRate: { min: 'PT1S', max: 'PT1H' } })];
-  const reports = createReports({ ...options, reports: capabilities() });
-  const host = createTestHost(clock, answer);
+  const reports = createReports({ random: () => 0.5, ...options, reports: capabilities() });
+  const host = createTestHost(clock, answer, 'VEN-1', lend);
   const errors: ReportErrorType[] = [];
   const dropped: DroppedDelivery[] = [];
   reports.errors$.subscribe((e) => errors.push(e));
@@ -51,8 +55,8 @@ function setup(options: Omit<ReportsOptions, 'reports'> = {}, answer: (m: OadrMe
 
 describe('createReports options', () => {
   const table: Array<[ReportsOptions, RegExp]> = [
-    [{ bufferLimit: 0 }, /bufferLimit must be a whole number ≥ 1/],
-    [{ onBufferFull: 'drop-random' as never }, /'drop-oldest' or 'drop-newest'/],
+    [{ bufferLimit: 10 } as never, /obligations ledger, bounded by createVen/],
+    [{ retry: { jitter: 2 } }, /retry.jitter/],
     [{ retry: { initialMs: 0 } }, /retry.initialMs/],
     [{ retry: { initialMs: 10_000, maxMs: 1_000 } }, /retry.maxMs/],
     [{ missingReading: { value: 0, quality: 'Quite bad' as never } }, /oadrDataQuality/],
@@ -71,28 +75,37 @@ describe('createReports options', () => {
 });
 
 describe('the module on its own host', () => {
-  it('persists pending requests and waiting reports as JSON and resumes them on the next attach', () => {
+  it('persists pending requests in its slot and the owed messages in the lent ledger; both resume on the next attach', () => {
     const down = { value: true };
+    const journal = createMemoryJournal();
+    const ledgerOn = (clock: Parameters<typeof createLedger>[0]['scheduler']) => createLedger({ scheduler: clock, policy: { ...DEFAULT_RETRY_POLICY, jitter: 0 }, random: () => 0.5, journal });
+    const clock = createVirtualClock(T0);
     const first = setup({}, (m) => {
       if (down.value) throw new TransportError('connect', 'down');
       return okAnswer(m);
-    });
-    expect(first.request('rr-1')[0]).toMatchObject({ type: 'oadrCreatedReport', oadrPendingReports: ['rr-1'] });
+    }, { ledger: ledgerOn(clock) });
+    expect(first.request('rr-1')).toEqual([]); // owed through the ledger, not handed back
     first.clock.advanceBy(3 * MIN);
     first.attachment.unsubscribe();
-    const slot = first.host.slot as { requests: unknown[]; deliveries: unknown[]; counters: { delivered: number } };
+    const slot = first.host.slot as { requests: unknown[]; deliveries?: unknown[]; held?: unknown[] };
     expect(JSON.parse(JSON.stringify(slot))).toEqual(slot);
     expect(slot.requests).toHaveLength(1);
-    expect(slot.deliveries).toHaveLength(3);
+    // The owed messages are not in the slot: they are ledger records in its journal (oadrCreatedReport + 3 reports).
+    expect(slot.deliveries).toBeUndefined();
+    expect(slot.held).toBeUndefined();
+    const records = [...journal.entries.values()].filter((v) => typeof v === 'object' && v !== null && 'kind' in v) as Array<{ kind: string }>;
+    expect(records.map((r) => r.kind)).toEqual(['register-report', 'created-report', 'report-delivery', 'report-delivery', 'report-delivery']);
 
-    const second = createReports({ reports: first.capabilities() });
+    const second = createReports({ random: () => 0.5, reports: first.capabilities() });
     down.value = false;
-    const host = createTestHost(first.clock, okAnswer);
+    const host = createTestHost(first.clock, okAnswer, 'VEN-1', { ledger: ledgerOn(first.clock) });
     host.slot = first.host.slot;
     const attachment = second.attach(host);
     expect(second.pending().map((p) => p.reportRequestID)).toEqual(['rr-1']);
     first.clock.advanceBy(0);
-    expect(host.sent.map((m) => (m.type === 'oadrUpdateReport' ? m.oadrReport?.[0]?.dtstart?.getTime() : m.type))).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
+    // Everything owed goes out once, in order, with the same identities; METADATA is offered again on resuming (§5.3 step 1).
+    const label = (m: OadrMessage) => (m.type === 'oadrUpdateReport' ? m.oadrReport?.[0]?.dtstart?.getTime() : m.type);
+    expect(host.sent.map(label)).toEqual(['oadrCreatedReport', T0, T0 + MIN, T0 + 2 * MIN, 'oadrRegisterReport']);
     first.clock.advanceBy(MIN);
     expect(second.stats()).toMatchObject({ delivered: 4, pending: 1, buffered: 0 });
     messages.push(...host.sent);
@@ -132,33 +145,48 @@ describe('the module on its own host', () => {
     });
     t.request('rr-1');
     t.clock.advanceBy(2 * MIN);
-    const metadata = t.reports.registered({ venID: 'VEN-2', now: new Date(t.clock.now()) });
-    messages.push(...metadata);
-    expect(metadata.map((m) => m.type)).toEqual(['oadrRegisterReport']);
+    // Attached, the module owes its METADATA through the ledger instead of handing it to the engine.
+    expect(t.reports.registered({ venID: 'VEN-2', now: new Date(t.clock.now()) })).toEqual([]);
     expect(t.reports.pending()).toEqual([]);
-    expect(t.dropped.map((d) => d.reason)).toEqual(['registration-ended', 'registration-ended']);
-    expect(t.reports.stats()).toMatchObject({ droppedRegistrationEnded: 2, buffered: 0, pending: 0 });
+    // A fresh registration starts with no requests: their waiting reports are not sent (counted droppedRequestEnded).
+    expect(t.dropped.map((d) => d.reason)).toEqual(['request-ended', 'request-ended']);
+    expect(t.reports.stats()).toMatchObject({ droppedRequestEnded: 2, buffered: 0, pending: 0 });
     t.request('rr-2');
+    t.clock.advanceBy(MIN);
     t.reports.registrationEnded();
     expect(t.reports.pending()).toEqual([]);
+    expect(t.reports.stats()).toMatchObject({ droppedRequestEnded: 2, droppedRegistrationEnded: 1, buffered: 0 });
     t.attachment.unsubscribe();
   });
 
-  it('what retrying cannot fix is dropped and reported; a refusal by the VTN is counted as rejected', () => {
-    let mode: 'http-400' | 'refuse' = 'http-400';
-    const t = setup({ retry: { maxRefusedAttempts: 1 } }, (m) => {
+  it('what is not delivered is kept and retried; an OpenADR 4xx refusal is terminal: counted rejected, on errors$ with its code', () => {
+    let mode: 'http-400' | '5xx' | 'refuse' | 'ok' = 'http-400';
+    const t = setup({ retry: { initialMs: 1000, maxMs: 1000, jitter: 0 } }, (m) => {
       if (mode === 'http-400') throw new TransportError('http-status', 'bad request', { status: 400 });
-      return m.type === 'oadrUpdateReport' ? { type: 'oadrUpdatedReport', eiResponse: { responseCode: '452', responseDescription: 'unknown request', requestID: m.requestID } } : okAnswer(m);
+      if (m.type !== 'oadrUpdateReport' || mode === 'ok') return okAnswer(m);
+      const code = mode === '5xx' ? '500' : '452';
+      return { type: 'oadrUpdatedReport', eiResponse: { responseCode: code, responseDescription: 'no', requestID: m.requestID } };
     });
     t.request('rr-1');
     t.clock.advanceBy(MIN);
-    mode = 'refuse';
+    expect(t.reports.stats()).toMatchObject({ rejected: 0, delivered: 0, buffered: 1 });
+    mode = '5xx';
     t.clock.advanceBy(MIN);
-    expect(t.reports.stats()).toMatchObject({ droppedFailed: 1, rejected: 1, delivered: 0, buffered: 0 });
-    expect(t.errors.map((e) => [e.code, e.responseCode])).toEqual([
-      ['delivery-failed', undefined],
+    expect(t.reports.stats()).toMatchObject({ rejected: 0, delivered: 0, buffered: 2 });
+    mode = 'refuse';
+    t.clock.advanceBy(1000);
+    expect(t.reports.stats()).toMatchObject({ rejected: 2, delivered: 0, buffered: 0 });
+    expect(t.errors.map((e) => [e.code, e.responseCode, e.reportRequestID])).toEqual([
+      ['rejected', '452', 'rr-1'],
+      ['rejected', '452', 'rr-1'],
+    ]);
+    expect(t.dropped.map((d) => [d.reason, d.responseCode])).toEqual([
+      ['rejected', '452'],
       ['rejected', '452'],
     ]);
+    mode = 'ok';
+    t.clock.advanceBy(MIN);
+    expect(t.reports.stats()).toMatchObject({ rejected: 2, delivered: 1, buffered: 0 });
     t.attachment.unsubscribe();
   });
 

@@ -142,18 +142,69 @@ describe('sampleRequest on virtual time (§5.4, §5.5)', () => {
     expect(t.completed).toBe(true);
   });
 
-  it('after a restart the missed windows go out at once, in order, marked missing, then sampling resumes', () => {
+  it('after a restart the missed windows without any data are not sent; the next one carries what exists, the missed interval flagged', () => {
     const t = run(usagePoints(of(5), of(6)), record({ cursorMs: S }), NEVER, S + 12 * MIN);
     t.clock.advanceBy(0);
-    expect(t.windows.map((w) => [(w.fromMs - S) / MIN, (w.toMs - S) / MIN])).toEqual([
-      [0, 5],
-      [5, 10],
-    ]);
-    expect(t.windows.flatMap((w) => w.intervals.flatMap((iv) => iv.readings)).every((r) => r === undefined)).toBe(true);
+    // [0,5) and [5,10) fell due while stopped and hold no sample: no "No Value" flood (§5.4 backlog).
+    expect(t.windows).toEqual([]);
     t.clock.advanceTo(S + 15 * MIN);
     // [10,11) ended while stopped; [11,12) ends at the restart instant and is sampled then.
-    expect(values(t.windows[2])).toEqual([[undefined, undefined], [5, 6], [5, 6], [5, 6], [5, 6]]);
+    expect(t.windows.map((w) => [(w.fromMs - S) / MIN, (w.toMs - S) / MIN])).toEqual([[10, 15]]);
+    expect(values(t.windows[0])).toEqual([[undefined, undefined], [5, 6], [5, 6], [5, 6], [5, 6]]);
     t.stop();
+  });
+
+  it('a periodic request whose dtstart is a day in the past: no backlog of empty intervals, the first delivery is the current period', () => {
+    const dayAgo = S - 24 * 60 * MIN;
+    const t = run(usagePoints(of(5), of(6)), record({ startMs: dayAgo, cursorMs: dayAgo, receivedMs: S, granularityMs: MIN, reportBackMs: MIN }));
+    t.clock.advanceBy(0);
+    // 1,439 overdue periods hold no sample and are not sent; the one ending now is sampled now and goes out.
+    expect(t.windows.map((w) => [(w.fromMs - S) / MIN, (w.toMs - S) / MIN])).toEqual([[-1, 0]]);
+    expect(values(t.windows[0])).toEqual([[5, 6]]);
+    t.clock.advanceTo(S + 3 * MIN);
+    expect(t.windows.map((w) => [(w.fromMs - S) / MIN, (w.toMs - S) / MIN])).toEqual([
+      [-1, 0],
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
+    t.stop();
+  });
+
+  it('a backlog the history source can fill goes out one reportBackDuration per delivery beside the current one, in order, without gap', () => {
+    const points = [
+      historyUsage({ resourceId: 'm', rID: 'kwh', reportSpecifierID: 'history', measurement: 'energyReal', samplingRate: { min: 'PT15M', max: 'P1D' }, query: (from: Date) => [{ at: from, value: (from.getTime() - S) / MIN }] }),
+    ];
+    const start = S - 60 * MIN;
+    const t = run(points, record({ reportSpecifierID: 'history', rIDs: ['kwh'], startMs: start, cursorMs: start, receivedMs: S, granularityMs: 15 * MIN, reportBackMs: 15 * MIN }));
+    t.clock.advanceBy(0);
+    // Four periods are overdue: two go out now, then two per period until caught up.
+    expect(t.windows.map((w) => (w.fromMs - S) / MIN)).toEqual([-60, -45]);
+    t.clock.advanceTo(S + 15 * MIN);
+    expect(t.windows.map((w) => (w.fromMs - S) / MIN)).toEqual([-60, -45, -30, -15]);
+    t.clock.advanceTo(S + 30 * MIN);
+    expect(t.windows.map((w) => (w.fromMs - S) / MIN)).toEqual([-60, -45, -30, -15, 0, 15]);
+    expect(t.windows.every((w, i) => i === 0 || w.fromMs === t.windows[i - 1]!.toMs)).toBe(true);
+    expect(t.windows.map((w) => values(w)?.[0]?.[0])).toEqual([{ at: new Date(S - 60 * MIN), value: -60 }, { at: new Date(S - 45 * MIN), value: -45 }, { at: new Date(S - 30 * MIN), value: -30 }, { at: new Date(S - 15 * MIN), value: -15 }, { at: new Date(S), value: 0 }, { at: new Date(S + 15 * MIN), value: 15 }]);
+    t.stop();
+  });
+
+  it('a live reading older than the oadrMaxPeriod when sampled is flagged stale (No New Value - Previous Value Used)', () => {
+    const power$ = new Subject<Reading>();
+    const points = [telemetryUsage({ resourceId: 'm', rID: 'power', reportSpecifierID: 'usage', measurement: 'powerReal', readings$: power$, samplingRate: { min: 'PT1M', max: 'PT2M' } })];
+    const clock = createVirtualClock(S);
+    const live = createLiveReadings(points, () => undefined);
+    const connection = live.connect(() => clock.now());
+    const windows: SampledWindow[] = [];
+    const sub = sampleRequest(record({ rIDs: ['power'] }), { scheduler: clock, points, live, end$: NEVER, onError: () => undefined }).subscribe((w) => windows.push(w));
+    power$.next(7);
+    clock.advanceTo(S + 5 * MIN);
+    expect(values(windows[0])?.map((row) => row[0])).toEqual([7, 7, { value: 7, quality: 'No New Value - Previous Value Used' }, { value: 7, quality: 'No New Value - Previous Value Used' }, { value: 7, quality: 'No New Value - Previous Value Used' }]);
+    const report = dataReport(windows[0]!, { eiReportID: 'r', reportSpecifierID: 'usage', reportName: 'TELEMETRY_USAGE' });
+    const payload = report.intervals?.[4]?.streamPayloadBase[0];
+    expect(payload).toMatchObject({ oadrDataQuality: 'No New Value - Previous Value Used', payloadBase: { value: 7 } });
+    sub.unsubscribe();
+    connection.unsubscribe();
   });
 
   it('a failing source is reported once and its values are missing afterwards', () => {

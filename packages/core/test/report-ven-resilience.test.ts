@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { timer } from 'rxjs';
-import { Duration, type DroppedDelivery, type OadrReport, type VtnReportInterval, type VtnReportOffer } from '../src/index.js';
+import { Duration, type OadrReport, type VtnReportInterval, type VtnReportOffer } from '../src/index.js';
 import { MIN, POWER, T0, reportVenHooks, startVen, stopVen, type Running } from './report-helpers.js';
 
 reportVenHooks();
@@ -56,42 +56,10 @@ describe('nothing is lost in an outage', () => {
     expect(inOrderWithoutGaps(got)).toBe(true);
     // Each interval carries the reading taken at its end (the minute number set half a minute earlier).
     expect(got.every(([, end, value, quality]) => value === end - 1 && quality === undefined)).toBe(true);
-    expect(r.reports.stats()).toMatchObject({ buffered: 0, droppedBufferFull: 0, droppedFailed: 0, rejected: 0, delivered: got.length });
+    expect(r.reports.stats()).toMatchObject({ buffered: 0, droppedOverflow: 0, droppedRequestEnded: 0, rejected: 0, delivered: got.length });
   });
 
-  it('a full buffer drops the oldest waiting reports and counts every one', () => {
-    const r = startVen('bounded', { bufferLimit: 10, onBufferFull: 'drop-oldest' });
-    const dropped: DroppedDelivery[] = [];
-    r.reports.dropped$.subscribe((d) => dropped.push(d));
-    requestEveryMinute(r);
-    r.run(3 * MIN);
-    r.vtn.faults.down();
-    r.run(30 * MIN);
-    r.vtn.faults.up();
-    r.run(3 * MIN);
-    const stats = r.reports.stats();
-    expect(dropped.length).toBeGreaterThan(15);
-    expect(stats.droppedBufferFull).toBe(dropped.length);
-    expect(dropped.every((d) => d.reason === 'buffer-full' && d.reportRequestID === 'rr-min')).toBe(true);
-    const got = intervals(r, 'rr-min');
-    // What was made = what was delivered + what was dropped; the dropped ones are the oldest of the outage.
-    expect(got.length + dropped.length).toBe(got[got.length - 1]![1] - 1);
-    const firstAfterGap = got.findIndex((s, i) => i > 0 && s[0] !== got[i - 1]![1]);
-    expect(dropped.map((d) => (d.from.getTime() - T0) / MIN)).toEqual(Array.from({ length: dropped.length }, (_, i) => got[firstAfterGap - 1]![1] + i));
-  });
-
-  it('drop-newest keeps the oldest waiting reports', () => {
-    const r = startVen('bounded-newest', { bufferLimit: 5, onBufferFull: 'drop-newest' });
-    requestEveryMinute(r);
-    r.vtn.faults.down();
-    r.run(20 * MIN);
-    r.vtn.faults.up();
-    r.run(2 * MIN);
-    expect(r.reports.stats().droppedBufferFull).toBeGreaterThan(10);
-    expect(intervals(r, 'rr-min').slice(0, 5).map(([start]) => start)).toEqual([1, 2, 3, 4, 5]);
-  });
-
-  it('a restart mid-request resumes reporting from the store: no overlap, no gap, the missed stretch marked missing', async () => {
+  it('a restart mid-request resumes reporting from the store: no overlap; periods missed without any data are not sent, a period with some data flags what is missing', async () => {
     const first = startVen('restart-1');
     const meter = driveMeter(first);
     requestEveryMinute(first, 'rr-keep');
@@ -105,10 +73,9 @@ describe('nothing is lost in an outage', () => {
     second.run(10 * MIN);
     meter.unsubscribe();
     const got = intervals(second, 'rr-keep');
-    expect(inOrderWithoutGaps(got)).toBe(true);
-    expect(got.map(([start]) => start)).toEqual(Array.from({ length: got.length }, (_, i) => i + 1));
-    const missing = got.filter(([, , , quality]) => quality === 'No Quality - No Value').map(([start]) => start);
-    expect(missing).toEqual([7, 8, 9]);
+    // [7,8), [8,9), [9,10) ended while the VEN was down and hold no sample: not sent (no "No Value" backlog, §5.4).
+    expect(got.map(([start]) => start)).toEqual([1, 2, 3, 4, 5, 6, ...Array.from({ length: got.length - 6 }, (_, i) => i + 10)]);
+    expect(got.some(([, , , quality]) => quality === 'No Quality - No Value')).toBe(false);
     // Samples taken before the stop are kept in the store: [0:05:20, 0:06:20) survives; what ended while down is missing.
     const fiveMinutes = intervals(second, 'rr-5m');
     expect(inOrderWithoutGaps(fiveMinutes)).toBe(true);

@@ -6,6 +6,8 @@ export { createMemoryTransport } from './memory-transport.js';
 export type { MemoryAnswer, MemoryHandler } from './memory-transport.js';
 export { createVirtualClock } from './virtual-time.js';
 export type { VirtualClock } from './virtual-time.js';
+export { withNodeTimerLimits } from './node-timer-limits.js';
+export type { NodeTimerScheduler } from './node-timer-limits.js';
 export { createMockVtn } from './mock-vtn/create-mock-vtn.js';
 export type { MockVtn, MockVtnOptions } from './mock-vtn/create-mock-vtn.js';
 export { createVtnModel } from './mock-vtn/vtn-model.js';

@@ -29,6 +29,8 @@ export interface ObligationSubject {
   /** For `report-delivery`: the data's interval range, scheduler ms. */
   readonly fromMs?: number;
   readonly toMs?: number;
+  /** For `report-delivery`: how many report intervals it carries (what `droppedOverflow` counts). Default 1. */
+  readonly intervals?: number;
 }
 
 /**

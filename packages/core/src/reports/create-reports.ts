@@ -1,35 +1,58 @@
 import { BehaviorSubject, Subject, Subscription } from 'rxjs';
+import type { Obligation } from '../ledger/obligation.js';
+import { classifyExchange, type ExchangeVerdict } from '../ledger/retry-policy.js';
 import type { MessageOf, OadrMessage } from '../model/message.js';
 import type { CancelReport, ReportRequest } from '../model/report.js';
-import { deliveryMessage, type DeliveryItem, type DeliveryItemJson } from './delivery-item.js';
+import { deliveryMessage } from './delivery-item.js';
 import { createLiveReadings } from './live-readings.js';
 import { registerReport } from './metadata.js';
 import { answerCode, canceledReport, createdReport, registeredReport, updatedReport } from './report-answers.js';
 import { ReportError, isReportError } from './report-error.js';
 import type { Reading } from './report-capability.js';
 import type { ReportHost } from './report-host.js';
-import type { DroppedDelivery, ReportModule, ReportStats } from './report-module.js';
+import type { DropReason, DroppedDelivery, ReportModule, ReportStats } from './report-module.js';
+import { createReportObligations, type ReportObligationKind } from './report-obligations.js';
 import { resolveReportsOptions, type ReportsOptions } from './report-options.js';
-import { createOutbox, type ControlItem, type DropReason, type Outbox } from './report-outbox.js';
 import { applyCancel, applyCreate, applyDelivered, pendingIDs } from './report-requests.js';
-import { ZERO_COUNTERS, reportStateFromJson, reportStateToJson, type ReportCounters } from './report-state.js';
+import { ZERO_COUNTERS, reportStateFromJson, reportStateToJson, type HeldDelivery, type ReportCounters } from './report-state.js';
 import type { RequestRecord } from './request-record.js';
 import { createRequestRunners, type RequestRunners } from './request-runners.js';
 import { METADATA_SPECIFIER } from './request-validation.js';
 import type { SampledWindow } from './sampled-window.js';
-import { createVtnReports } from './vtn-reports.js';
+import { createVtnReports, type ControlItem } from './vtn-reports.js';
 
 const DROP_COUNTER: Record<DropReason, keyof ReportCounters> = {
-  'buffer-full': 'droppedBufferFull',
-  failed: 'droppedFailed',
+  overflow: 'droppedOverflow',
+  rejected: 'rejected',
   'registration-ended': 'droppedRegistrationEnded',
+  'request-ended': 'droppedRequestEnded',
 };
+
+/** True when a request asks for the same data as a held one (the cursor and arrival time aside). */
+function sameSpec(a: RequestRecord, b: RequestRecord): boolean {
+  return (
+    a.reportSpecifierID === b.reportSpecifierID &&
+    a.shape === b.shape &&
+    a.metadata === b.metadata &&
+    a.granularityMs === b.granularityMs &&
+    a.reportBackMs === b.reportBackMs &&
+    a.startMs === b.startMs &&
+    a.endMs === b.endMs &&
+    a.rIDs.length === b.rIDs.length &&
+    a.rIDs.every((r, i) => r === b.rIDs[i])
+  );
+}
 
 interface Session {
   readonly host: ReportHost;
-  readonly outbox: Outbox<DeliveryItem>;
   readonly runners: RequestRunners;
   saveTimer: Subscription | undefined;
+}
+
+/** The reportRequestID and eiReportID of an owed or held oadrUpdateReport. */
+function deliveryIDs(message: OadrMessage): { readonly reportRequestID: string; readonly eiReportID: string } {
+  const report = message.type === 'oadrUpdateReport' ? message.oadrReport?.[0] : undefined;
+  return { reportRequestID: report?.reportRequestID ?? '', eiReportID: report?.eiReportID ?? '' };
 }
 
 /**
@@ -40,7 +63,6 @@ interface Session {
  * const reports = createReports({
  *   reports: [telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: meter.power$,
  *                              samplingRate: { min: 'PT10S', max: 'PT1H' } })],
- *   bufferLimit: 1_000,
  * });
  * const ven = createVen({ venName: 'site-42', transport, reports });
  * reports.dropped$.subscribe((d) => log.warn('report lost', d));
@@ -51,7 +73,6 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   const errors = new Subject<ReportError>();
   const dropped = new Subject<DroppedDelivery>();
   const live = createLiveReadings(catalog.reports.flatMap((r) => r.points), (e) => errors.next(e));
-  const jsonCache = new WeakMap<DeliveryItem, DeliveryItemJson>();
   /** Samples of intervals not yet delivered, per request: persisted so a restart keeps them. */
   const inProgress = new Map<string, Map<number, Array<Reading | undefined>>>();
   const samplesOf = (id: string) => {
@@ -64,23 +85,27 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     inProgress.delete(id);
   };
   let requests: readonly RequestRecord[] = [];
-  let waiting: readonly DeliveryItem[] = [];
+  /** Data reports made while their request waits to be renewed (or before any registration): not owed yet. */
+  let held: HeldDelivery[] = [];
   let venID: string | null = null;
   let seq = 0;
   let counters: ReportCounters = ZERO_COUNTERS;
   let lastNowMs = 0;
+  /**
+   * After a re-registration under the same venID: the requests held from before, waiting to be
+   * requested again, and the requestID of the METADATA whose answer decides (see `registered`).
+   */
+  let renewal: { readonly metadataRequestID: string; readonly held: Set<string>; readonly renewed: Set<string> } | undefined;
   /** True once the persisted slot was read, or once something happened that it must not overwrite. */
   let loaded = false;
   let session: Session | undefined;
 
   const nowMs = (): number => (session ? session.host.scheduler.now() : lastNowMs);
   const nextId = (prefix: string): string => `${prefix}-${nowMs().toString(36)}-${(++seq).toString(36)}`;
-  const deliveries = (): readonly DeliveryItem[] => (session ? session.outbox.deliveries() : waiting);
-  const currentStats = (): ReportStats => ({ ...counters, pending: requests.length, buffered: deliveries().length });
-  const stats = new BehaviorSubject<ReportStats>(currentStats());
-  const vtn = createVtnReports({ nextId, enqueue: (item) => enqueueControl(item) });
+  const currentStats = (): ReportStats => ({ ...counters, pending: requests.length, buffered: obligations.pendingDeliveries() + held.length });
+  const vtn = createVtnReports({ nextId, enqueue: (item) => sendOnce(item) });
 
-  const toJson = () => reportStateToJson({ venID, seq, requests, deliveries: deliveries(), counters, samples: inProgress }, jsonCache);
+  const toJson = () => reportStateToJson({ venID, seq, requests, held, counters, samples: inProgress });
   const saveNow = (): void => {
     if (!session) return;
     session.saveTimer?.unsubscribe();
@@ -96,22 +121,50 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     counters = { ...counters, [key]: counters[key] + 1 };
   };
 
-  const enqueueControl = (item: ControlItem, front = false): void => {
-    if (!session) throw new ReportError('not-attached', `${item.description}: the report module is not attached to a running VEN`);
-    session.outbox.enqueueControl(item, front);
+  /** The VEN's requests for the VTN's own reports: sent once, at once; a failure ends the user's stream. */
+  const sendOnce = (item: ControlItem): void => {
+    const host = session?.host;
+    const ven = host?.venID();
+    if (!host || ven === undefined) throw new ReportError('not-attached', `${item.description}: the report module is not attached to a registered VEN`);
+    let answer: OadrMessage | undefined;
+    host.send(item.build(ven)).subscribe({
+      next: (a) => (answer = a),
+      error: (error: unknown) => item.failed(classifyExchange(item.expects, { error })),
+      complete: () => {
+        const verdict = classifyExchange(item.expects, { answer });
+        if (verdict.kind === 'settled') item.answered(verdict.answer);
+        else item.failed(verdict);
+      },
+    });
   };
-  /** Sends follow-up messages through the outbox, ahead of data reports, in order. */
-  const sendLater = (messages: readonly OadrMessage[]): void => {
-    for (const message of [...messages].reverse()) {
-      enqueueControl({ description: message.type, build: () => message, answered: (answer) => sendLater(followUps(message, answer)) }, true);
+
+  /** Owes a report control message (a ledger record) when attached; else hands it to the engine to send. */
+  const owe = (kind: Exclude<ReportObligationKind, 'report-delivery'>, message: OadrMessage, out: OadrMessage[]): void => {
+    if (session) obligations.owe(kind, message);
+    else out.push(message);
+  };
+
+  const dropHeld = (keep: (h: HeldDelivery) => boolean, reason: DropReason): void => {
+    held = held.filter((h) => keep(h) || (onDropped(h.message, reason), false));
+  };
+
+  const onDropped = (message: OadrMessage, reason: DropReason, verdict?: ExchangeVerdict): void => {
+    count(DROP_COUNTER[reason]);
+    const { reportRequestID, eiReportID } = deliveryIDs(message);
+    const report = message.type === 'oadrUpdateReport' ? message.oadrReport?.[0] : undefined;
+    const from = report?.dtstart ?? new Date(0);
+    const to = report?.duration ? new Date(report.duration.addToMillis(from.getTime())) : from;
+    const refusal = verdict?.kind === 'terminal' ? verdict : undefined;
+    dropped.next({ reason, reportRequestID, eiReportID, from, to, ...(refusal ? { responseCode: refusal.responseCode } : {}) });
+    if (refusal) {
+      errors.next(new ReportError('rejected', `the VTN refused report ${eiReportID} of request ${reportRequestID}: ${refusal.responseCode}${refusal.description ? ` ${refusal.description}` : ''}; it is not sent again`, { responseCode: refusal.responseCode, reportRequestID }));
     }
   };
 
-  const onDropped = (item: DeliveryItem, reason: DropReason, error?: unknown): void => {
-    count(DROP_COUNTER[reason]);
-    const { window } = item;
-    dropped.next({ reason, reportRequestID: window.reportRequestID, eiReportID: item.eiReportID, from: new Date(window.fromMs), to: new Date(window.toMs), ...(error !== undefined ? { error } : {}) });
-    if (reason === 'failed') errors.next(new ReportError('delivery-failed', `report ${item.eiReportID} of request ${window.reportRequestID} could not be delivered and is lost`, { cause: error, reportRequestID: window.reportRequestID }));
+  /** Owes a data report, or holds it while its request waits to be renewed (nothing goes out under it meanwhile). */
+  const deliver = (message: MessageOf<'oadrUpdateReport'>, subject: HeldDelivery['subject']): void => {
+    if (renewal || !session || session.host.venID() === undefined) held.push({ subject, message });
+    else obligations.deliver(message, subject);
   };
 
   const onWindow = (window: SampledWindow): void => {
@@ -119,80 +172,137 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     if (!record || !session) return;
     requests = applyDelivered(requests, record.reportRequestID, window.toMs, window.final);
     if (window.final) inProgress.delete(record.reportRequestID);
+    const ven = session.host.venID() ?? venID ?? '';
     if (record.metadata) {
-      const id = record.reportRequestID;
-      let sent: OadrMessage | undefined;
-      enqueueControl({
-        description: `metadata for ${id}`,
-        build: (ven) => (sent = registerReport(catalog, { requestID: nextId('req'), venID: ven, now: new Date(nowMs()), reportRequestID: id })),
-        answered: (answer) => sent && sendLater(followUps(sent, answer)),
-      });
+      obligations.owe('register-report', registerReport(catalog, { requestID: nextId('req'), venID: ven, now: new Date(nowMs()), reportRequestID: record.reportRequestID }));
     } else {
       const reportName = catalog.get(record.reportSpecifierID)?.reportName ?? 'x-unknown';
-      session.outbox.enqueueDelivery({ requestID: nextId('upd'), eiReportID: nextId('rpt'), reportSpecifierID: record.reportSpecifierID, reportName, window });
+      const item = { requestID: nextId('upd'), eiReportID: nextId('rpt'), reportSpecifierID: record.reportSpecifierID, reportName, window };
+      deliver(deliveryMessage(item, ven, config.missingReading), { reportRequestID: window.reportRequestID, fromMs: window.fromMs, toMs: window.toMs, intervals: Math.max(1, window.intervals.length) });
     }
     changed();
   };
 
-  /** Adds requests (oadrCreateReport or embedded in oadrRegisteredReport) and answers oadrCreatedReport. */
-  const create = (requestID: string, incoming: readonly ReportRequest[], ven: string, atMs: number): OadrMessage[] => {
-    const oneShotMetadata = incoming.filter((r) => r.reportSpecifier.reportSpecifierID === METADATA_SPECIFIER && r.reportSpecifier.reportBackDuration.isZero);
-    const outcome = applyCreate(requests, incoming.filter((r) => !oneShotMetadata.includes(r)), catalog, atMs);
-    requests = outcome.requests;
-    // The answer lists the new requests as pending even when a one-shot report goes out at once.
-    const answers = [
-      createdReport(requestID, outcome.problems, pendingIDs(requests), ven),
-      ...oneShotMetadata.map((r) => registerReport(catalog, { requestID: nextId('req'), venID: ven, now: new Date(atMs), reportRequestID: r.reportRequestID })),
-    ];
-    for (const id of outcome.replaced) forget(id);
-    for (const record of outcome.accepted) session?.runners.start(record);
+  /** The requests the VEN reports as pending: during a renewal, those held from before are not listed until the VTN requests them again. */
+  const livePending = (): string[] => pendingIDs(renewal ? requests.filter((r) => !renewal!.held.has(r.reportRequestID) || renewal!.renewed.has(r.reportRequestID)) : requests);
+
+  /**
+   * Ends the renewal: every request held from before the re-registration that the VTN did not
+   * request again (embedded in the METADATA answer, or by an oadrCreateReport since) ends. Its
+   * reports are not sent (counted `droppedRequestEnded`); its samples are dropped (the history
+   * source keeps the data). The reports of the renewed requests are owed, in order.
+   */
+  const concludeRenewal = (): void => {
+    if (!renewal) return;
+    const { held: before, renewed } = renewal;
+    renewal = undefined;
+    const gone = new Set([...before].filter((id) => !renewed.has(id)));
+    for (const id of gone) forget(id);
+    requests = requests.filter((r) => !gone.has(r.reportRequestID));
+    dropHeld((h) => !gone.has(h.subject.reportRequestID ?? ''), 'request-ended');
+    const owed = held;
+    held = [];
+    for (const h of owed) deliver(h.message, h.subject);
     changed();
-    return answers;
   };
 
-  const cancel = (message: CancelReport, ven: string, atMs: number): MessageOf<'oadrCanceledReport'> => {
+  /** Adds requests (oadrCreateReport or embedded in oadrRegisteredReport) and owes oadrCreatedReport before any data. */
+  const create = (requestID: string, incoming: readonly ReportRequest[], ven: string, atMs: number): OadrMessage[] => {
+    const oneShotMetadata = incoming.filter((r) => r.reportSpecifier.reportSpecifierID === METADATA_SPECIFIER && r.reportSpecifier.reportBackDuration.isZero);
+    const before = new Map(requests.map((r) => [r.reportRequestID, r] as const));
+    const outcome = applyCreate(requests, incoming.filter((r) => !oneShotMetadata.includes(r)), catalog, atMs);
+    requests = outcome.requests;
+    // A held request the VTN requests again unchanged goes on where it was (no data sent twice, none skipped).
+    const kept = new Set<string>();
+    if (renewal) {
+      for (const record of outcome.accepted) {
+        const old = before.get(record.reportRequestID);
+        if (old && renewal.held.has(old.reportRequestID) && !renewal.renewed.has(old.reportRequestID) && sameSpec(old, record)) {
+          kept.add(old.reportRequestID);
+          requests = requests.map((r) => (r.reportRequestID === old.reportRequestID ? old : r));
+        }
+        renewal.renewed.add(record.reportRequestID);
+      }
+    }
+    // The answer lists the new requests as pending even when a one-shot report goes out at once.
+    const out: OadrMessage[] = [];
+    owe('created-report', createdReport(requestID, outcome.problems, livePending(), ven), out);
+    for (const r of oneShotMetadata) owe('register-report', registerReport(catalog, { requestID: nextId('req'), venID: ven, now: new Date(atMs), reportRequestID: r.reportRequestID }), out);
+    for (const id of outcome.replaced) if (!kept.has(id)) forget(id);
+    for (const record of outcome.accepted) if (!kept.has(record.reportRequestID)) session?.runners.start(record);
+    changed();
+    return out;
+  };
+
+  const cancel = (message: CancelReport, ven: string, atMs: number): OadrMessage[] => {
     const outcome = applyCancel(requests, message.reportRequestID, message.reportToFollow, atMs);
     requests = outcome.requests;
     // Requests with a report to follow stay pending until it is out (§5.7).
-    const answer = canceledReport(message.requestID, outcome.unknown, pendingIDs(requests), ven);
+    const out: OadrMessage[] = [];
+    owe('canceled-report', canceledReport(message.requestID, outcome.unknown, livePending(), ven), out);
     for (const id of outcome.stopped) forget(id);
     for (const id of outcome.following) session?.runners.end(id, atMs);
     changed();
-    return answer;
+    return out;
   };
 
-  /** What to send after the VTN answered `sent` (§5.3 step 2); refusals are reported on errors$. */
+  /** What follows the VTN's answer to `sent` (§5.3 step 2); refusals are reported on errors$. */
   const followUps = (sent: OadrMessage, answer: OadrMessage | undefined): OadrMessage[] => {
     const { code, description } = answerCode(answer);
-    if (code !== '200') {
+    if (!/^2\d\d$/.test(code)) {
       errors.next(new ReportError('rejected', `the VTN answered ${sent.type} with ${code}${description ? ` ${description}` : ''}`, { responseCode: code }));
       return [];
     }
-    if (sent.type !== 'oadrRegisterReport' || answer?.type !== 'oadrRegisteredReport' || !answer.oadrReportRequest?.length) return [];
+    if (sent.type !== 'oadrRegisterReport' || answer?.type !== 'oadrRegisteredReport') return [];
+    const embedded = answer.oadrReportRequest ?? [];
     const ven = session?.host.venID() ?? venID ?? '';
-    return create(answer.eiResponse.requestID, answer.oadrReportRequest, ven, nowMs());
+    // Embedded requests are taken first (a held one requested again unchanged goes on); then the answer to the
+    // METADATA offered after a re-registration ends the held requests it did not renew (§5.3 steps 1–2).
+    const out = embedded.length > 0 ? create(answer.eiResponse.requestID, embedded, ven, nowMs()) : [];
+    if (renewal && sent.requestID === renewal.metadataRequestID) concludeRenewal();
+    return out;
   };
 
-  const onDelivered = (item: DeliveryItem, answer: OadrMessage | undefined): void => {
-    const { code, description } = answerCode(answer);
-    if (code === '200') count('delivered');
-    else {
-      count('rejected');
-      errors.next(new ReportError('rejected', `the VTN answered report ${item.eiReportID} of request ${item.window.reportRequestID} with ${code}${description ? ` ${description}` : ''}`, { responseCode: code, reportRequestID: item.window.reportRequestID }));
-    }
-    if (answer?.type === 'oadrUpdatedReport' && answer.oadrCancelReport) {
-      sendLater([cancel(answer.oadrCancelReport, session?.host.venID() ?? venID ?? '', nowMs())]);
+  /** How each owed record ended (the ledger calls back; records restored after a restart too). */
+  const settled = (record: Obligation, answer: OadrMessage | undefined): void => {
+    if (record.kind === 'report-delivery') {
+      count('delivered');
+      if (answer?.type === 'oadrUpdatedReport' && answer.oadrCancelReport) cancel(answer.oadrCancelReport, session?.host.venID() ?? venID ?? '', nowMs());
+    } else if (record.kind === 'register-report') {
+      followUps(record.message, answer);
     }
     changed();
   };
+  const refused = (record: Obligation, verdict: ExchangeVerdict): void => {
+    if (record.kind === 'report-delivery') onDropped(record.message, 'rejected', verdict);
+    else {
+      const code = verdict.kind === 'terminal' ? verdict.responseCode : undefined;
+      errors.next(new ReportError('rejected', `the VTN refused ${record.message.type}: ${verdict.kind === 'terminal' ? `${verdict.responseCode}${verdict.description ? ` ${verdict.description}` : ''}` : verdict.kind}`, code ? { responseCode: code } : {}));
+    }
+    changed();
+  };
+  const obligations = createReportObligations({
+    retry: config.retry,
+    random: config.random,
+    events: {
+      settled,
+      refused,
+      dropped: (record, reason) => {
+        onDropped(record.message, reason);
+        changed();
+      },
+    },
+  });
+  const stats = new BehaviorSubject<ReportStats>(currentStats());
 
-  const dropAll = (): void => {
+  /** Ends every request: the registration ended, or a fresh registration (another venID) starts with none. */
+  const dropAll = (reason: 'registration-ended' | 'request-ended'): void => {
+    renewal = undefined;
     for (const record of requests) forget(record.reportRequestID);
     inProgress.clear();
     requests = [];
-    if (session) session.outbox.removeDeliveries(() => true, 'registration-ended');
-    else for (const item of waiting) onDropped(item, 'registration-ended');
-    waiting = [];
+    dropHeld(() => false, reason);
+    obligations.dropAll(reason);
     changed();
   };
 
@@ -202,7 +312,12 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
       const state = reportStateFromJson(host.load());
       if (!state) return;
       ({ venID, seq, requests, counters } = state);
-      waiting = state.deliveries;
+      held = [...state.held];
+      // A slot saved before the ledger: its waiting reports are owed now (same identities).
+      for (const item of state.deliveries) {
+        const w = item.window;
+        held.push({ message: deliveryMessage(item, venID ?? '', config.missingReading), subject: { reportRequestID: w.reportRequestID, fromMs: w.fromMs, toMs: w.toMs, intervals: Math.max(1, w.intervals.length) } });
+      }
       for (const [id, map] of state.samples) inProgress.set(id, map);
     } catch (error) {
       errors.next(isReportError(error) ? error : new ReportError('state', 'the persisted report state is unreadable', { cause: error }));
@@ -213,33 +328,28 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     if (session) throw new ReportError('config', 'attach: the report module is already attached to a VEN; create one module per VEN');
     if (!loaded) load(host);
     const runners = createRequestRunners({ scheduler: host.scheduler, catalog, live, samplesOf, onWindow, onError: (e) => errors.next(e) });
-    const outbox = createOutbox<DeliveryItem>({
-      scheduler: host.scheduler,
-      limit: config.bufferLimit,
-      policy: config.onBufferFull,
-      retry: config.retry,
-      send: (message) => host.send(message),
-      venID: () => host.venID(),
-      deliveryMessage: (item, ven) => deliveryMessage(item, ven, config.missingReading),
-      onDelivered,
-      onDropped,
-      onControlFailed: (item, cause) => errors.next(new ReportError('delivery-failed', `${item.description} could not be sent`, { cause })),
-      onChange: changed,
-    });
-    const current: Session = { host, outbox, runners, saveTimer: undefined };
+    const current: Session = { host, runners, saveTimer: undefined };
     session = current;
-    for (const item of waiting) outbox.enqueueDelivery(item);
-    waiting = [];
-    const sources = live.connect();
+    const ledgerAttachment = obligations.attach(host);
+    // Resuming a stored registration (restart from the state file): offer METADATA again (§5.3 step 1),
+    // so a VTN that lost or changed its view learns the reports; its answer may embed requests.
+    const resumed = host.venID();
+    if (resumed !== undefined) obligations.owe('register-report', registerReport(catalog, { requestID: nextId('req'), venID: resumed, now: new Date(nowMs()) }));
+    if (!renewal && resumed !== undefined) {
+      const owed = held;
+      held = [];
+      for (const h of owed) deliver(h.message, h.subject);
+    }
+    const sources = live.connect(() => host.scheduler.now());
     requests = requests.filter((record) => runners.start(record) || (inProgress.delete(record.reportRequestID), false));
+    obligations.kick();
     changed();
     return new Subscription(() => {
       if (session !== current) return;
       runners.stopAll();
       sources.unsubscribe();
-      outbox.stop();
+      ledgerAttachment.unsubscribe();
       saveNow();
-      waiting = outbox.deliveries().slice();
       session = undefined;
     });
   };
@@ -255,7 +365,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
         case 'oadrCreateReport':
           return create(message.requestID, message.oadrReportRequest, context.venID, atMs);
         case 'oadrCancelReport':
-          return [cancel(message, context.venID, atMs)];
+          return cancel(message, context.venID, atMs);
         case 'oadrRegisterReport':
           vtn.register(message);
           return [registeredReport(message.requestID, context.venID)];
@@ -266,15 +376,32 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     registered(context) {
       lastNowMs = context.now.getTime();
       loaded = true;
-      if (venID !== null && venID !== context.venID) dropAll();
+      renewal = undefined;
+      if (venID !== null && venID !== context.venID) dropAll('request-ended');
       venID = context.venID;
+      const metadata = registerReport(catalog, { requestID: nextId('req'), venID: context.venID, now: context.now });
+      // A registration is a fresh start for the VTN (§5.3 step 1): requests held from before live on only
+      // if the VTN requests them again — embedded in its answer to this METADATA, or by oadrCreateReport
+      // before that answer. Until then no data goes out under them (nor under any other request): reports
+      // already owed under them are taken back (same identities) and owed again once renewed.
+      if (requests.length > 0) {
+        renewal = { metadataRequestID: metadata.requestID, held: new Set(requests.map((r) => r.reportRequestID)), renewed: new Set() };
+        held = [...obligations.takeBackDeliveries(), ...held];
+      }
+      const out: OadrMessage[] = [];
+      owe('register-report', metadata, out);
+      if (!renewal) {
+        const owed = held;
+        held = [];
+        for (const h of owed) deliver(h.message, h.subject);
+      }
       changed();
-      session?.outbox.kick();
-      return [registerReport(catalog, { requestID: nextId('req'), venID: context.venID, now: context.now })];
+      obligations.kick();
+      return out;
     },
     answered: (sent, answer) => followUps(sent, answer),
     attach,
-    registrationEnded: dropAll,
+    registrationEnded: () => dropAll('registration-ended'),
     pending: () => requests,
     stats: currentStats,
     stats$: stats.asObservable(),

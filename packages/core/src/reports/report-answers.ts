@@ -61,3 +61,19 @@ export function answerCode(answer: OadrMessage | undefined): { readonly code: st
       return { code: '200', description: undefined };
   }
 }
+
+/** The reply that settles a report message the VEN sends (§3.0): the VTN's answer type, or oadrResponse for the VEN's own answers. */
+export function expectedReply(type: OadrMessage['type']): OadrMessage['type'] {
+  switch (type) {
+    case 'oadrRegisterReport':
+      return 'oadrRegisteredReport';
+    case 'oadrCreateReport':
+      return 'oadrCreatedReport';
+    case 'oadrCancelReport':
+      return 'oadrCanceledReport';
+    case 'oadrUpdateReport':
+      return 'oadrUpdatedReport';
+    default:
+      return 'oadrResponse';
+  }
+}

@@ -3,11 +3,14 @@
  * - `config`: a report capability or a `createReports` option is wrong; thrown at construction, never later
  * - `state`: the persisted report slot could not be read (it is then ignored, never half-applied)
  * - `source`: a data source failed: a `readings$` errored or a history query threw or rejected
- * - `delivery-failed`: a message could not be delivered and will not be retried (a non-retryable transport failure)
- * - `rejected`: the VTN answered a report message with a code other than 200 (`responseCode` set, §1.5)
+ * - `rejected`: the VTN refused a report message for good with an OpenADR 4xx code (`responseCode` set, §8); it is
+ *   not sent again and is counted. Transport failures, HTTP errors, bodies that are not OpenADR, the wrong reply
+ *   and OpenADR 5xx are never errors here: they are retried (§1.5)
+ * - `delivery-failed`: a request of the VEN's to the VTN's own reports (`requestVtnReport`) could not be sent; it
+ *   is sent once, so the stream ends with this error (subscribe again to retry)
  * - `not-attached`: an operation needs the engine (`attach`) and was called before it or after `stop`
  */
-export type ReportErrorCode = 'config' | 'state' | 'source' | 'delivery-failed' | 'rejected' | 'not-attached';
+export type ReportErrorCode = 'config' | 'state' | 'source' | 'rejected' | 'delivery-failed' | 'not-attached';
 
 /** What a {@link ReportError} may carry besides its code and message. */
 export interface ReportErrorOptions {

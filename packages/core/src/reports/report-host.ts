@@ -1,4 +1,6 @@
 import type { Observable, SchedulerLike } from 'rxjs';
+import type { Ledger, ObligationHooks } from '../ledger/ledger.js';
+import type { ObligationKind } from '../ledger/obligation.js';
 import type { OadrMessage } from '../model/message.js';
 
 /**
@@ -22,4 +24,14 @@ export interface ReportHost {
   load(): unknown;
   /** Persists the module's slot (plain JSON). */
   save(slot: unknown): void;
+  /**
+   * The VEN's obligations ledger: every report message the module owes becomes a record in it,
+   * saved incrementally by its journal. Without one the module keeps an in-memory ledger (lost on restart).
+   */
+  readonly ledger?: Ledger;
+  /**
+   * Registers the hooks of one kind; a host that has it drives `ledger` itself (sends due records,
+   * re-registers on 463). Without it the module drives the ledger through `send`.
+   */
+  hooks?(kind: ObligationKind, hooks: ObligationHooks): void;
 }

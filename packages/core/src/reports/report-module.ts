@@ -1,7 +1,6 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { OadrMessage } from '../model/message.js';
 import type { ReportContext, ReportHandler } from '../ven/report-handler.js';
-import type { DropReason } from './report-outbox.js';
 import type { ReportCatalog } from './report-catalog.js';
 import type { ReportError } from './report-error.js';
 import type { ReportHost } from './report-host.js';
@@ -17,6 +16,15 @@ export interface ReportStats extends ReportCounters {
   readonly buffered: number;
 }
 
+/**
+ * Why a data report was not delivered:
+ * - `overflow`: the ledger reached its bounds; the oldest waiting intervals go first
+ * - `rejected`: the VTN refused it with an OpenADR 4xx (not sent again)
+ * - `request-ended`: its report request ended (not requested again after a re-registration, or a fresh registration)
+ * - `registration-ended`: the registration was cancelled
+ */
+export type DropReason = 'overflow' | 'rejected' | 'registration-ended' | 'request-ended';
+
 /** A data report that was lost, and why (every loss is counted in {@link ReportStats}). */
 export interface DroppedDelivery {
   readonly reason: DropReason;
@@ -25,8 +33,8 @@ export interface DroppedDelivery {
   /** The data it covered. */
   readonly from: Date;
   readonly to: Date;
-  /** The failure, for `failed`. */
-  readonly error?: unknown;
+  /** The VTN's refusal code, for `rejected` (§8). */
+  readonly responseCode?: string;
 }
 
 /**

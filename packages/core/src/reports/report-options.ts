@@ -1,25 +1,23 @@
 import { DATA_QUALITIES } from '../model/model-exports.js';
 import { DEFAULT_MISSING_MARKER, type MissingMarker } from './data-report.js';
-import type { BufferFullPolicy } from './delivery-buffer.js';
 import type { ReportCapability } from './report-capability.js';
 import { createReportCatalog, type ReportCatalog } from './report-catalog.js';
 import { ReportError } from './report-error.js';
-import type { RetryPolicy } from './report-outbox.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../ledger/retry-policy.js';
 
 /** Options of `createReports`. Every field is optional. */
 export interface ReportsOptions {
   /** The data points the VEN offers (built with `telemetryUsage`, `telemetryStatus`, `historyUsage`, `customReport`). Default none. */
   readonly reports?: readonly ReportCapability[];
-  /** Most data reports kept while the VTN cannot be reached. Default 10 000. */
-  readonly bufferLimit?: number;
-  /** Which report is lost when the buffer is full: the oldest waiting one, or the new one. Default `'drop-oldest'`. */
-  readonly onBufferFull?: BufferFullPolicy;
   /**
-   * Pacing of retries after a failed send. Connect failures, timeouts and HTTP 5xx are retried until
-   * they succeed; other HTTP statuses at most `maxRefusedAttempts` times in all (§1.5: any non-200 is
-   * "not delivered"). Default `{ initialMs: 5 000, factor: 2, maxMs: 60 000, maxRefusedAttempts: 5 }`.
+   * Pacing of retries when the host lends no ledger (a custom `ReportHost`); under `createVen` the VEN's
+   * ledger and its one retry policy pace every report message. Retried: a send that did not deliver (transport, TLS, timeout, any HTTP error, a
+   * body that is not OpenADR, the wrong reply, OpenADR 5xx: all retried without limit, §1.5).
+   * Default {@link DEFAULT_RETRY_POLICY} (5 s, ×2, at most 5 min, ±20 % jitter).
    */
   readonly retry?: Partial<RetryPolicy>;
+  /** Random source of the retry jitter, [0, 1). Default `Math.random`. */
+  readonly random?: () => number;
   /** How a value that is not known is sent. Default {@link DEFAULT_MISSING_MARKER} (0 flagged `No Quality - No Value`). */
   readonly missingReading?: MissingMarker;
 }
@@ -27,14 +25,10 @@ export interface ReportsOptions {
 /** The options after `resolveReportsOptions`: complete and checked. */
 export interface ResolvedReportsOptions {
   readonly catalog: ReportCatalog;
-  readonly bufferLimit: number;
-  readonly onBufferFull: BufferFullPolicy;
   readonly retry: RetryPolicy;
+  readonly random: () => number;
   readonly missingReading: MissingMarker;
 }
-
-/** Retry pacing of the outbox: 5 s, doubling, at most 60 s between attempts; a report refused with HTTP 4xx is tried 5 times. */
-export const DEFAULT_RETRY: RetryPolicy = { initialMs: 5_000, factor: 2, maxMs: 60_000, maxRefusedAttempts: 5 };
 
 function fail(message: string): never {
   throw new ReportError('config', `createReports: ${message}`);
@@ -49,21 +43,21 @@ export function resolveReportsOptions(options: ReportsOptions): ResolvedReportsO
       fail(`reports[${i}] is not a report capability; build it with telemetryUsage, telemetryStatus, historyUsage or customReport`);
     }
   });
-  const bufferLimit = options.bufferLimit ?? 10_000;
-  if (!Number.isInteger(bufferLimit) || bufferLimit < 1) fail(`bufferLimit must be a whole number ≥ 1, got ${bufferLimit}`);
-  const onBufferFull = options.onBufferFull ?? 'drop-oldest';
-  if (onBufferFull !== 'drop-oldest' && onBufferFull !== 'drop-newest') fail(`onBufferFull must be 'drop-oldest' or 'drop-newest', got '${String(onBufferFull)}'`);
-  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const legacy = options as { bufferLimit?: unknown; onBufferFull?: unknown };
+  if (legacy.bufferLimit !== undefined || legacy.onBufferFull !== undefined) {
+    fail('bufferLimit and onBufferFull are gone: waiting reports live in the VEN\'s obligations ledger, bounded by createVen({ ledger: { bounds } }) (oldest intervals dropped first)');
+  }
+  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   if (!(retry.initialMs > 0)) fail(`retry.initialMs must be a positive number of milliseconds, got ${retry.initialMs}`);
   if (!(retry.factor >= 1)) fail(`retry.factor must be ≥ 1, got ${retry.factor}`);
   if (!(retry.maxMs >= retry.initialMs)) fail(`retry.maxMs (${retry.maxMs}) must be ≥ retry.initialMs (${retry.initialMs})`);
-  if (!(Number.isInteger(retry.maxRefusedAttempts) && retry.maxRefusedAttempts >= 1)) {
-    fail(`retry.maxRefusedAttempts must be a whole number ≥ 1 (1 = never retry an HTTP 4xx), got ${retry.maxRefusedAttempts}`);
-  }
+  if (!(retry.jitter >= 0 && retry.jitter <= 1)) fail(`retry.jitter must be between 0 and 1, got ${retry.jitter}`);
+  const random = options.random ?? Math.random;
+  if (typeof random !== 'function') fail('random must be a function returning a number in [0, 1)');
   const missingReading = options.missingReading ?? DEFAULT_MISSING_MARKER;
   const quality = missingReading.quality;
   if (typeof missingReading.value !== 'number' || !((DATA_QUALITIES as readonly string[]).includes(quality) || quality.startsWith('x-'))) {
     fail(`missingReading needs a number value and an oadrDataQuality (one of the schema's list or an x- token), got ${JSON.stringify(missingReading)}`);
   }
-  return { catalog: createReportCatalog(reports), bufferLimit, onBufferFull, retry, missingReading };
+  return { catalog: createReportCatalog(reports), retry, random, missingReading };
 }

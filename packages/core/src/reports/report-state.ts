@@ -1,23 +1,38 @@
-import { deliveryFromJson, deliveryToJson, type DeliveryItem, type DeliveryItemJson } from './delivery-item.js';
+import { messageFromJson, messageToJson } from '../codec/message-json.js';
+import type { ObligationSubject } from '../ledger/obligation.js';
+import type { MessageOf } from '../model/message.js';
+import { deliveryFromJson, type DeliveryItem, type DeliveryItemJson } from './delivery-item.js';
 import type { Reading } from './report-capability.js';
 import { ReportError } from './report-error.js';
 import type { RequestRecord } from './request-record.js';
 
 /** Counters of what happened to data reports (persisted, so they survive restarts). */
 export interface ReportCounters {
-  /** Delivered and answered 200. */
+  /** Delivered: the VTN answered oadrUpdatedReport with a 2xx code. */
   readonly delivered: number;
-  /** Delivered and answered with another code (not retried). */
+  /** Refused for good: the VTN answered with an OpenADR 4xx code (other than 463 / 452 about the VEN's own IDs); not sent again. */
   readonly rejected: number;
-  /** Lost because the buffer was full. */
-  readonly droppedBufferFull: number;
-  /** Lost because the send failed in a way retrying cannot fix (e.g. HTTP 400, TLS). */
-  readonly droppedFailed: number;
-  /** Lost because the registration they belonged to ended. */
+  /** Not sent because the outage buffer was full; the oldest waiting intervals go first. */
+  readonly droppedOverflow: number;
+  /** Not sent because their report request ended (the VTN did not request it again after a re-registration, or cancelled it); the data stays in the history source. */
+  readonly droppedRequestEnded: number;
+  /** Not sent because the registration they belonged to ended (cancelled, or a fresh registration under another venID). */
   readonly droppedRegistrationEnded: number;
 }
 
-/** The report module's slot of the VEN state (`VenState.reports`): plain JSON. */
+/**
+ * A data report made but not yet owed to the VTN: its request waits to be requested again after a
+ * re-registration (§5.3), so nothing may go out under it yet. Owed (a ledger record) once renewed.
+ */
+export interface HeldDelivery {
+  readonly subject: ObligationSubject;
+  readonly message: MessageOf<'oadrUpdateReport'>;
+}
+
+/**
+ * The report module's slot of the VEN state (`VenState.reports`): plain JSON. Deliveries owed to the
+ * VTN are not here: they are ledger records, saved incrementally by the ledger's journal.
+ */
 export interface ReportStateJson {
   readonly version: 1;
   /** The venID the requests were made for; a registration under another venID drops them. */
@@ -25,8 +40,10 @@ export interface ReportStateJson {
   /** Counter behind the IDs the module makes (eiReportID, requestID), so they never repeat. */
   readonly seq: number;
   readonly requests: readonly RequestRecord[];
-  /** Reports waiting for delivery, oldest first. */
-  readonly deliveries: readonly DeliveryItemJson[];
+  /** Reports of a slot saved before the ledger (read, never written): owed again on load. */
+  readonly deliveries?: readonly DeliveryItemJson[];
+  /** Reports held back during a renewal, oldest first (see {@link HeldDelivery}). */
+  readonly held?: ReadonlyArray<{ readonly subject: ObligationSubject; readonly message: unknown }>;
   readonly counters: ReportCounters;
   /** Samples taken for intervals not yet delivered, per reportRequestID: `[interval end, readings]` (null = missing). */
   readonly samples?: Readonly<Record<string, ReadonlyArray<readonly [number, ReadonlyArray<Reading | null>]>>>;
@@ -37,13 +54,15 @@ export interface ReportState {
   readonly venID: string | null;
   readonly seq: number;
   readonly requests: readonly RequestRecord[];
+  /** Legacy waiting reports (a slot saved before the ledger). */
   readonly deliveries: readonly DeliveryItem[];
+  readonly held: readonly HeldDelivery[];
   readonly counters: ReportCounters;
   readonly samples: ReadonlyMap<string, Map<number, Array<Reading | undefined>>>;
 }
 
 /** The counters of a module that has delivered nothing yet. */
-export const ZERO_COUNTERS: ReportCounters = { delivered: 0, rejected: 0, droppedBufferFull: 0, droppedFailed: 0, droppedRegistrationEnded: 0 };
+export const ZERO_COUNTERS: ReportCounters = { delivered: 0, rejected: 0, droppedOverflow: 0, droppedRequestEnded: 0, droppedRegistrationEnded: 0 };
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 const isNum = (u: unknown): u is number => typeof u === 'number' && Number.isFinite(u);
@@ -81,11 +100,26 @@ export function reportStateFromJson(json: unknown): ReportState | undefined {
   const requests = json['requests'];
   if (!Array.isArray(requests)) return bad('requests must be an array');
   requests.forEach((r, i) => isRecord(r) || bad(`requests[${i}]`));
-  const deliveries = json['deliveries'];
+  const deliveries = json['deliveries'] ?? [];
   if (!Array.isArray(deliveries)) return bad('deliveries must be an array');
   const items = deliveries.map((d, i) => deliveryFromJson(d) ?? bad(`deliveries[${i}]`));
-  const counters = json['counters'];
-  if (!isObject(counters) || !Object.keys(ZERO_COUNTERS).every((k) => isNum(counters[k]))) return bad('counters');
+  const rawHeld = json['held'] ?? [];
+  if (!Array.isArray(rawHeld)) return bad('held must be an array');
+  const held = rawHeld.map((h: unknown, i): HeldDelivery => {
+    if (!isObject(h) || !isObject(h['subject'])) return bad(`held[${i}]`);
+    let message;
+    try {
+      message = messageFromJson(h['message']);
+    } catch {
+      return bad(`held[${i}].message`);
+    }
+    return message.type === 'oadrUpdateReport' ? { subject: h['subject'] as ObligationSubject, message } : bad(`held[${i}].message`);
+  });
+  const rawCounters = json['counters'];
+  if (!isObject(rawCounters)) return bad('counters');
+  // Counters added later start at 0 in a slot saved before them.
+  const counters = Object.fromEntries(Object.keys(ZERO_COUNTERS).map((k) => [k, rawCounters[k] ?? 0]));
+  if (!Object.values(counters).every(isNum)) return bad('counters');
   const samples = new Map<string, Map<number, Array<Reading | undefined>>>();
   const rawSamples = json['samples'] ?? {};
   if (!isObject(rawSamples)) return bad('samples');
@@ -98,24 +132,17 @@ export function reportStateFromJson(json: unknown): ReportState | undefined {
     }
     samples.set(id, map);
   }
-  return { venID, seq, requests: requests as RequestRecord[], deliveries: items, counters: counters as unknown as ReportCounters, samples };
+  return { venID, seq, requests: requests as RequestRecord[], deliveries: items, held, counters: counters as unknown as ReportCounters, samples };
 }
 
-/**
- * The JSON form of the slot. `cache` keeps each waiting delivery's JSON, made once however often
- * the state is saved during an outage.
- */
-export function reportStateToJson(state: ReportState, cache: WeakMap<DeliveryItem, DeliveryItemJson>): ReportStateJson {
+/** The JSON form of the slot: requests, samples in progress, held reports and counters — never the owed deliveries. */
+export function reportStateToJson(state: Omit<ReportState, 'deliveries'>): ReportStateJson {
   return {
     version: 1,
     venID: state.venID,
     seq: state.seq,
     requests: state.requests,
-    deliveries: state.deliveries.map((item) => {
-      let json = cache.get(item);
-      if (!json) cache.set(item, (json = deliveryToJson(item)));
-      return json;
-    }),
+    ...(state.held.length > 0 ? { held: state.held.map((h) => ({ subject: h.subject, message: messageToJson(h.message) })) } : {}),
     counters: state.counters,
     samples: Object.fromEntries(
       [...state.samples].filter(([, map]) => map.size > 0).map(([id, map]) => [id, [...map].map(([end, row]) => [end, Array.from(row, (r) => r ?? null)] as const)]),

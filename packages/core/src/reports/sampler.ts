@@ -24,6 +24,23 @@ export interface SamplerDeps {
   readonly samples?: Map<number, Array<Reading | undefined>>;
 }
 
+/**
+ * The stale flag (OPENADR.md §5.5 oadrDataQuality): a live reading older than the point's
+ * oadrMaxPeriod when it is sampled — the source sent nothing new for longer than the slowest
+ * sampling the VEN offers — is sent with `No New Value - Previous Value Used` (the value is the
+ * last one known). A reading that carries its own quality keeps it. Pure.
+ */
+export function staleMarked(point: ReportCapability, reading: Reading | undefined, atMs: number | undefined, nowMs: number): Reading | undefined {
+  if (reading === undefined || atMs === undefined) return reading;
+  const maxMs = point.samplingRate.maxPeriod.toMillis(atMs);
+  if (!(maxMs > 0) || nowMs - atMs <= maxMs) return reading;
+  if (typeof reading === 'object' && 'value' in reading) return reading.quality !== undefined ? reading : { ...reading, quality: STALE_QUALITY };
+  return { value: reading, quality: STALE_QUALITY };
+}
+
+/** The quality of a stale reading. */
+export const STALE_QUALITY = 'No New Value - Previous Value Used' as const;
+
 /** Deep equality for readings (numbers, statuses, samples): a repeated value is no change. */
 export function sameReading(a: Reading, b: Reading): boolean {
   return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
@@ -50,9 +67,13 @@ export function sampleRequest(initial: RequestRecord, deps: SamplerDeps): Observ
 
     const sampleNow = (): Array<Reading | undefined> => {
       const row = new Array<Reading | undefined>(points.length);
-      for (let i = 0; i < points.length; i++) row[i] = live.latest(points[i]!);
+      const nowMs = scheduler.now();
+      for (let i = 0; i < points.length; i++) row[i] = staleMarked(points[i]!, live.latest(points[i]!), live.latestAt(points[i]!), nowMs);
       return row;
     };
+    const stored = points.some((p) => p.source.kind === 'stored');
+    /** Not before this: the catch-up of a backlog is paced (one reportBackDuration of backlog per delivery). */
+    let holdUntil: number | undefined;
 
     const windowAt = (dueMs: number, nowMs: number): SampledWindow => {
       const base = { reportRequestID: record.reportRequestID, atMs: nowMs };
@@ -84,7 +105,8 @@ export function sampleRequest(initial: RequestRecord, deps: SamplerDeps): Observ
       action = undefined;
       if (subscriber.closed) return;
       const due = nextDeliveryMs(record);
-      const next = Math.min(due ?? Number.POSITIVE_INFINITY, nextSample ?? Number.POSITIVE_INFINITY);
+      const paced = due !== undefined && holdUntil !== undefined ? Math.max(due, holdUntil) : due;
+      const next = Math.min(paced ?? Number.POSITIVE_INFINITY, nextSample ?? Number.POSITIVE_INFINITY);
       if (next === Number.POSITIVE_INFINITY) return;
       const delay = next - scheduler.now();
       if (delay <= 0) run();
@@ -97,10 +119,21 @@ export function sampleRequest(initial: RequestRecord, deps: SamplerDeps): Observ
         samples.set(nextSample, sampleNow());
         nextSample = nextSampleMs(record, nextSample + 1);
       }
+      if (holdUntil !== undefined && holdUntil <= nowMs) holdUntil = undefined;
       let due = nextDeliveryMs(record);
-      while (due !== undefined && due <= nowMs) {
+      // Backlog (§5.4 with a dtstart in the past, or periods that fell due while the VEN was down): periods
+      // without any data are not sent (the cursor moves past them); of those with data, at most one
+      // reportBackDuration of backlog goes out per delivery, beside the current one.
+      let budget = 2;
+      while (due !== undefined && due <= nowMs && holdUntil === undefined) {
         const window = windowAt(due, nowMs);
         record = { ...record, cursorMs: window.toMs };
+        const backlog = record.shape === 'periodic' && due < nowMs && !window.final;
+        if (backlog && !stored && !window.intervals.some((iv) => iv.readings.some((r) => r !== undefined))) {
+          due = nextDeliveryMs(record);
+          continue;
+        }
+        if (backlog && --budget === 0) holdUntil = nowMs + record.reportBackMs;
         subscriber.next(window);
         // The consumer may have stopped this request while handling the report (a piggy-backed cancel).
         if (subscriber.closed) return;

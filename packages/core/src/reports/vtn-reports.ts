@@ -3,9 +3,21 @@ import { Duration } from '../codec/duration.js';
 import type { MessageOf } from '../model/message.js';
 import type { DataQuality, ResourceStatus } from '../model/model-exports.js';
 import type { ReportDescription, ReportName } from '../model/report.js';
-import { answerCode } from './report-answers.js';
 import { ReportError } from './report-error.js';
-import type { ControlItem } from './report-outbox.js';
+import type { ExchangeVerdict } from '../ledger/retry-policy.js';
+import type { OadrMessage, OadrMessageType } from '../model/message.js';
+
+/** A request of the VEN's to the VTN's reports (oadrCreateReport / oadrCancelReport): sent once, at once. */
+export interface ControlItem {
+  readonly description: string;
+  /** The reply that settles it. */
+  readonly expects: OadrMessageType;
+  build(venID: string): OadrMessage;
+  /** The expected reply with a 2xx code. */
+  answered(answer: OadrMessage | undefined): void;
+  /** Anything else: the VTN refused it, or it was not delivered. */
+  failed(verdict: ExchangeVerdict): void;
+}
 
 /** A report the VTN offers (its own oadrRegisterReport, OPENADR.md §5.3 step 3). */
 export interface VtnReportOffer {
@@ -92,6 +104,7 @@ export function createVtnReports(deps: { nextId(prefix: string): string; enqueue
       closers.add(close);
       deps.enqueue({
         description: `oadrCreateReport ${reportRequestID}`,
+        expects: 'oadrCreatedReport',
         build: (venID) => ({
           type: 'oadrCreateReport',
           requestID: deps.nextId('req'),
@@ -109,13 +122,17 @@ export function createVtnReports(deps: { nextId(prefix: string): string; enqueue
           ],
           venID,
         }),
-        answered: (answer) => {
-          const { code } = answerCode(answer);
-          if (code !== '200' && open) {
-            open = false;
-            active.delete(reportRequestID);
-            subscriber.error(new ReportError('rejected', `the VTN refused report request ${reportRequestID}: ${code}`, { responseCode: code, reportRequestID }));
-          }
+        answered: () => undefined,
+        failed: (verdict) => {
+          if (!open) return;
+          open = false;
+          active.delete(reportRequestID);
+          const code = verdict.kind === 'terminal' || verdict.kind === 'reconcile' ? verdict.responseCode : undefined;
+          subscriber.error(
+            code
+              ? new ReportError('rejected', `the VTN refused report request ${reportRequestID}: ${code}`, { responseCode: code, reportRequestID })
+              : new ReportError('delivery-failed', `report request ${reportRequestID} could not be sent (${verdict.kind === 'transient' ? verdict.reason : verdict.kind}); subscribe again to retry`, { reportRequestID }),
+          );
         },
       });
       return () => {
@@ -125,8 +142,10 @@ export function createVtnReports(deps: { nextId(prefix: string): string; enqueue
         open = false;
         deps.enqueue({
           description: `oadrCancelReport ${reportRequestID}`,
+          expects: 'oadrCanceledReport',
           build: (venID) => ({ type: 'oadrCancelReport', requestID: deps.nextId('req'), reportRequestID: [reportRequestID], reportToFollow: false, venID }),
           answered: () => undefined,
+          failed: () => undefined,
         });
       };
     });

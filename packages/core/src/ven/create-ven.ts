@@ -84,7 +84,7 @@ export function createVen(venOptions: VenOptions): Ven {
     enqueue: (work) => jobs.next(work),
     persist: () => {
       try {
-        options.store.save({ version: 1, registration: ctx.registration, events: ctx.events.records(), opts: ctx.opts.value, reports: reportsSlot });
+        options.store.save({ version: 2, registration: ctx.registration, events: ctx.events.records(), opts: ctx.opts.value, reports: reportsSlot });
       } catch (error) {
         ctx.errors.next(isVenError(error) ? error : new VenError('store', 'cannot save the VEN state', { cause: error }));
       }

@@ -14,7 +14,7 @@ const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null 
 /** The JSON form of the VEN state (events and opts through the message codecs: ISO dates, duration texts). */
 export function stateToJson(state: VenState): unknown {
   return {
-    version: state.version,
+    version: 2,
     registration: state.registration ?? null,
     events: state.events.map((r) => ({ ...r, event: oadrEventCodec.toJson(r.event), cancellation: r.cancellation ?? null, answer: r.answer ?? null })),
     opts: state.opts.map((o) => ({
@@ -28,6 +28,7 @@ export function stateToJson(state: VenState): unknown {
       responseCode: o.responseCode ?? null,
     })),
     reports: state.reports ?? null,
+    ...(state.ledger ? { ledger: state.ledger.map(([id, value]) => [id, value]) } : {}),
   };
 }
 
@@ -36,7 +37,7 @@ export function stateFromJson(json: unknown, source: string): VenState {
   const bad = (what: string): never => {
     throw new VenError('store', `${source}: corrupt VEN state (${what}); fix or remove the file to register anew`);
   };
-  if (!isObject(json) || json['version'] !== 1) return bad('expected an object with version 1');
+  if (!isObject(json) || (json['version'] !== 1 && json['version'] !== 2)) return bad('expected an object with version 1 or 2');
   const issues: CodecIssue[] = [];
   const read = <A>(codec: { fromJson(j: unknown, p: ReturnType<typeof child>, i: CodecIssue[]): A | typeof INVALID }, value: unknown, path: string): A => {
     const result = codec.fromJson(value, child(undefined, path), issues);
@@ -71,5 +72,14 @@ export function stateFromJson(json: unknown, source: string): VenState {
       responseCode: (o['responseCode'] ?? undefined) as string | undefined,
     };
   });
-  return { version: 1, registration: (registration ?? undefined) as VenState['registration'], events, opts, reports: json['reports'] ?? undefined };
+  const ledger = json['ledger'];
+  if (ledger !== undefined && !(Array.isArray(ledger) && ledger.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string'))) bad('ledger must be a list of [id, record] pairs');
+  return {
+    version: 2,
+    registration: (registration ?? undefined) as VenState['registration'],
+    events,
+    opts,
+    reports: json['reports'] ?? undefined,
+    ...(ledger ? { ledger: ledger as [string, unknown][] } : {}),
+  };
 }
