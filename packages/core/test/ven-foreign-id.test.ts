@@ -121,7 +121,7 @@ describe('a VTN message naming another venID is answered 452 and not acted on (r
     const seen: unknown[] = [];
     ven.errors$.subscribe((e) => seen.push(e, e.cause));
     reports.errors$.subscribe((e) => seen.push(e, e.cause));
-    reports.dropped$.subscribe((d) => seen.push(d.error));
+    reports.dropped$.subscribe((d) => seen.push(d));
     running = { ven, clock, vtn, name: 'foreign-answer' };
     ven.start();
     side.requestReport(ven.registration!.venID, { reportRequestID: 'rr-1', reportSpecifierID: 'telemetry-usage', rIDs: [POWER], granularity: 'PT1M', reportBackDuration: 'PT1M' });

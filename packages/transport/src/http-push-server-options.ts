@@ -1,7 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 
 import { checkCrlOption, isPinned, resolvePeerPolicy, type ResolvedPeerPolicy, type TlsPeerIdentity, type TlsPeerTrustOptions } from './peer-verification.js';
-import { positive } from './http-transport-options.js';
+import { positive, timerDelay } from './http-transport-options.js';
 import { checkCaBundle, checkTlsIdentity, tlsIdentityFields, type PemInput, type TlsIdentityOptions } from './tls-identity.js';
 import { assertSecureContext, resolveTlsPolicy, type ResolvedTlsPolicy, type TlsPolicyOptions } from './tls-policy.js';
 import { TransportConfigError } from './transport-config-error.js';
@@ -44,6 +44,13 @@ export interface HttpPushServerOptions {
   readonly tls?: PushServerTlsOptions;
   /** Milliseconds a pushed request may wait for `respond`/`reject` before it is answered 503. Default `9000`, below the usual 10 s VTN read timeout. */
   readonly answerTimeout?: number;
+  /**
+   * Milliseconds the VTN may take to send one whole request, headers and body; a slower one
+   * (e.g. trickled a few bytes at a time) is answered 408 and its connection closed, so it
+   * cannot hold a socket. Default `10000`; real time (checked about every quarter of it, at most
+   * once a second), at most 2^31−1.
+   */
+  readonly requestTimeout?: number;
   /** Largest request body accepted, in bytes; larger requests get 413. Default 8 MiB. */
   readonly maxBodyBytes?: number;
   /** Receives warnings (near-expiry certificate, late answers). Default: silent. */
@@ -58,6 +65,7 @@ export interface ResolvedHttpPushServerOptions {
   readonly port: number;
   readonly publicUrl: string | undefined;
   readonly answerTimeout: number;
+  readonly requestTimeout: number;
   readonly maxBodyBytes: number;
   readonly logger: TransportLogger;
   readonly scheduler: SchedulerLike;
@@ -102,6 +110,7 @@ export function resolveHttpPushServerOptions(options: HttpPushServerOptions = {}
     port,
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     answerTimeout: positive(options.answerTimeout, 9_000, 'answerTimeout'),
+    requestTimeout: timerDelay(options.requestTimeout, 10_000, 'requestTimeout'),
     maxBodyBytes: positive(options.maxBodyBytes, 8 * 1024 * 1024, 'maxBodyBytes'),
     logger,
     scheduler,

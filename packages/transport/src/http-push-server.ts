@@ -40,7 +40,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * Every other request becomes one {@link InboundExchange}: `respond(xml)` answers 200 with
  * `Content-Type: application/xml` and an explicit `Content-Length`; `reject(status, reason)`
  * answers that status with a plain-text reason. Only the first answer counts; later ones are
- * logged and dropped. A request left unanswered for `answerTimeout` ms gets 503.
+ * logged and dropped. A request left unanswered for `answerTimeout` ms gets 503; one the VTN
+ * takes longer than `requestTimeout` ms to send (a trickled body) gets 408 and is closed.
  *
  * How answers work in push mode (OPENADR.md §1.7; §12.2 item 3 is open, rxadr chooses the
  * behaviour of [AV]): the VEN answers a pushed oadrDistributeEvent with an `oadrResponse` (200)
@@ -147,9 +148,15 @@ function createServer(
   resolved: ResolvedHttpPushServerOptions,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Server {
-  if (resolved.tls === undefined) return createHttpServer(handler);
+  // Node checks these timeouts only every connectionsCheckingInterval (30 s by default).
+  const limits = {
+    requestTimeout: resolved.requestTimeout,
+    headersTimeout: resolved.requestTimeout,
+    connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(resolved.requestTimeout / 4))),
+  };
+  if (resolved.tls === undefined) return createHttpServer(limits, handler);
   const { pinnedFingerprints: _pins, peer: _peer, ...tls } = resolved.tls;
-  return createHttpsServer(tls, handler);
+  return createHttpsServer({ ...tls, ...limits }, handler);
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

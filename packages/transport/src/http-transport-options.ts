@@ -46,8 +46,8 @@ export interface HttpTransportOptions {
   /** Milliseconds to wait for the response headers, and between body chunks. Default `10000` (OPENADR.md §1.4); same timer resolution as `connectTimeout`. */
   readonly readTimeout?: number;
   /**
-   * Overall deadline of one exchange in milliseconds: connect, TLS handshake, request, response
-   * headers and the whole body. Default `30000`. A VTN that trickles its answer a few bytes at
+   * Overall deadline of one exchange in milliseconds: any wait for a free connection, connect,
+   * TLS handshake, request, response headers and the whole body. Default `30000`. A VTN that trickles its answer a few bytes at
    * a time never trips `readTimeout` (which only bounds the gap between chunks), so without it
    * one slow answer would hold the VEN's polls and reports; past the deadline the exchange fails
    * with `TransportError('timeout')`, which is retryable. Measured in real time (the sockets are

@@ -1,5 +1,6 @@
 import { TransportError, type InboundExchange } from '@rxadr/core';
 import { firstValueFrom, type Subscription } from 'rxjs';
+import { connect } from 'node:net';
 import { request } from 'undici';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -177,6 +178,25 @@ describe('httpPushServer request screening', () => {
     expect((await post(server, '/OpenADR2/Simple/2.0b/EiEvent', { body: 'x'.repeat(65) })).status).toBe(413);
   });
 
+  it('answers 408 and closes the connection when the VTN trickles its request past requestTimeout', async () => {
+    const server = await startServer({ requestTimeout: 300 });
+    const seen = answerAll(server, (exchange) => exchange.respond(''));
+    const { port, hostname } = new URL(server.address);
+    const socket = connect(Number(port), hostname);
+    let timer: NodeJS.Timeout | undefined;
+    cleanups.push(async () => (clearInterval(timer), void socket.destroy()));
+    const answer = new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      socket.once('close', () => resolve(text));
+      socket.on('error', () => undefined);
+    });
+    socket.write(`POST /OpenADR2/Simple/2.0b/EiEvent HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/xml\r\ncontent-length: 10000\r\n\r\n`);
+    timer = setInterval(() => socket.writable && socket.write('<'), 20);
+    expect(await answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(seen).toHaveLength(0);
+  });
+
   it('answers 503 when nobody listens on inbound$', async () => {
     const server = await startServer({});
     expect((await post(server, '/OpenADR2/Simple/2.0b/EiEvent')).status).toBe(503);
@@ -264,6 +284,7 @@ describe('resolveHttpPushServerOptions', () => {
     ['a server key that does not match', () => ({ tls: serverTls({ key: stranger.server.keyPem }) }), 'key-mismatch', 'tls.key'],
     ['a port out of range', () => ({ port: 70_000 }), 'invalid-option', 'port'],
     ['a relative public URL', () => ({ publicUrl: 'ven.example.com' }), 'invalid-url', 'publicUrl'],
+    ['a request timeout no Node timer can hold', () => ({ requestTimeout: 2 ** 31 }), 'invalid-option', 'requestTimeout'],
   ])('rejects %s', async (_case, options, code, option) => {
     const error = await httpPushServer(options()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransportConfigError);

@@ -88,6 +88,7 @@ describe('httpTransport failure classes on real loopback sockets (all transient,
     ['expired', 'tls', /^CERT_HAS_EXPIRED$/],
     ['wrong-host', 'tls', /^ERR_TLS_CERT_ALTNAME_INVALID$/],
     ['tls13-only', 'tls', /^ERR_SSL_/],
+    ['cipher-mismatch', 'tls', /^ERR_SSL_/],
     ['garbage', 'tls', /^ERR_SSL_/],
     ['plain-http', 'tls', /^ERR_SSL_/],
     ['reset', 'connect', /^(ECONNRESET|UND_ERR_SOCKET)$/],
@@ -142,7 +143,7 @@ describe('httpTransport deadline per exchange (deadlineMs)', () => {
     const silent = await startSilentServer();
     cleanups.push(silent.close);
     // connectTimeout is longer than this test may run: only the deadline can end the exchange in time.
-    const error = await failureOf(transportFor({ vtnUrl: `https://127.0.0.1:${silent.port}`, connectTimeout: 120_000, deadlineMs: 200 }));
+    const error = await failureOf(transportFor({ vtnUrl: `https://127.0.0.1:${silent.port}`, tls: { ca: pki.ca.certPem }, connectTimeout: 120_000, deadlineMs: 200 }));
     expect(error).toMatchObject({ code: 'timeout', retryable: true });
     expect(error.message).toContain('deadline');
   }, 20_000);

@@ -43,7 +43,7 @@ const at = (now: number): SchedulerLike => ({ now: () => now, schedule: asyncSch
 describe('resolveHttpTransportOptions (STYLE.md rule 13)', () => {
   it('fills in the documented defaults: 5 s / 10 s, TLS 1.2 with exactly the OpenADR suites', () => {
     const resolved = resolveHttpTransportOptions({ vtnUrl: 'https://vtn.example.com/', tls: { trustSystemRoots: true } });
-    expect(resolved).toMatchObject({ connectTimeout: 5_000, readTimeout: 10_000, maxConnections: 4 });
+    expect(resolved).toMatchObject({ connectTimeout: 5_000, readTimeout: 10_000, deadlineMs: 30_000, maxConnections: 4 });
     expect(resolved.endpoint).toMatchObject({ origin: 'https://vtn.example.com', basePath: '/OpenADR2/Simple/2.0b' });
     expect(resolved.tls).toMatchObject({ ciphers: OPENADR_CIPHERS, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', rejectUnauthorized: true });
     expect(OPENADR_CIPHERS).toBe('ECDHE-ECDSA-AES128-SHA256:AES128-SHA256');
@@ -74,6 +74,7 @@ describe('resolveHttpTransportOptions (STYLE.md rule 13)', () => {
     ['an expired client certificate', () => ({ vtnUrl: 'https://vtn', tls: { trustSystemRoots: true, cert: expired.certPem, key: expired.keyPem } }), 'certificate-expired', /expired on .*renew/],
     ['a not-yet-valid client certificate', () => ({ vtnUrl: 'https://vtn', tls: { trustSystemRoots: true, cert: future.certPem, key: future.keyPem } }), 'certificate-not-yet-valid', /system clock/],
     ['a zero read timeout', () => ({ vtnUrl: 'https://vtn', readTimeout: 0 }), 'invalid-option', /positive number/],
+    ['a deadline no Node timer can hold', () => ({ vtnUrl: 'http://vtn', deadlineMs: 2 ** 31 }), 'invalid-option', /at most 2147483647 ms/],
     ['minVersion above maxVersion', () => ({ vtnUrl: 'https://vtn', tls: { trustSystemRoots: true, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.2' } }), 'invalid-option', /lower minVersion/],
     ['an unknown cipher', () => ({ vtnUrl: 'https://vtn', tls: { trustSystemRoots: true, ciphers: 'NOT-A-CIPHER' } }), 'invalid-tls', /check ciphers/],
     ['a CA bundle that is not PEM', () => ({ vtnUrl: 'https://vtn', tls: { trustSystemRoots: true, ca: [ec.ca.certPem, 'garbage'] } }), 'invalid-certificate', /tls.ca\[1\]: holds no certificate/],
