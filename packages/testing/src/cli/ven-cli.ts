@@ -1,8 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import type { CliIo } from './cli-io.js';
-import { VenConfigError } from './ven-sim/config-reader.js';
-import { parseVenConfig } from './ven-sim/ven-config.js';
-import { startVenSimulator } from './ven-sim/ven-simulator.js';
+import { VenConfigError } from '../ven-sim/config-reader.js';
+import { parseVenConfig } from '../ven-sim/ven-config.js';
+import { startVenSimulator } from '../ven-sim/ven-simulator.js';
 
 export const VEN_USAGE = 'ven --config FILE [--duration SECONDS] [--check]  run a VEN simulator against any VTN, logging JSON lines';
 

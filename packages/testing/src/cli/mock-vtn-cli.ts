@@ -1,8 +1,8 @@
 import { fingerprint } from '@rxadr/signing';
 import type { CliIo } from './cli-io.js';
-import { createHttpMockVtn, type HttpMockVtnOptions } from './mock-vtn/create-http-mock-vtn.js';
-import { parseEventSchedule, playEventSchedule } from './mock-vtn/event-schedule.js';
-import { summarize } from './mock-vtn/vtn-expectations.js';
+import { createHttpMockVtn, type HttpMockVtnOptions } from '../mock-vtn/create-http-mock-vtn.js';
+import { parseEventSchedule, playEventSchedule } from '../mock-vtn/event-schedule.js';
+import { summarize } from '../mock-vtn/vtn-expectations.js';
 
 /** One-line usage of `rxadr mock-vtn`. */
 export const MOCK_VTN_USAGE =
