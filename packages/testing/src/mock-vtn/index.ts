@@ -1,0 +1,31 @@
+// `@rxadr/testing/mock-vtn`: the mock VTN (in memory and over HTTP), its model, event authoring,
+// faults, recorder and expectations. Loads nothing of the CLI, the scenario pack or vitest.
+export { createMockVtn } from './create-mock-vtn.js';
+export type { MockVtn, MockVtnOptions } from './create-mock-vtn.js';
+export { createVtnModel } from './vtn-model.js';
+export type { AuthoredEvent, QueuedItem, VtnAnswer, VtnModel, VtnModelOptions, VtnVen } from './vtn-model.js';
+export { authorEvent, DEFAULT_MARKET_CONTEXT } from './event-authoring.js';
+export type { EventSpec, IntervalSpec, SignalSpec } from './event-authoring.js';
+export { createVtnFaults, faultLabel } from './vtn-faults.js';
+export type { Fault, FaultHit, FaultKind, FaultScope, VtnFaults } from './vtn-faults.js';
+export { createVtnRecorder } from './vtn-recorder.js';
+export type { RecordedRequest, SentDocument, VtnRecorder } from './vtn-recorder.js';
+export { createMemoryFrontDoor } from './memory-front-door.js';
+export { createVtnExpectations, VtnExpectationError } from './vtn-expectations.js';
+export type { ExpectOptions, VtnExpect, VtnExpectations } from './vtn-expectations.js';
+export { reportData } from './report-data.js';
+export type { ReportPoint } from './report-data.js';
+export type { VtnKit, VtnKitOptions } from './vtn-kit.js';
+export type { MockVtnSigningOptions } from './vtn-signing.js';
+export type { PushAnswer, PushFailure, PushPost } from './vtn-pusher.js';
+export type { UnknownVenPolicy } from './vtn-model.js';
+export { createHttpMockVtn } from './create-http-mock-vtn.js';
+export type { HttpMockVtn, HttpMockVtnOptions } from './create-http-mock-vtn.js';
+export type { HttpExchangeLog, MockVtnTlsOptions } from './http-front-door.js';
+export type { PushClientTls } from './http-push-post.js';
+export { parseEventSchedule, playEventSchedule, EventScheduleError } from './event-schedule.js';
+export type { ScheduledEvent } from './event-schedule.js';
+export { createDefaultVtnReports, VEN_REPORT_TYPES } from './vtn-report-hooks.js';
+export type { VenReportMessage, VtnReportContext, VtnReportHooks } from './vtn-report-hooks.js';
+export { createVtnReportSide, reportRequest } from './vtn-report-side.js';
+export type { ReportRequestSpec, VtnReportSide } from './vtn-report-side.js';
