@@ -12,7 +12,7 @@ import type { OptRecord } from './opt-record.js';
 import type { CreateOptRequest } from './opt-request.js';
 import { createVenChannel } from './ven-channel.js';
 import { currentVenID, runQueued, sendMessage, type VenContext } from './ven-context.js';
-import { VenError, isVenError } from './ven-error.js';
+import { VenError, isVenError, venErrorData } from './ven-error.js';
 import { createVenLoop } from './ven-loop.js';
 import { resolveVenOptions, type VenOptions } from './ven-options.js';
 import type { VenStatus } from './ven-status.js';
@@ -90,6 +90,8 @@ export function createVen(venOptions: VenOptions): Ven {
       }
     },
   };
+  // Every problem reaches the logger once, with its codes, so it is not silent for a user who does not subscribe to errors$.
+  ctx.errors.subscribe((error) => options.logger.warn(error.message, venErrorData(error)));
   const decisions = createDecisionRunner({
     operator: () => operator,
     defaultDecision: options.defaultDecision,

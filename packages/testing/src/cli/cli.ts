@@ -1,49 +1,75 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { helpText, type CommandSpec } from './args.js';
 import { processIo, type CliIo } from './cli-io.js';
-import { runDecode, runEncode } from './codec-cli.js';
-import { runFingerprint } from './fingerprint-cli.js';
-import { MOCK_VTN_USAGE, runMockVtn } from './mock-vtn-cli.js';
-import { runSign, runVerify } from './signing-cli.js';
-import { VEN_USAGE, runVen } from './ven-cli.js';
+import { DECODE_COMMAND, ENCODE_COMMAND, runDecode, runEncode } from './codec-cli.js';
+import { FINGERPRINT_COMMAND, runFingerprint } from './fingerprint-cli.js';
+import { MOCK_VTN_COMMAND, runMockVtn } from './mock-vtn-cli.js';
+import { SIGN_COMMAND, VERIFY_COMMAND, runSign, runVerify } from './signing-cli.js';
+import { VEN_COMMAND, runVen } from './ven-cli.js';
 
 type Command = (args: readonly string[], io: CliIo) => number | Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  decode: { run: runDecode, usage: 'decode [file|-]            print an OpenADR message as JSON' },
-  encode: { run: runEncode, usage: 'encode [file|-]            turn that JSON back into XML' },
-  sign: { run: runSign, usage: 'sign <file> --cert C --key K  sign an oadrPayload (RSA or ECDSA, ReplayProtect)' },
-  verify: {
-    run: runVerify,
-    usage: 'verify <file> [--fingerprint F] [--ca FILE] [--cert FILE] [--at INSTANT]  check a signature and say why it fails',
-  },
-  fingerprint: { run: runFingerprint, usage: 'fingerprint <cert.pem>...  the OpenADR fingerprint of a certificate' },
-  ven: { run: runVen, usage: VEN_USAGE },
-  'mock-vtn': { run: runMockVtn, usage: MOCK_VTN_USAGE },
+const COMMANDS: Record<string, { run: Command; spec: CommandSpec }> = {
+  decode: { run: runDecode, spec: DECODE_COMMAND },
+  encode: { run: runEncode, spec: ENCODE_COMMAND },
+  sign: { run: runSign, spec: SIGN_COMMAND },
+  verify: { run: runVerify, spec: VERIFY_COMMAND },
+  fingerprint: { run: (args, io) => runFingerprint(args, io, FINGERPRINT_COMMAND), spec: FINGERPRINT_COMMAND },
+  ven: { run: runVen, spec: VEN_COMMAND },
+  'mock-vtn': { run: runMockVtn, spec: MOCK_VTN_COMMAND },
 };
 
-/** Registers a subcommand (used by the signing, mock VTN and VEN simulator modules). */
-export function registerCommand(name: string, run: Command, usage: string): void {
-  COMMANDS[name] = { run, usage };
+/** The names of the subcommands, in the order `rxadr help` lists them. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
+/** The version of this package (from its package.json). */
+export function cliVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 function usage(): string {
-  return `usage: rxadr <command> [options]\n\n${Object.values(COMMANDS)
-    .map((c) => `  rxadr ${c.usage}`)
-    .join('\n')}\n`;
+  const width = Math.max(...COMMAND_NAMES.map((n) => n.length));
+  return (
+    `usage: rxadr <command> [options]\n\ncommands:\n${Object.entries(COMMANDS)
+      .map(([name, c]) => `  ${name.padEnd(width)}  ${c.spec.summary}`)
+      .join('\n')}\n\n` + `'rxadr help <command>' or 'rxadr <command> --help' prints a command's options and an example; 'rxadr --version' the version.\n`
+  );
 }
 
-/** Runs the `rxadr` command line; returns the exit code. */
+/** Runs the `rxadr` command line; returns the exit code (0 ok, 1 failure, 2 usage error). */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const [name, ...args] = argv;
-  if (!name || name === '--help' || name === '-h') {
+  if (name === undefined) {
+    io.stderr(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h') {
     io.stdout(usage());
-    return name ? 0 : 2;
+    return 0;
+  }
+  if (name === '--version' || name === '-v' || name === '-V') {
+    io.stdout(`rxadr ${cliVersion()}\n`);
+    return 0;
+  }
+  if (name === 'help') {
+    const [topic, ...extra] = args;
+    if (topic === undefined) {
+      io.stdout(usage());
+      return 0;
+    }
+    const command = COMMANDS[topic];
+    if (!command || extra.length > 0) {
+      io.stderr(`rxadr help: ${command ? `unexpected argument ${extra[0] ?? ''}` : `unknown command ${topic}`}\n${usage()}`);
+      return 2;
+    }
+    io.stdout(helpText(command.spec));
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr(`unknown command: ${name}\n${usage()}`);
+    io.stderr(`rxadr: unknown command ${name}\n${usage()}`);
     return 2;
   }
   try {

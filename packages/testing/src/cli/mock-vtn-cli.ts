@@ -1,53 +1,51 @@
 import { fingerprint } from '@rxadr/signing';
+import { UsageError, listOption, runCommand, stringOption, type CommandSpec, type ParsedArgs } from './args.js';
 import type { CliIo } from './cli-io.js';
 import { createHttpMockVtn, type HttpMockVtnOptions } from '../mock-vtn/create-http-mock-vtn.js';
 import { parseEventSchedule, playEventSchedule } from '../mock-vtn/event-schedule.js';
 import { summarize } from '../mock-vtn/vtn-expectations.js';
 
-/** One-line usage of `rxadr mock-vtn`. */
-export const MOCK_VTN_USAGE =
-  'mock-vtn [--port P] [--host H] [--cert C --key K [--ca CA]] [--sign-cert C --sign-key K] [--trust-fingerprint F]... [--trust-ca FILE]... [--poll-frequency PT10S] [--events FILE]  a standalone mock VTN logging JSON lines';
-
-const OPTIONS = ['port', 'host', 'cert', 'key', 'ca', 'sign-cert', 'sign-key', 'trust-fingerprint', 'trust-ca', 'poll-frequency', 'events', 'vtn-id'] as const;
-type OptionName = (typeof OPTIONS)[number];
-
-class MockVtnUsageError extends Error {}
-
-function parse(args: readonly string[]): Map<OptionName, string[]> {
-  const options = new Map<OptionName, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    const eq = arg.indexOf('=');
-    const name = (arg.startsWith('--') ? arg.slice(2, eq < 0 ? undefined : eq) : '') as OptionName;
-    if (!OPTIONS.includes(name)) throw new MockVtnUsageError(`unknown argument ${arg}`);
-    const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
-    if (value === undefined || value === '') throw new MockVtnUsageError(`--${name} needs a value`);
-    options.set(name, [...(options.get(name) ?? []), value]);
-  }
-  return options;
-}
+export const MOCK_VTN_COMMAND: CommandSpec = {
+  name: 'mock-vtn',
+  summary: 'a standalone VTN to test a VEN against, logging every exchange as JSON lines',
+  synopsis: '[--port P] [--host H] [--vtn-id ID] [--poll-frequency PT10S] [--events FILE] [TLS and signing options]',
+  options: {
+    port: { type: 'string', short: 'p', value: 'P', description: 'TCP port; 0 picks a free one; default 8080' },
+    host: { type: 'string', value: 'H', description: 'address to listen on; default 127.0.0.1' },
+    'vtn-id': { type: 'string', value: 'ID', description: 'the vtnID it answers with; default MOCK-VTN-1' },
+    'poll-frequency': { type: 'string', value: 'DURATION', description: 'oadrRequestedOadrPollFreq; default PT10S' },
+    events: { type: 'string', value: 'FILE', description: 'events to publish (JSON, see docs/cli.md)' },
+    cert: { type: 'string', value: 'FILE', description: 'server certificate (PEM): serve HTTPS' },
+    key: { type: 'string', value: 'FILE', description: 'its private key (PEM)' },
+    ca: { type: 'string', value: 'FILE', description: 'require client certificates issued by this CA (mutual TLS)' },
+    'sign-cert': { type: 'string', value: 'FILE', description: 'sign every answer with this certificate (XML signatures)' },
+    'sign-key': { type: 'string', value: 'FILE', description: 'its private key' },
+    'trust-fingerprint': { type: 'string', multiple: true, value: 'F', description: 'require VEN messages signed by this fingerprint' },
+    'trust-ca': { type: 'string', multiple: true, value: 'FILE', description: 'require VEN messages signed under this CA' },
+  },
+  details: 'Logs JSON lines on stdout: first {"event":"listening","url":…}, then one line per VEN request and per HTTP\nanswer, and {"event":"stopped"} after SIGINT or SIGTERM.',
+  examples: [
+    'mock-vtn --port 8080 --events events.json',
+    'mock-vtn --cert vtn.crt --key vtn.key --ca ven-ca.crt --sign-cert vtn.crt --sign-key vtn.key --trust-ca ven-ca.crt',
+  ],
+};
 
 /** Turns the command line into createHttpMockVtn options (files read through `io`). */
-export function mockVtnOptions(args: readonly string[], io: CliIo): { options: HttpMockVtnOptions; events: string | undefined } {
-  const o = parse(args);
-  const one = (name: OptionName): string | undefined => {
-    const values = o.get(name) ?? [];
-    if (values.length > 1) throw new MockVtnUsageError(`--${name} given more than once`);
-    return values[0];
-  };
-  const file = (name: OptionName): string | undefined => {
+export function mockVtnOptions(parsed: ParsedArgs, io: CliIo): { options: HttpMockVtnOptions; events: string | undefined } {
+  const one = (name: string): string | undefined => stringOption(parsed, name);
+  const file = (name: string): string | undefined => {
     const path = one(name);
     return path === undefined ? undefined : io.readFile(path);
   };
   const port = Number(one('port') ?? '8080');
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new MockVtnUsageError(`--port must be 0–65535`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be 0–65535`);
   const [cert, key, ca] = [file('cert'), file('key'), file('ca')];
-  if ((cert === undefined) !== (key === undefined)) throw new MockVtnUsageError('--cert and --key go together');
-  if (ca !== undefined && cert === undefined) throw new MockVtnUsageError('--ca (mutual TLS) needs --cert and --key');
+  if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key go together');
+  if (ca !== undefined && cert === undefined) throw new UsageError('--ca (mutual TLS) needs --cert and --key');
   const [signCert, signKey] = [file('sign-cert'), file('sign-key')];
-  if ((signCert === undefined) !== (signKey === undefined)) throw new MockVtnUsageError('--sign-cert and --sign-key go together');
-  const fingerprints = o.get('trust-fingerprint') ?? [];
-  const trustCa = (o.get('trust-ca') ?? []).map((path) => io.readFile(path));
+  if ((signCert === undefined) !== (signKey === undefined)) throw new UsageError('--sign-cert and --sign-key go together');
+  const fingerprints = [...listOption(parsed, 'trust-fingerprint')];
+  const trustCa = listOption(parsed, 'trust-ca').map((path) => io.readFile(path));
   const trust = fingerprints.length || trustCa.length ? { ...(fingerprints.length ? { fingerprints } : {}), ...(trustCa.length ? { ca: trustCa } : {}) } : undefined;
   const options: HttpMockVtnOptions = {
     port,
@@ -80,15 +78,11 @@ function untilSignal(): Promise<NodeJS.Signals> {
  * venID, fault, refusal) and one `answered` line per HTTP exchange (status, bytes), and
  * `{"event":"stopped"}` after SIGINT/SIGTERM.
  */
-export async function runMockVtn(args: readonly string[], io: CliIo, stop: () => Promise<unknown> = untilSignal): Promise<number> {
-  let parsed;
-  try {
-    parsed = mockVtnOptions(args, io);
-  } catch (error) {
-    if (!(error instanceof MockVtnUsageError)) throw error;
-    io.stderr(`rxadr mock-vtn: ${error.message}\nusage: rxadr ${MOCK_VTN_USAGE}\n`);
-    return 2;
-  }
+export function runMockVtn(args: readonly string[], io: CliIo, stop: () => Promise<unknown> = untilSignal): number | Promise<number> {
+  return runCommand(MOCK_VTN_COMMAND, args, io, (parsed) => serve(mockVtnOptions(parsed, io), io, stop));
+}
+
+async function serve(parsed: ReturnType<typeof mockVtnOptions>, io: CliIo, stop: () => Promise<unknown>): Promise<number> {
   const line = (entry: Record<string, unknown>): void => io.stdout(`${JSON.stringify(entry)}\n`);
   const schedule = parsed.events !== undefined ? parseEventSchedule(parsed.events) : [];
   const vtn = await createHttpMockVtn({ ...parsed.options, log: (entry) => line({ event: 'answered', ...entry }) });

@@ -1,62 +1,43 @@
 import { SignatureError, signPayload, verifyPayload } from '@rxadr/signing';
 import type { TrustOptions } from '@rxadr/signing';
+import { UsageError, listOption, runCommand, stringOption, type CommandSpec, type ParsedArgs } from './args.js';
 import type { CliIo } from './cli-io.js';
 
-const SIGN_USAGE = 'usage: rxadr sign <file> --cert <cert.pem> --key <key.pem>\n';
-const VERIFY_USAGE =
-  'usage: rxadr verify <file> [--fingerprint F]... [--ca FILE]... [--cert FILE]... [--at INSTANT] [--window SECONDS]\n' +
-  '  at least one --fingerprint, --ca or --cert is required; --at defaults to now, --window to 300\n';
+export const SIGN_COMMAND: CommandSpec = {
+  name: 'sign',
+  summary: 'sign an oadrPayload (RSA-SHA256 or ECDSA-SHA256 from the key, with ReplayProtect)',
+  synopsis: '<file> --cert FILE --key FILE',
+  options: {
+    cert: { type: 'string', value: 'FILE', description: 'the signing certificate (PEM); required' },
+    key: { type: 'string', value: 'FILE', description: 'its private key (PEM); required' },
+  },
+  positionals: { min: 1, max: 1, name: '<file> (use - for standard input)' },
+  details: 'Prints the signed payload (OPENADR.md §7.3). Exit 1 when the payload or the identity is unusable.',
+  examples: ['sign poll.xml --cert ven.crt --key ven.key > poll.signed.xml'],
+};
 
-class UsageError extends Error {}
+export const VERIFY_COMMAND: CommandSpec = {
+  name: 'verify',
+  summary: 'check the XML signature of an oadrPayload and say exactly why it fails',
+  synopsis: '<file> [--fingerprint F]... [--ca FILE]... [--cert FILE]... [--at INSTANT] [--window SECONDS]',
+  options: {
+    fingerprint: { type: 'string', multiple: true, value: 'F', description: "trust a signer by its OpenADR fingerprint (see 'rxadr fingerprint')" },
+    ca: { type: 'string', multiple: true, value: 'FILE', description: 'trust signers whose chain ends at this CA (PEM)' },
+    cert: { type: 'string', multiple: true, value: 'FILE', description: 'trust exactly this certificate (PEM)' },
+    at: { type: 'string', value: 'INSTANT', description: 'verify as of this time (ISO 8601); default now' },
+    window: { type: 'string', value: 'SECONDS', description: 'ReplayProtect window; default 300' },
+  },
+  positionals: { min: 1, max: 1, name: '<file> (use - for standard input)' },
+  details: 'At least one --fingerprint, --ca or --cert is required. Prints every check on stdout; exit 1 with the\nreason and exactly what failed on stderr when the signature does not verify.',
+  examples: ['verify signed.xml --fingerprint E6:0C:FE:2F:56:53:64:EA:EC:35', 'verify signed.xml --ca vtn-ca.crt --at 2024-07-16T21:00:00Z'],
+};
 
-interface ParsedArgs {
-  readonly positional: string[];
-  readonly options: Map<string, string[]>;
-}
-
-/** `--name value` and `--name=value`, repeatable; only the names in `known`. */
-function parseArgs(args: readonly string[], known: readonly string[]): ParsedArgs {
-  const positional: string[] = [];
-  const options = new Map<string, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
-    const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
-    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
-    options.set(name, [...(options.get(name) ?? []), value]);
-  }
-  return { positional, options };
-}
-
-function single(parsed: ParsedArgs, name: string): string | undefined {
-  const values = parsed.options.get(name) ?? [];
-  if (values.length > 1) throw new UsageError(`--${name} given more than once`);
-  return values[0];
-}
-
-function fileArgument(parsed: ParsedArgs): string {
-  const [file, ...extra] = parsed.positional;
-  if (file === undefined) throw new UsageError('missing <file> (use - for standard input)');
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0] ?? ''}`);
-  return file;
-}
-
-function handle(command: string, usage: string, io: CliIo, body: () => number): number {
+function handle(command: CommandSpec, args: readonly string[], io: CliIo, body: (parsed: ParsedArgs) => number): number {
   try {
-    return body();
+    return runCommand(command, args, io, body);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`rxadr ${command}: ${error.message}\n${usage}`);
-      return 2;
-    }
     const reason = error instanceof SignatureError ? ` (${error.reason})` : '';
-    io.stderr(`rxadr ${command}${reason}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr(`rxadr ${command.name}${reason}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
 }
@@ -67,11 +48,10 @@ function handle(command: string, usage: string, io: CliIo, body: () => number): 
  * Exit 0 on success, 1 when the payload or identity is unusable, 2 for a usage error.
  */
 export function runSign(args: readonly string[], io: CliIo): number {
-  return handle('sign', SIGN_USAGE, io, () => {
-    const parsed = parseArgs(args, ['cert', 'key']);
-    const file = fileArgument(parsed);
-    const cert = single(parsed, 'cert');
-    const key = single(parsed, 'key');
+  return handle(SIGN_COMMAND, args, io, (parsed) => {
+    const file = parsed.positionals[0] ?? '-';
+    const cert = stringOption(parsed, 'cert');
+    const key = stringOption(parsed, 'key');
     if (cert === undefined || key === undefined) throw new UsageError('both --cert and --key are required');
     io.stdout(signPayload(io.readFile(file), { certPem: io.readFile(cert), keyPem: io.readFile(key) }));
     return 0;
@@ -85,21 +65,20 @@ export function runSign(args: readonly string[], io: CliIo): number {
  * Exit 0 when it verifies, 1 when it does not, 2 for a usage error.
  */
 export function runVerify(args: readonly string[], io: CliIo): number {
-  return handle('verify', VERIFY_USAGE, io, () => {
-    const parsed = parseArgs(args, ['fingerprint', 'ca', 'cert', 'at', 'window']);
-    const file = fileArgument(parsed);
+  return handle(VERIFY_COMMAND, args, io, (parsed) => {
+    const file = parsed.positionals[0] ?? '-';
     const trust: TrustOptions = {
-      fingerprints: parsed.options.get('fingerprint') ?? [],
-      ca: (parsed.options.get('ca') ?? []).map((path) => io.readFile(path)),
-      certificates: (parsed.options.get('cert') ?? []).map((path) => io.readFile(path)),
+      fingerprints: [...listOption(parsed, 'fingerprint')],
+      ca: listOption(parsed, 'ca').map((path) => io.readFile(path)),
+      certificates: listOption(parsed, 'cert').map((path) => io.readFile(path)),
     };
     if ([trust.fingerprints, trust.ca, trust.certificates].every((list) => list?.length === 0)) {
       throw new UsageError('give at least one --fingerprint, --ca or --cert to say whom to trust');
     }
-    const atText = single(parsed, 'at');
+    const atText = stringOption(parsed, 'at');
     const now = atText === undefined ? new Date() : new Date(atText);
     if (Number.isNaN(now.getTime())) throw new UsageError(`--at '${atText ?? ''}' is not an instant (e.g. 2024-07-16T21:00:00Z)`);
-    const windowText = single(parsed, 'window');
+    const windowText = stringOption(parsed, 'window');
     const windowSeconds = windowText === undefined ? undefined : Number(windowText);
     if (windowSeconds !== undefined && !(windowSeconds > 0)) throw new UsageError(`--window '${windowText ?? ''}' is not a positive number of seconds`);
 
