@@ -29,3 +29,12 @@ export { createDefaultVtnReports, VEN_REPORT_TYPES } from './vtn-report-hooks.js
 export type { VenReportMessage, VtnReportContext, VtnReportHooks } from './vtn-report-hooks.js';
 export { createVtnReportSide, reportRequest } from './vtn-report-side.js';
 export type { ReportRequestSpec, VtnReportSide } from './vtn-report-side.js';
+export { parseEventsFile, eventsFileSchema } from './event-schedule.js';
+export type { EventsFile, ScheduledChange } from './event-schedule.js';
+export { vtnEventStatus, withVtnStatus } from './event-status.js';
+export { checkJson } from './json-schema-check.js';
+export type { JsonIssue, JsonSchema } from './json-schema-check.js';
+export { listenVtnControl } from './vtn-control.js';
+export type { VtnControl, VtnControlOptions } from './vtn-control.js';
+export { requestForOffer, requestOfferedReports } from './vtn-report-requests.js';
+export type { OfferedReportsPolicy } from './vtn-report-requests.js';

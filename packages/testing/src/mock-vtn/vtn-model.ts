@@ -1,5 +1,6 @@
 import type { MessageOf, OadrMessage, OadrService } from '@rxadr/core';
 import { authorEvent, type EventSpec } from './event-authoring.js';
+import { withVtnStatus } from './event-status.js';
 import { handleVenMessage } from './vtn-dispatch.js';
 import { createDefaultVtnReports, type VtnReportContext, type VtnReportHooks } from './vtn-report-hooks.js';
 import { eiResponse, type AuthoredEvent, type QueuedItem, type UnknownVenPolicy, type VtnAnswer, type VtnVen } from './vtn-types.js';
@@ -55,9 +56,13 @@ export function createVtnModel(options: VtnModelOptions) {
       return [...vens.values()];
     },
 
-    /** The oadrDistributeEvent for one VEN: every current event addressed to it (rule 50). */
+    /**
+     * The oadrDistributeEvent for one VEN: every current event addressed to it (rule 50), each with
+     * its eventStatus on the VTN's clock (§4.5) unless the spec fixes `status`.
+     */
     distribution(venID: string, answering?: string): MessageOf<'oadrDistributeEvent'> {
-      const list = [...events.values()].filter((e) => !e.spec.venIDs || e.spec.venIDs.includes(venID)).map((e) => e.event);
+      const now = options.now();
+      const list = [...events.values()].filter((e) => !e.spec.venIDs || e.spec.venIDs.includes(venID)).map((e) => (e.spec.status !== undefined ? e.event : withVtnStatus(e.event, now)));
       return { type: 'oadrDistributeEvent', ...(answering !== undefined ? { eiResponse: eiResponse(answering) } : {}), requestID: next('dist'), vtnID: model.vtnID, oadrEvent: list };
     },
 
