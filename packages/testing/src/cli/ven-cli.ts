@@ -116,11 +116,14 @@ export function runVen(args: readonly string[], io: CliIo): number | Promise<num
     await new Promise<void>((done) => {
       const finish = (): void => {
         clearTimeout(timer);
+        clearInterval(alive);
         process.off('SIGINT', finish);
         process.off('SIGTERM', finish);
         done();
       };
       const timer = duration === undefined ? undefined : setTimeout(finish, duration * 1_000);
+      // A VEN with nothing scheduled (its registration cancelled by the VTN) keeps the process until it is stopped.
+      const alive = setInterval(() => undefined, 2 ** 31 - 1);
       process.once('SIGINT', finish);
       process.once('SIGTERM', finish);
     });

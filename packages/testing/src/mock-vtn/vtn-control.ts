@@ -70,6 +70,7 @@ const startAt = (start: string | undefined, now: number, fallback: string): Date
  * `GET /events` (every event with its current status), `POST /events` (create: an event of the
  * events-file format, without `at`, `modify`, `cancelAt`), `PATCH /events/<id>` (modify: the
  * fields of a change, without `at`), `DELETE /events/<id>` (cancel, rule 59), `GET /vens`,
+ * `POST /vens/<venID>/cancel-registration` (queues oadrCancelPartyRegistration, §3.1),
  * `GET /reports` (the data the VENs reported, by rID). Bodies are checked against the events-file
  * schema; problems come back as 400 with `{ error, issues: [{ path, expected, found }] }`.
  *
@@ -88,6 +89,13 @@ export async function listenVtnControl(vtn: VtnKit, options: VtnControlOptions =
     });
   const route = async (request: IncomingMessage): Promise<{ status: number; json: unknown; action?: string; eventID?: string }> => {
     const url = new URL(request.url ?? '/', 'http://control');
+    const venPath = /^\/vens\/([^/]+)\/cancel-registration$/.exec(url.pathname)?.[1];
+    if (venPath !== undefined && request.method === 'POST') {
+      const venID = decodeURIComponent(venPath);
+      if (!model.vens.has(venID)) throw new ControlError(404, `no VEN ${venID}`);
+      model.cancelRegistration(venID);
+      return { status: 202, json: { venID, queued: 'oadrCancelPartyRegistration' }, action: 'cancel-registration' };
+    }
     const id = /^\/events\/([^/]+)$/.exec(url.pathname)?.[1];
     const eventID = id === undefined ? undefined : decodeURIComponent(id);
     const known = (): string => {
