@@ -6,7 +6,7 @@ import { runDemoDay } from './demo-day.js';
 import { createNarrator } from './narrator.js';
 
 const narrator = createNarrator((line) => process.stdout.write(`${line}\n`));
-process.stdout.write('rxadr demo: one VEN and the mock VTN over loopback HTTP, a day compressed into about half a minute\n');
+process.stdout.write('rxadr demo: one VEN and the mock VTN over loopback HTTP, a day compressed into about 20 seconds\n');
 runDemoDay(narrator).then(
   (summary) => {
     narrator.say(`done: ${summary.polls} polls, ${summary.updates} oadrUpdateReport deliveries, ${summary.bufferedDelivered} after the outage`);
