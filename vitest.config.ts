@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@rxadr\/core$/, replacement: src('core') },
+      { find: /^@rxadr\/core\/engine$/, replacement: src('core', 'engine.ts') },
       { find: /^@rxadr\/transport$/, replacement: src('transport') },
       { find: /^@rxadr\/signing$/, replacement: src('signing') },
       { find: /^@rxadr\/testing$/, replacement: src('testing') },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Observable } from 'rxjs';
 import { createVirtualClock } from '@rxadr/testing';
-import { TransportError, createDeliveryBuffer, type OadrMessage } from '../src/index.js';
+import { TransportError, type OadrMessage } from '../src/index.js';
+import { createDeliveryBuffer } from '../src/engine.js';
 import { createOutbox, isRetryable, type ControlItem } from '../src/reports/report-outbox.js';
 
 describe('the delivery buffer', () => {

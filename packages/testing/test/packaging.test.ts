@@ -62,7 +62,7 @@ describe('the packed packages', () => {
   });
 });
 
-const ENTRY_POINTS = ['@rxadr/core', '@rxadr/transport', '@rxadr/signing', '@rxadr/testing', '@rxadr/testing/mock-vtn', '@rxadr/testing/scenarios', '@rxadr/testing/pki', '@rxadr/testing/time', '@rxadr/testing/schema', '@rxadr/testing/ven-sim'];
+const ENTRY_POINTS = ['@rxadr/core', '@rxadr/core/engine', '@rxadr/transport', '@rxadr/signing', '@rxadr/testing', '@rxadr/testing/mock-vtn', '@rxadr/testing/scenarios', '@rxadr/testing/pki', '@rxadr/testing/time', '@rxadr/testing/schema', '@rxadr/testing/ven-sim'];
 
 function tsconfig(dir: string, resolution: 'node16' | 'bundler', files: readonly string[], emit = false): string {
   const path = join(dir, `tsconfig.${resolution}${emit ? '.emit' : ''}.json`);
