@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSchemaCheck } from '@rxadr/testing';
-import { NS, XmlCodec, XmlWriter, decodeMessage, encodeElement, encodeMessage, encodedSignedObject, message, writeXml, type OadrMessage } from '../src/index.js';
+import { decodeMessage, encodeElement, encodeMessage, message, type OadrMessage } from '../src/index.js';
+import { NS, XmlCodec, XmlWriter, encodedSignedObject, writeXml } from '../src/engine.js';
 import { corpus } from './corpus.js';
 import { extras, greenButton } from './corpus-extras.js';
 

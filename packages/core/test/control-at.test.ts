@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { controlAt, type ControlInputs, type EventRecord, type OptRecord, type ResourceTargeting } from '@rxadr/core';
+import { type OptRecord } from '@rxadr/core';
+import { controlAt, type ControlInputs, type EventRecord, type ResourceTargeting } from '@rxadr/core/engine';
 import { authorEvent, type EventSpec } from '@rxadr/testing';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');

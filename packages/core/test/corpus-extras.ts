@@ -1,4 +1,5 @@
-import { NS, message, type OadrMessage, type XmlElement } from '../src/index.js';
+import { message, type OadrMessage } from '../src/index.js';
+import { NS, type XmlElement } from '../src/engine.js';
 
 /**
  * Messages beside the corpus that exercise the writer's escaping and attribute order: text with

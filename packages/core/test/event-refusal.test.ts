@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reduceDistribution, type DistributionContext, type EventTable, type MessageOf, type OadrEvent, type RejectedEvent } from '@rxadr/core';
+import { type MessageOf, type OadrEvent } from '@rxadr/core';
+import { reduceDistribution, type DistributionContext, type EventTable, type RejectedEvent } from '@rxadr/core/engine';
 import { authorEvent, type EventSpec } from '@rxadr/testing';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { of } from 'rxjs';
-import {
-  Duration,
-  ReportError,
-  createReportCatalog,
-  customReport,
-  historyUsage,
-  itemBaseFor,
-  registerReport,
-  telemetryStatus,
-  telemetryUsage,
-  type ReportCapability,
-} from '../src/index.js';
+import { Duration, ReportError, customReport, historyUsage, itemBaseFor, telemetryStatus, telemetryUsage, type ReportCapability } from '../src/index.js';
+import { createReportCatalog, registerReport } from '../src/engine.js';
 import { assertSchemaValid, requireSchema } from './report-helpers.js';
 
 const power = () => telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: of(1), samplingRate: { min: 'PT10S', max: 'PT1H' } });

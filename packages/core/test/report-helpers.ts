@@ -16,7 +16,6 @@ import {
   type ObligationHooks,
   type ObligationKind,
   type OadrMessage,
-  type ReportHost,
   type ReportModule,
   type ReportsOptions,
   type StatusReading,
@@ -24,6 +23,7 @@ import {
   type VenStore,
 } from '../src/index.js';
 import { createLedgerDriver } from '../src/reports/ledger-driver.js';
+import { type ReportHost } from '../src/engine.js';
 
 /** Schema tests run when the XSD folder is present, and must run (and fail without it) under CI. */
 export const requireSchema = process.env['CI'] === 'true' || schemaAvailable();

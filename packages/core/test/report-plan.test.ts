@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverEndMs, intervalBounds, isFinal, nextDeliveryMs, nextSampleMs, type RequestRecord } from '../src/index.js';
+import { coverEndMs, intervalBounds, isFinal, nextDeliveryMs, nextSampleMs, type RequestRecord } from '../src/engine.js';
 import { requestRecord } from './request-record.js';
 
 const S = Date.parse('2026-01-01T12:00:00Z');

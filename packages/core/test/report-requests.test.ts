@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { of } from 'rxjs';
-import {
-  Duration,
-  applyCancel,
-  applyCreate,
-  applyDelivered,
-  createReportCatalog,
-  historyUsage,
-  pendingIDs,
-  telemetryStatus,
-  telemetryUsage,
-  validateRequest,
-  type ReportRequest,
-  type RequestRecord,
-} from '../src/index.js';
+import { Duration, historyUsage, telemetryStatus, telemetryUsage, type ReportRequest } from '../src/index.js';
+import { applyCancel, applyCreate, applyDelivered, createReportCatalog, pendingIDs, validateRequest, type RequestRecord } from '../src/engine.js';
 import { canceledReport, createdReport } from '../src/reports/report-answers.js';
 
 const T0 = Date.parse('2026-01-01T12:00:00Z');

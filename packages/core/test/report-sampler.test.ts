@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NEVER, Subject, of, throwError, type Observable } from 'rxjs';
 import { createVirtualClock } from '@rxadr/testing';
-import {
-  createReportCatalog,
-  dataReport,
-  historyUsage,
-  message,
-  sampleRequest,
-  telemetryStatus,
-  telemetryUsage,
-  type HistoryPoint,
-  type Reading,
-  type ReportCapability,
-  type ReportError,
-  type RequestRecord,
-  type SampledWindow,
-  type StatusReading,
-} from '../src/index.js';
+import { historyUsage, message, telemetryStatus, telemetryUsage, type HistoryPoint, type Reading, type ReportCapability, type ReportError, type StatusReading } from '../src/index.js';
+import { createReportCatalog, dataReport, sampleRequest, type RequestRecord, type SampledWindow } from '../src/engine.js';
 import { createLiveReadings } from '../src/reports/live-readings.js';
 import { assertSchemaValid, requireSchema } from './report-helpers.js';
 import { requestRecord } from './request-record.js';

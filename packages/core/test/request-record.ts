@@ -1,4 +1,4 @@
-import type { RequestRecord } from '../src/index.js';
+import type { RequestRecord } from '../src/engine.js';
 
 /** A periodic request (PT1M sampled, PT5M reported, open-ended) received and starting at `startMs`, with `fields` over it. */
 export function requestRecord(startMs: number, fields: Partial<RequestRecord>): RequestRecord {

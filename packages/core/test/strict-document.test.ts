@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, readXml } from '../src/index.js';
+import { decodeMessage } from '../src/index.js';
+import { readXml } from '../src/engine.js';
 
 const poll = readFileSync(join(import.meta.dirname, 'fixtures', 'oadrPoll.default-namespace.xml'), 'utf8').trimEnd();
 

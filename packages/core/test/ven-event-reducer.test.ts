@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reduceDistribution, type EventOutcomeKind, type EventTable, type MessageOf, type OadrEvent } from '@rxadr/core';
+import { type MessageOf, type OadrEvent } from '@rxadr/core';
+import { reduceDistribution, type EventOutcomeKind, type EventTable } from '@rxadr/core/engine';
 import { authorEvent, type EventSpec } from '@rxadr/testing';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { encodedSignedObject } from '@rxadr/core';
+import { encodedSignedObject } from '@rxadr/core/engine';
 import { canonicalize } from './canonicalize.js';
 import { DS_NS, OADR_NS, PROPERTIES_ID, SIGNATURE_ID, SIGNED_OBJECT_ID } from './constants.js';
 import { SignatureError } from './signature-error.js';

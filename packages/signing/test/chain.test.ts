@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signPayload, verifyPayload } from '@rxadr/signing';
 import type { TrustOptions, VerifyResult, VerifySuccess } from '@rxadr/signing';
-import { createTestCa } from '../../testing/src/pki.js';
-import type { TestCa, TestIdentity } from '../../testing/src/pki.js';
+import { createTestCa } from '../../testing/src/pki/pki.js';
+import type { TestCa, TestIdentity } from '../../testing/src/pki/pki.js';
 import { SIGNED_AT, fixture } from './helpers.js';
 
 /**

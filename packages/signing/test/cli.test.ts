@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint, verifyPayload } from '@rxadr/signing';
-import { runFingerprint } from '../../testing/src/fingerprint-cli.js';
-import { runSign, runVerify } from '../../testing/src/signing-cli.js';
-import { createTestCa } from '../../testing/src/pki.js';
-import type { TestCa, TestIdentity } from '../../testing/src/pki.js';
+import { runFingerprint } from '../../testing/src/cli/fingerprint-cli.js';
+import { runSign, runVerify } from '../../testing/src/cli/signing-cli.js';
+import { createTestCa } from '../../testing/src/pki/pki.js';
+import type { TestCa, TestIdentity } from '../../testing/src/pki/pki.js';
 import { fixture } from './helpers.js';
 
 /** An in-memory file system and captured output for the command handlers. */
@@ -144,7 +144,7 @@ describe('rxadr-fingerprint', () => {
   });
 
   it('is a runnable script', () => {
-    const source = readFileSync(new URL('../../testing/src/fingerprint-cli.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../testing/src/cli/fingerprint-cli.ts', import.meta.url), 'utf8');
     expect(source.startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage, encodedSignedObject, message } from '@rxadr/core';
+import { decodeMessage, encodeMessage, message } from '@rxadr/core';
+import { encodedSignedObject } from '@rxadr/core/engine';
 import { OADR_NS, signPayload, verifyPayload } from '@rxadr/signing';
 import { corpus } from '../../core/test/corpus.js';
 import { extras, greenButton } from '../../core/test/corpus-extras.js';

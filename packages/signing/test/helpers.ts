@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestCa } from '../../testing/src/pki.js';
-import type { KeyType, TestCa, TestIdentity } from '../../testing/src/pki.js';
+import { createTestCa } from '../../testing/src/pki/pki.js';
+import type { KeyType, TestCa, TestIdentity } from '../../testing/src/pki/pki.js';
 
 /** Reads `test/fixtures/<name>`. */
 export function fixture(name: string): string {

@@ -2,7 +2,7 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SignatureError, fingerprint, signPayload, verifyPayload } from '@rxadr/signing';
 import type { VerifyResult, VerifySuccess } from '@rxadr/signing';
-import { createSchemaValidator, schemaAvailable } from '../../testing/src/schema-validator.js';
+import { createSchemaValidator, schemaAvailable } from '../../testing/src/schema/schema-validator.js';
 import { SIGNED_AT, at, createTestPki, fixture } from './helpers.js';
 import type { TestPki } from './helpers.js';
 

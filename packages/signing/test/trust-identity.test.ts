@@ -23,7 +23,7 @@ import { createPrivateKey } from 'node:crypto';
 import { ECDSA_SHA256, RSA_SHA256 } from '../src/constants.js';
 import { SIGNED_AT, at, createTestPki, fixture } from './helpers.js';
 import type { TestPki } from './helpers.js';
-import type { TestIdentity } from '../../testing/src/pki.js';
+import type { TestIdentity } from '../../testing/src/pki/pki.js';
 
 let pki: TestPki;
 beforeAll(async () => {

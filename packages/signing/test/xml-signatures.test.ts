@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TransportError } from '@rxadr/core';
 import type { InboundExchange, Transport, TransportRequest } from '@rxadr/core';
 import { SignatureError, fingerprint, signPayload, verifyPayload, xmlSignatures } from '@rxadr/signing';
-import type { TestIdentity } from '../../testing/src/pki.js';
+import type { TestIdentity } from '../../testing/src/pki/pki.js';
 import { SIGNED_AT, createTestPki, fixture } from './helpers.js';
 import type { TestPki } from './helpers.js';
 

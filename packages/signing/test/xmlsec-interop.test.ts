@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ECDSA_SHA256, RSA_SHA256, fingerprint, signPayload, verifyPayload } from '@rxadr/signing';
-import { createTestCa } from '../../testing/src/pki.js';
+import { createTestCa } from '../../testing/src/pki/pki.js';
 import { SIGNED_AT, createTestPki, fixture, hasTool, run, shouldRunWith, withTempDir } from './helpers.js';
 import type { TestPki } from './helpers.js';
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage } from '@rxadr/core';
-import { runCli } from '../src/cli.js';
-import type { CliIo } from '../src/cli-io.js';
+import { runCli } from '../src/cli/cli.js';
+import type { CliIo } from '../src/cli/cli-io.js';
 
 const examples = join(process.cwd(), '..', 'shared', 'oadr-examples');
 
@@ -63,7 +63,7 @@ describe('rxadr decode / encode', () => {
   });
 
   it('runs as the built bin, reading standard input', () => {
-    const bin = join(process.cwd(), 'packages', 'testing', 'dist', 'cli.js');
+    const bin = join(process.cwd(), 'packages', 'testing', 'dist', 'cli', 'cli.js');
     const xml = readFileSync(join(examples, 'oadrCreateReport.xml'), 'utf8');
     const json = execFileSync(process.execPath, [bin, 'decode', '-'], { input: xml, encoding: 'utf8' });
     expect(JSON.parse(json).type).toBe('oadrCreateReport');

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const demo = fileURLToPath(new URL('../dist/demo.js', import.meta.url));
+const demo = fileURLToPath(new URL('../dist/demo/demo.js', import.meta.url));
 
 describe('pnpm demo', () => {
   it.skipIf(!existsSync(demo))('narrates the compressed day over loopback HTTP and exits 0 within a minute', () => {

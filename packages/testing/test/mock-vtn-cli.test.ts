@@ -11,7 +11,7 @@ import { httpTransport } from '@rxadr/transport';
 import { createTestCa } from '@rxadr/testing';
 
 /** Spawns the BUILT bin (`pnpm test` builds first), talks to it over the real transport, then kills it. */
-const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../dist/cli/cli.js', import.meta.url));
 
 interface Running {
   readonly child: ChildProcessWithoutNullStreams;

@@ -1,7 +1,7 @@
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createTestCa } from '../src/pki.js';
-import type { KeyType } from '../src/pki.js';
+import { createTestCa } from '../src/pki/pki.js';
+import type { KeyType } from '../src/pki/pki.js';
 
 const HOUR_MS = 3_600_000;
 

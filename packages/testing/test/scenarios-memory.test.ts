@@ -3,7 +3,7 @@ import { afterAll, expect } from 'vitest';
 import { createVen, optIn } from '@rxadr/core';
 import { xmlSignatures } from '@rxadr/signing';
 import { rawXmlTap } from '@rxadr/transport';
-import { createSchemaCheck } from '../src/schema-validator.js';
+import { createSchemaCheck } from '../src/schema/schema-validator.js';
 import { describeScenarios } from '../src/scenarios/describe-scenarios.js';
 import { SITE_METER_RID, siteReports } from '../src/scenarios/scenario-site.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeMessage, message } from '@rxadr/core';
-import { createSchemaCheck, schemaAvailable } from '../src/schema-validator.js';
+import { createSchemaCheck, schemaAvailable } from '../src/schema/schema-validator.js';
 
 describe.runIf(process.env['CI'] === 'true' || schemaAvailable())('createSchemaCheck', () => {
   it('validates each distinct document once and fails on an invalid one, naming it', async () => {

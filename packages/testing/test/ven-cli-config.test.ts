@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventSnapshot } from '@rxadr/core';
 import { VenConfigError, decideByPolicy, parseVenConfig, ruleMatches, simulatedReports, type DecisionPolicy } from '@rxadr/testing';
-import { runCli } from '../src/cli.js';
+import { runCli } from '../src/cli/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rxadr-ven-cli-'));
 writeFileSync(join(dir, 'ven.crt'), 'CERT');

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createHttpMockVtn } from '@rxadr/testing';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli/cli.js', import.meta.url));
 
 function run(args: string[]): Promise<{ code: number | null; lines: Array<Record<string, unknown>>; stderr: string }> {
   return new Promise((resolve) => {
@@ -33,7 +33,7 @@ describe('rxadr ven against the HTTP mock VTN', () => {
         policy: { rules: [{ signalName: 'SIMPLE', minLevel: 2, decision: 'optIn' }], default: 'optOut' },
         reports: [{ kind: 'telemetryUsage', resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', reading: { simulated: { min: 100, max: 200, periodSeconds: 60 } } }],
       }));
-      const { code, lines, stderr } = await run(['ven', '--config', config, '--duration', '3']);
+      const { code, lines, stderr } = await run(['ven', '--config', config, '--duration', '3', '--json']);
       expect(stderr).toBe('');
       expect(code).toBe(0);
       expect(lines.filter((l) => l['kind'] === 'status').map((l) => l['state'])).toEqual(expect.arrayContaining(['registering', 'registered', 'polling', 'stopped']));
@@ -44,6 +44,7 @@ describe('rxadr ven against the HTTP mock VTN', () => {
       expect(Object.fromEntries(answers.map((r) => [r.qualifiedEventID.eventID, r.optType]))).toEqual({ high: 'optIn', low: 'optOut' });
       expect(vtn.recorder.messages('oadrRegisterReport')[0]?.oadrReport?.map((r) => r.reportName)).toEqual(['METADATA_TELEMETRY_USAGE']);
       expect(existsSync(join(dir, 'state.json'))).toBe(true);
+      expect(lines.at(-1)).toMatchObject({ kind: 'summary', eventsAnswered: 2, errors: 0, status: 'stopped', reports: { dropped: 0 } });
     } finally {
       await vtn.close();
     }

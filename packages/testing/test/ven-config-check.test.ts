@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configWarnings, parseVenConfig } from '@rxadr/testing';
-import { runCli } from '../src/cli.js';
+import { runCli } from '../src/cli/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rxadr-ven-check-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { createVenChannel } from '../../core/src/ven/ven-channel.js';
 import { httpTransport, TransportConfigError, type HttpTransportOptions } from '../src/index.js';
-import { startFailureSwitch, type FailureSwitch, type SwitchMode } from '../../testing/src/failure-switch.js';
+import { startFailureSwitch, type FailureSwitch, type SwitchMode } from '../../testing/src/transport/failure-switch.js';
 import { startLoopbackVtn, startSilentServer, type LoopbackVtn } from './support/loopback-vtn.js';
 import { createPki, type Pki } from './support/pki-fixtures.js';
 

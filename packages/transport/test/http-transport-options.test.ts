@@ -1,7 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { TestIdentity } from '../../testing/src/pki.js';
+import type { TestIdentity } from '../../testing/src/pki/pki.js';
 import {
   OPENADR_CIPHERS,
   resolveHttpTransportOptions,

@@ -2,7 +2,7 @@ import { TransportError, type InboundExchange, type Transport } from '@rxadr/cor
 import { firstValueFrom, Subject, VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 
-import { createMemoryTransport } from '../../testing/src/memory-transport.js';
+import { createMemoryTransport } from '../../testing/src/transport/memory-transport.js';
 import { rawXmlTap, type RawXmlExchange } from '../src/index.js';
 
 function tapped(inner: Transport): { transport: Transport; seen: RawXmlExchange[] } {

@@ -3,7 +3,7 @@ import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { httpPushServer, httpTransport, type HttpTransportOptions, type PushServer } from '../src/index.js';
-import { createTestCa, type TestCa, type TestIdentity } from '../../testing/src/pki.js';
+import { createTestCa, type TestCa, type TestIdentity } from '../../testing/src/pki/pki.js';
 import { startLoopbackVtn, type LoopbackVtn } from './support/loopback-vtn.js';
 
 /**

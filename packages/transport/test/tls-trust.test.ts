@@ -13,7 +13,7 @@ import {
   type HttpTransportOptions,
   type PushServer,
 } from '../src/index.js';
-import type { TestIdentity } from '../../testing/src/pki.js';
+import type { TestIdentity } from '../../testing/src/pki/pki.js';
 import { startLoopbackVtn, type LoopbackVtn } from './support/loopback-vtn.js';
 import { createPki, type Pki } from './support/pki-fixtures.js';
 

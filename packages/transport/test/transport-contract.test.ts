@@ -1,4 +1,4 @@
-import { createMemoryTransport } from '../../testing/src/memory-transport.js';
+import { createMemoryTransport } from '../../testing/src/transport/memory-transport.js';
 import { createScriptedVtn, describeTransportContract } from '@rxadr/testing/vitest';
 import { httpPushServer, httpTransport, pushTransport } from '../src/index.js';
 import { startLoopbackVtn } from './support/loopback-vtn.js';

@@ -25,7 +25,7 @@ import type { OptRecord } from './opt-record.js';
 import type { CreateOptRequest } from './opt-request.js';
 import { createVenChannel } from './ven-channel.js';
 import { currentVenID, owe, runQueued, sendMessage, type VenContext } from './ven-context.js';
-import { VenError, isVenError } from './ven-error.js';
+import { VenError, isVenError, venErrorData } from './ven-error.js';
 import { createVenLoop } from './ven-loop.js';
 import { resolveVenOptions, type VenOptions } from './ven-options.js';
 import type { VenStatus } from './ven-status.js';
@@ -176,6 +176,8 @@ export function createVen(venOptions: VenOptions): Ven {
       }
     },
   };
+  // Every problem reaches the logger once, with its codes, so it is not silent for a user who does not subscribe to errors$.
+  ctx.errors.subscribe((error) => options.logger.warn(error.message, venErrorData(error)));
   const targeting = (): ResourceTargeting => ({ resources: options.resources ?? [{ resourceID: VEN_RESOURCE_ID }], venID: currentVenID(ctx), venTargets: options.venTargets });
   const partial = createPartialParticipation({
     records: () => ctx.events.records(),

@@ -56,3 +56,14 @@ export class VenError extends Error {
 export function isVenError(error: unknown): error is VenError {
   return error instanceof VenError;
 }
+
+/** The fields of a `VenError` for a log entry: its code, the OpenADR response code, the event and the cause's message. */
+export function venErrorData(error: VenError): Record<string, unknown> {
+  const cause = error.cause instanceof Error ? error.cause.message : error.cause === undefined ? undefined : String(error.cause);
+  return {
+    code: error.code,
+    ...(error.responseCode !== undefined ? { responseCode: error.responseCode } : {}),
+    ...(error.eventID !== undefined ? { eventID: error.eventID } : {}),
+    ...(cause !== undefined ? { cause } : {}),
+  };
+}

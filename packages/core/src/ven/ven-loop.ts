@@ -78,8 +78,7 @@ export function createVenLoop(ctx: VenContext, driver: LedgerDriver): VenLoop {
   };
   const report = (error: unknown): void => {
     const venError = isVenError(error) ? error : new VenError('transport', String(error), { cause: error });
-    logger.warn(venError.message, { code: venError.code });
-    ctx.errors.next(venError);
+    ctx.errors.next(venError); // createVen logs it through the logger
   };
   const sleep = (ms: number, then: () => Observable<unknown>): void => {
     wakeup?.unsubscribe();

@@ -1,5 +1,6 @@
 import { Duration, type EiResponse, type MessageOf, type OadrMessage, type OadrService } from '@rxadr/core';
-import { eiResponse as ok, type VtnAnswer, type VtnModel, type VtnVen } from './vtn-model.js';
+import type { VtnModel } from './vtn-model.js';
+import { eiResponse as ok, type VtnAnswer, type VtnVen } from './vtn-types.js';
 import { VEN_REPORT_TYPES, type VenReportMessage } from './vtn-report-hooks.js';
 import { acceptedBy, venIdOf } from './vtn-services.js';
 

@@ -1,38 +1,12 @@
-import type { EiResponse, MessageOf, OadrEvent, OadrMessage, OadrService } from '@rxadr/core';
+import type { MessageOf, OadrMessage, OadrService } from '@rxadr/core';
 import { authorEvent, type EventSpec } from './event-authoring.js';
+import { withVtnStatus } from './event-status.js';
 import { handleVenMessage } from './vtn-dispatch.js';
 import { createDefaultVtnReports, type VtnReportContext, type VtnReportHooks } from './vtn-report-hooks.js';
+import { eiResponse, type AuthoredEvent, type QueuedItem, type UnknownVenPolicy, type VtnAnswer, type VtnVen } from './vtn-types.js';
 
-/** Something waiting in a VEN's poll queue: a message, or raw XML for malformed-input tests. */
-export type QueuedItem = { readonly message: OadrMessage } | { readonly raw: string };
-
-/** The VTN's answer to one request: a message, or a raw body ('' = empty HTTP 200). */
-export type VtnAnswer = OadrMessage | { readonly raw: string };
-
-/** One VEN as the VTN knows it. */
-export interface VtnVen {
-  readonly venID: string;
-  readonly registrationID: string;
-  readonly venName: string | undefined;
-  readonly queue: QueuedItem[];
-  /** `oadrTransportAddress` of a push VEN (OPENADR.md §1.7); undefined for pull. */
-  readonly transportAddress?: string | undefined;
-  /** `oadrHttpPullModel`; false together with a transport address means push. Default true. */
-  readonly pull?: boolean;
-}
-
-/** An authored event with its current version. */
-export interface AuthoredEvent {
-  readonly spec: EventSpec & { readonly eventID: string };
-  readonly event: OadrEvent;
-}
-
-/**
- * What the VTN does with a request naming a venID it does not know (OPENADR.md §8, §3.1):
- * `'answer-463'` (default) answers 463 "not registered"; `'request-reregistration'` answers
- * an oadrPoll with oadrRequestReregistration as [OL] does, other requests with 463.
- */
-export type UnknownVenPolicy = 'answer-463' | 'request-reregistration';
+export { eiResponse };
+export type { AuthoredEvent, QueuedItem, UnknownVenPolicy, VtnAnswer, VtnVen };
 
 /**
  * What the VTN does with an oadrCreatePartyRegistration naming a venID or registrationID it
@@ -54,13 +28,6 @@ export interface VtnModelOptions {
   /** Scheduler time (never the wall clock: STYLE.md rule 7). */
   readonly now: () => Date;
 }
-
-/** `ei:eiResponse` helper: 200 OK unless told otherwise. */
-export const eiResponse = (requestID: string, code = '200', description = code === '200' ? 'OK' : 'error'): EiResponse => ({
-  responseCode: code,
-  responseDescription: description,
-  requestID,
-});
 
 /**
  * The VTN side of the mock, independent of any front door: registrations, per-VEN poll
@@ -100,9 +67,13 @@ export function createVtnModel(options: VtnModelOptions) {
       return [...vens.values()];
     },
 
-    /** The oadrDistributeEvent for one VEN: every current event addressed to it (rule 50). */
+    /**
+     * The oadrDistributeEvent for one VEN: every current event addressed to it (rule 50), each with
+     * its eventStatus on the VTN's clock (§4.5) unless the spec fixes `status`.
+     */
     distribution(venID: string, answering?: string): MessageOf<'oadrDistributeEvent'> {
-      const list = [...events.values()].filter((e) => !e.spec.venIDs || e.spec.venIDs.includes(venID)).map((e) => e.event);
+      const now = options.now();
+      const list = [...events.values()].filter((e) => !e.spec.venIDs || e.spec.venIDs.includes(venID)).map((e) => (e.spec.status !== undefined ? e.event : withVtnStatus(e.event, now)));
       return { type: 'oadrDistributeEvent', ...(answering !== undefined ? { eiResponse: eiResponse(answering) } : {}), requestID: next('dist'), vtnID: model.vtnID, oadrEvent: list };
     },
 

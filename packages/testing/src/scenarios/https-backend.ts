@@ -3,7 +3,7 @@ import type { Transport } from '@rxadr/core';
 import { fingerprint } from '@rxadr/signing';
 import { httpTransport } from '@rxadr/transport';
 import { createHttpMockVtn } from '../mock-vtn/create-http-mock-vtn.js';
-import { createVirtualClock } from '../virtual-time.js';
+import { createVirtualClock } from '../time/virtual-time.js';
 import type { ScenarioIdentities } from './memory-backend.js';
 import type { ScenarioBackend } from './scenario-backend.js';
 import { createSigningControls } from './signing-controls.js';

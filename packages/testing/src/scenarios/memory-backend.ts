@@ -1,7 +1,7 @@
 import { fingerprint } from '@rxadr/signing';
 import { createMockVtn } from '../mock-vtn/create-mock-vtn.js';
-import type { TestIdentity } from '../pki.js';
-import { createVirtualClock } from '../virtual-time.js';
+import type { TestIdentity } from '../pki/pki.js';
+import { createVirtualClock } from '../time/virtual-time.js';
 import type { ScenarioBackend } from './scenario-backend.js';
 import { createSigningControls } from './signing-controls.js';
 

@@ -1,4 +1,4 @@
-import { createTestCa } from '../pki.js';
+import { createTestCa } from '../pki/pki.js';
 import { controlScenarios } from './control-scenarios.js';
 import { decisionScenarios } from './decision-scenarios.js';
 import { createHttpsBackend } from './https-backend.js';

@@ -1,7 +1,7 @@
 import type { Transport } from '@rxadr/core';
 import type { VtnKit } from '../mock-vtn/vtn-kit.js';
-import type { VirtualClock } from '../virtual-time.js';
-import type { ScenarioSigning } from './scenario.js';
+import type { VirtualClock } from '../time/virtual-time.js';
+import type { ScenarioSigning } from './scenario-context.js';
 import type { VtnSigningControls } from './signing-controls.js';
 
 /**

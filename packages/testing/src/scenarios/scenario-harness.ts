@@ -1,8 +1,8 @@
 import { createMemoryStore, type EventSnapshot, type OadrMessage, type Ven, type VenError, type VenStatus } from '@rxadr/core';
 import type { VtnKit } from '../mock-vtn/vtn-kit.js';
-import type { VirtualClock } from '../virtual-time.js';
-import type { MakeVen, ScenarioContext } from './scenario.js';
-import { ScenarioFailure } from './scenario.js';
+import type { VirtualClock } from '../time/virtual-time.js';
+import type { MakeVen, ScenarioContext } from './scenario-context.js';
+import { ScenarioFailure } from './scenario-context.js';
 import type { ScenarioBackend } from './scenario-backend.js';
 import { scenarioMeter } from './scenario-meter.js';
 import type { VtnSigningControls } from './signing-controls.js';

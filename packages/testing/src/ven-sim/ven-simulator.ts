@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { createFileStore, createReports, createVen, type Transport, type Ven } from '@rxadr/core';
+import { createFileStore, createReports, createVen, decodeMessage, type ReportStats, type Transport, type Ven } from '@rxadr/core';
 import { createReplayCache, fileReplayStore, xmlSignatures } from '@rxadr/signing';
 import { httpTransport, rawXmlTap } from '@rxadr/transport';
 import { policyOperator } from './decision-policy.js';
@@ -9,9 +9,23 @@ import type { VenSimConfig } from './ven-config.js';
 /** One JSON log line of the simulator: `kind` says what it is (`xml`, `status`, `event`, `error`, `report`, `opt`, `log`). */
 export type SimLogEntry = { readonly at: string; readonly kind: string } & Record<string, unknown>;
 
+/** What a simulator did, for the summary `rxadr ven` prints when it stops. */
+export interface VenSimSummary {
+  /** Event responses the VEN sent (one per event and modification in oadrCreatedEvent). */
+  readonly eventsAnswered: number;
+  /** The report module's counters (undefined when the VEN offers no reports). */
+  readonly reports: ReportStats | undefined;
+  /** Problems the VEN survived (each logged once as an `error` line). */
+  readonly errors: number;
+  /** The VEN's last status. */
+  readonly status: string;
+}
+
 /** A running simulator. */
 export interface VenSimulator {
   readonly ven: Ven;
+  /** The counts so far. */
+  summary(): VenSimSummary;
   /** Stops the VEN (finishing the exchange in flight) and closes the connections. */
   stop(): Promise<void>;
 }
@@ -43,6 +57,20 @@ function simulatorTransport(config: VenSimConfig, log: (kind: string, data: Reco
   })(tapped);
 }
 
+/** Counts the event responses in each oadrCreatedEvent the VEN sends (the outermost wrapper sees unsigned bodies). */
+function countingEventResponses(inner: Transport, count: (n: number) => void): Transport {
+  return {
+    ...inner,
+    send: (request) => {
+      if (request.body.includes('oadrCreatedEvent')) {
+        const decoded = decodeMessage(request.body);
+        if (decoded.ok && decoded.message.type === 'oadrCreatedEvent') count(decoded.message.eiCreatedEvent.eventResponses?.length ?? 0);
+      }
+      return inner.send(request);
+    },
+  };
+}
+
 /**
  * Starts a VEN from a checked configuration and logs everything it does as JSON lines: every XML
  * body on the wire (`xml`), every status change (`status`), event snapshots (`event`), problems
@@ -55,7 +83,10 @@ function simulatorTransport(config: VenSimConfig, log: (kind: string, data: Reco
  */
 export function startVenSimulator(config: VenSimConfig, write: (entry: SimLogEntry) => void, scheduler: SchedulerLike = asyncScheduler): VenSimulator {
   const log = (kind: string, data: Record<string, unknown>): void => write({ at: new Date(scheduler.now()).toISOString(), kind, ...data });
-  const transport = simulatorTransport(config, log, scheduler);
+  let eventsAnswered = 0;
+  let errors = 0;
+  let reportStats: ReportStats | undefined;
+  const transport = countingEventResponses(simulatorTransport(config, log, scheduler), (n) => (eventsAnswered += n));
   const reports = config.reports.length > 0 ? createReports({ reports: simulatedReports(config.reports, scheduler) }) : undefined;
   const ven = createVen({
     venName: config.venName,
@@ -69,7 +100,16 @@ export function startVenSimulator(config: VenSimConfig, write: (entry: SimLogEnt
     ...(config.resources ? { targets: { resourceID: [...config.resources] } } : {}),
     ...(config.pollJitter !== undefined ? { pollJitter: config.pollJitter } : {}),
     ...(reports ? { reports } : {}),
-    logger: { info: (message, data) => log('log', { level: 'info', message, ...data }), warn: (message, data) => log('log', { level: 'warn', message, ...data }) },
+    logger: {
+      info: (message, data) => log('log', { level: 'info', message, ...data }),
+      // The engine logs every VenError it emits on errors$ through the logger, with its code (and
+      // the OpenADR response code): one `error` line per problem.
+      warn: (message, data) => {
+        if (typeof data?.['code'] !== 'string') return log('log', { level: 'warn', message, ...data });
+        errors++;
+        log('error', { ...data, message });
+      },
+    },
   });
   ven.status$.subscribe((status) => {
     const { cause, ...rest } = status as typeof status & { cause?: Error };
@@ -82,12 +122,19 @@ export function startVenSimulator(config: VenSimConfig, write: (entry: SimLogEnt
   ven.events$.subscribe((e) =>
     log('event', { eventID: e.eventID, modificationNumber: e.modificationNumber, status: e.status, optType: e.optType, start: e.start.toISOString(), end: e.end?.toISOString(), signals: e.signals.map((s) => ({ signalName: s.signalName, currentValue: s.currentValue })) }),
   );
-  ven.errors$.subscribe((e) => log('error', { code: e.code, message: e.message, ...(e.responseCode ? { responseCode: e.responseCode } : {}), ...(e.eventID ? { eventID: e.eventID } : {}) }));
-  reports?.stats$.subscribe((stats) => log('report', { ...stats }));
+  reports?.stats$.subscribe((stats) => {
+    reportStats = stats;
+    log('report', { ...stats });
+  });
+  reports?.errors$.subscribe((e) => {
+    errors++;
+    log('error', { code: e.code, message: e.message, ...(e.responseCode ? { responseCode: e.responseCode } : {}) });
+  });
   ven.start();
   let stopping: Promise<void> | undefined;
   return {
     ven,
+    summary: () => ({ eventsAnswered, reports: reportStats, errors, status: ven.status.state }),
     stop: () =>
       (stopping ??= (async () => {
         await ven.stop();

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 
 import { serviceOfPath } from '../../src/service-path.js';
-import { createScriptedVtn, type ScriptedVtn } from '../../../testing/src/transport-contract.js';
+import { createScriptedVtn, type ScriptedVtn } from '../../../testing/src/transport/transport-contract.js';
 
 /** What the loopback VTN saw of one request, beyond the body. */
 export interface SeenRequest {

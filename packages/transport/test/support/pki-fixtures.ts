@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { createTestCa, type KeyType, type TestCa, type TestIdentity } from '../../../testing/src/pki.js';
+import { createTestCa, type KeyType, type TestCa, type TestIdentity } from '../../../testing/src/pki/pki.js';
 
 /** A CA with a server identity for 127.0.0.1/localhost and a client identity, both of one key type. */
 export interface Pki {

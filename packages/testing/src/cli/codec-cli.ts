@@ -1,5 +1,26 @@
 import { CodecEncodeError, decodeMessage, encodeMessage, messageFromJson, messageToJson, type CodecIssue } from '@rxadr/core';
+import { runCommand, type CommandSpec } from './args.js';
 import type { CliIo } from './cli-io.js';
+
+export const DECODE_COMMAND: CommandSpec = {
+  name: 'decode',
+  summary: 'print an OpenADR 2.0b message (oadrPayload XML) as JSON',
+  synopsis: '[file|-]',
+  options: {},
+  positionals: { min: 0, max: 1, name: '<file>' },
+  details: 'Reads the file, or standard input for - or no file. Exit 1 with every problem (element path, expected, found)\non stderr when the document is not a valid message.',
+  examples: ['decode oadrDistributeEvent.xml', 'decode - < oadrPoll.xml | jq .type'],
+};
+
+export const ENCODE_COMMAND: CommandSpec = {
+  name: 'encode',
+  summary: 'turn the JSON form printed by decode back into an oadrPayload document',
+  synopsis: '[file|-]',
+  options: {},
+  positionals: { min: 0, max: 1, name: '<file>' },
+  details: 'Reads the file, or standard input for - or no file. Exit 1 with the problems when the JSON is not a valid message.',
+  examples: ['encode event.json > event.xml', 'encode - < event.json'],
+};
 
 function printIssues(io: CliIo, title: string, issues: readonly CodecIssue[]): void {
   io.stderr(`${title}\n`);
@@ -8,7 +29,10 @@ function printIssues(io: CliIo, title: string, issues: readonly CodecIssue[]): v
 
 /** `rxadr decode [file|-]`: prints the decoded message as JSON; exit 1 with the issues on stderr. */
 export function runDecode(args: readonly string[], io: CliIo): number {
-  const [file = '-'] = args;
+  return runCommand(DECODE_COMMAND, args, io, ({ positionals: [file = '-'] }) => decode(file, io));
+}
+
+function decode(file: string, io: CliIo): number {
   const result = decodeMessage(io.readFile(file));
   if (!result.ok) {
     printIssues(io, `not a valid OpenADR 2.0b message (${result.error.kind}):`, result.error.issues);
@@ -20,7 +44,10 @@ export function runDecode(args: readonly string[], io: CliIo): number {
 
 /** `rxadr encode [file|-]`: turns the JSON form back into an `oadrPayload` document. */
 export function runEncode(args: readonly string[], io: CliIo): number {
-  const [file = '-'] = args;
+  return runCommand(ENCODE_COMMAND, args, io, ({ positionals: [file = '-'] }) => encode(file, io));
+}
+
+function encode(file: string, io: CliIo): number {
   let json: unknown;
   try {
     json = JSON.parse(io.readFile(file));
