@@ -9,6 +9,8 @@ describe('vtn.reportData', () => {
   it('builds a time series per rID from accepted deliveries only', async () => {
     const xml = readFileSync(join(process.cwd(), '..', 'shared', 'oadr-examples', 'oadrUpdateReport.xml'), 'utf8');
     const vtn = createMockVtn();
+    // The example's VEN is registered with this VTN (reports from unknown VENs are answered 463).
+    vtn.model.vens.set('ven-7f3a2c', { venID: 'ven-7f3a2c', registrationID: 'reg-1', venName: 'example', queue: [] });
     const send = () => firstValueFrom(vtn.transport().send({ service: 'EiReport', body: xml }));
     vtn.faults.failNext('EiReport', 1, 'http-500');
     await expect(send()).rejects.toMatchObject({ status: 500 });

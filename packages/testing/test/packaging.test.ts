@@ -151,5 +151,9 @@ const HARNESSES: Record<string, { before: string; after: string }> = {
       "const answers = vtn.recorder.messages('oadrCreatedEvent').flatMap((m) => m.eiCreatedEvent.eventResponses ?? []);\n" +
       "if (answers.length !== 1 || answers[0]?.optType !== 'optIn') throw new Error(`expected one optIn, got ${JSON.stringify(answers)}`);\nawait ven.stop();",
   },
+  battery: {
+    before: "import { map } from 'rxjs';\nimport { createVen, optIn, type Transport } from '@rxadr/core';\ndeclare const transport: Transport;\ndeclare const battery: { setTarget(kW: number): void };",
+    after: '',
+  },
   'xml-and-ven': { before: "import type { Ven } from '@rxadr/core';\ndeclare const xml: string;\ndeclare const ven: Ven;", after: '' },
 };

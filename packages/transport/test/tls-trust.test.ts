@@ -105,7 +105,7 @@ describe('pull client: who the VTN is (finding 2)', () => {
     await expect(send({ vtnUrl: server.url, tls: { pinnedPublicKeys: [`sha256/${spkiSha256(pki.server, 'base64')}`] } })).resolves.toBe('<ok/>');
     const impostor = await vtnWith(otherVen);
     const error = await failureOf(send({ vtnUrl: impostor.url, tls: { pinnedFingerprints: [certificateFingerprint(pki.server.certPem)] } }));
-    expect(error).toMatchObject({ code: 'tls', retryable: false });
+    expect(error).toMatchObject({ code: 'tls', retryable: true });
     expect(error.message).toMatch(/VTN certificate refused: certificate "CN=ven-other" \(fingerprint [0-9A-F:]+\) is not pinned/);
     expect(impostor.requests).toHaveLength(0);
   });

@@ -3,7 +3,7 @@ import { createReports, createVen, optIn, optOut, telemetryStatus, telemetryUsag
 import { httpTransport } from '@rxadr/transport';
 import { createHttpMockVtn } from '../mock-vtn/create-http-mock-vtn.js';
 import { until, type Narrator } from './narrator.js';
-import { createSimulatedBattery } from './simulated-battery.js';
+import { createSimulatedBattery } from '../ven-sim/simulated-battery.js';
 import { textChart } from './text-chart.js';
 
 const SECOND = 1_000;

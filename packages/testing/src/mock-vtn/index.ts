@@ -7,7 +7,8 @@ export type { AuthoredEvent, QueuedItem, VtnAnswer, VtnModel, VtnModelOptions, V
 export { authorEvent, DEFAULT_MARKET_CONTEXT } from './event-authoring.js';
 export type { EventSpec, IntervalSpec, SignalSpec } from './event-authoring.js';
 export { createVtnFaults, faultLabel } from './vtn-faults.js';
-export type { Fault, FaultHit, FaultKind, FaultScope, VtnFaults } from './vtn-faults.js';
+export { codedAnswer } from './vtn-coded-answer.js';
+export type { Fault, FaultHit, FaultKind, FaultScope, OpenAdrCodeFault, RawFault, TrickleFault, VtnFaults } from './vtn-faults.js';
 export { createVtnRecorder } from './vtn-recorder.js';
 export type { RecordedRequest, SentDocument, VtnRecorder } from './vtn-recorder.js';
 export { createMemoryFrontDoor } from './memory-front-door.js';

@@ -8,3 +8,8 @@ export type { DecisionPolicy, PolicyRule } from './decision-policy.js';
 export { startVenSimulator } from './ven-simulator.js';
 export type { SimLogEntry, VenSimulator } from './ven-simulator.js';
 export { simulatedReadings, simulatedReports } from './simulated-reports.js';
+export { configWarnings, SHORT_REPLAY_WINDOW_MS } from './config-check.js';
+export type { ConfigWarning } from './config-check.js';
+// A simulated battery that follows a setpoint (examples/battery-controller.ts, the demo).
+export { createSimulatedBattery } from './simulated-battery.js';
+export type { SimulatedBattery, SimulatedBatteryOptions } from './simulated-battery.js';
