@@ -263,6 +263,20 @@ describe('resources and partial participation', () => {
     expect(changes).toEqual(['0.16666666666666666 battery-1 SIMPLE active 1 e1#0', '5.166666666666667 battery-2 SIMPLE active 1 e1#0']);
   });
 
+  it('a decision with except that comes later than the distribution (within the deadline) still reaches the VTN as oadrCreatedEvent first, then oadrCreateOpt', () => {
+    const clockForDecisions = createVirtualClock(T0);
+    const decide: DecisionOperator = (events$) => events$.pipe(mergeMap((e) => timer(2_000, clockForDecisions).pipe(map(() => optIn(e, { except: ['battery-2'] })))));
+    const { vtn, poll, errors } = setup('partial-late', { resources, decide }, { clock: clockForDecisions });
+    vtn.model.createEvent({ eventID: 'e1', start: at(10) });
+    poll();
+    poll();
+    const types = vtn.recorder.types().filter((t) => t === 'oadrCreatedEvent' || t === 'oadrCreateOpt');
+    expect(types).toEqual(['oadrCreatedEvent', 'oadrCreateOpt']);
+    expect(vtn.recorder.messages('oadrCreatedEvent')[0]?.eiCreatedEvent.eventResponses?.[0]?.optType).toBe('optIn');
+    expect(vtn.recorder.messages('oadrCreateOpt')[0]).toMatchObject({ optType: 'optOut', eiTarget: { resourceID: ['battery-2'] } });
+    expect(errors).toEqual([]);
+  });
+
   it('an except naming no resource of the VEN is reported on errors$ and sends no opt', () => {
     const decide: DecisionOperator = (events$) => events$.pipe(map((e) => optIn(e, { except: ['nope'] })));
     const { vtn, poll, errors } = setup('partial-unknown', { resources, decide });

@@ -86,9 +86,19 @@ const resendsRefused = (inner: Transport): Transport => ({
     ),
 });
 
-/** A transport that reports a failed oadrUpdateReport as delivered: a VEN that gives up on failures. */
+/**
+ * A transport that answers a failed oadrUpdateReport itself with oadrUpdatedReport 200 (its
+ * requestID and venID): the ledger settles the delivery as if the VTN had accepted it, so the VEN
+ * gives up on it. (An empty body would not do: the ledger retries it as a wrong reply.)
+ */
 const givesUpOnFailure = (inner: Transport): Transport => ({
-  send: (request) => (request.body.includes('oadrUpdateReport>') ? inner.send(request).pipe(catchError(() => of(''))) : inner.send(request)),
+  send: (request) => {
+    const decoded = request.body.includes('oadrUpdateReport>') ? decodeMessage(request.body) : undefined;
+    if (!decoded?.ok || decoded.message.type !== 'oadrUpdateReport') return inner.send(request);
+    const { requestID, venID } = decoded.message;
+    const accepted = encodeMessage({ type: 'oadrUpdatedReport', eiResponse: { responseCode: '200', responseDescription: 'OK', requestID }, venID });
+    return inner.send(request).pipe(catchError(() => of(accepted)));
+  },
 });
 
 /** A store that loses the report module's slot on reload: a VEN that forgets its pending requests when it restarts. */

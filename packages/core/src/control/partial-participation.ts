@@ -1,5 +1,5 @@
 import type { OptType } from '../model/model-exports.js';
-import { tap } from 'rxjs';
+import { Observable, tap } from 'rxjs';
 import type { Decision, DecisionOperator } from '../ven/decision.js';
 import type { EventSnapshot } from '../ven/event-snapshot.js';
 import type { EventRecord } from '../ven/event-record.js';
@@ -23,6 +23,12 @@ export interface PartialParticipationDeps {
 export interface PartialParticipation {
   decided(decision: Decision): void;
   /**
+   * The engine has owed (or, without oadrResponseRequired, skipped) the first oadrCreatedEvent for
+   * this event version: the opts held for it go out now, after that answer (§6: the event answer
+   * first, then the opts for the resources that answer differently).
+   */
+  answered(eventID: string, modificationNumber: number): void;
+  /**
    * The opts decided but not yet answered by the VTN, as pending records: `control$` follows a
    * decision at once, not only once the queued oadrCreateOpt has gone out.
    */
@@ -42,6 +48,8 @@ export function createPartialParticipation(deps: PartialParticipationDeps): Part
   // What was sent (or queued) per event version and resource, before the opt service records it.
   const sent = new Map<string, OptType>();
   const queued = new Set<OptRecord>();
+  // Opts decided before the event version's first answer was owed, by `eventID#modificationNumber`.
+  const held = new Map<string, (() => void)[]>();
   let count = 0;
 
   return {
@@ -65,6 +73,9 @@ export function createPartialParticipation(deps: PartialParticipationDeps): Part
         sent.set(key, wanted);
         toSend.set(wanted, [...(toSend.get(wanted) ?? []), resourceID]);
       }
+      // The first answer for this version not recorded yet: its oadrCreatedEvent is still to be owed.
+      const first = record.answer?.modificationNumber !== decision.modificationNumber;
+      const version = `${decision.eventID}#${decision.modificationNumber}`;
       for (const [optType, resourceID] of toSend) {
         const request: CreateOptRequest = {
           optType,
@@ -74,14 +85,24 @@ export function createPartialParticipation(deps: PartialParticipationDeps): Part
         };
         const placeholder = optRecord(request, { optID: `queued-${(count += 1)}`, requestID: '' }, new Date(deps.now()));
         queued.add(placeholder);
-        deps
-          .createOpt(request)
-          .finally(() => queued.delete(placeholder))
-          .catch((error: unknown) => {
-            for (const id of resourceID) sent.delete(`${decision.eventID}#${decision.modificationNumber}#${id}`);
-            deps.onError(error instanceof VenError ? error : new VenError('opt-rejected', String(error), { cause: error }));
-          });
+        const send = (): void => {
+          deps
+            .createOpt(request)
+            .finally(() => queued.delete(placeholder))
+            .catch((error: unknown) => {
+              for (const id of resourceID) sent.delete(`${version}#${id}`);
+              deps.onError(error instanceof VenError ? error : new VenError('opt-rejected', String(error), { cause: error }));
+            });
+        };
+        if (first) held.set(version, [...(held.get(version) ?? []), send]);
+        else send();
       }
+    },
+    answered(eventID, modificationNumber) {
+      const version = `${eventID}#${modificationNumber}`;
+      const sends = held.get(version) ?? [];
+      held.delete(version);
+      for (const send of sends) send();
     },
     queued: () => [...queued],
   };
@@ -95,9 +116,17 @@ export function withPartialParticipation(operator: DecisionOperator | undefined,
   if (!operator) return undefined;
   return (events$) => {
     let asked: EventSnapshot | undefined;
-    return operator(events$.pipe(tap((snapshot) => (asked = snapshot)))).pipe(
-      tap((decision) => {
-        if (asked && decision.eventID === asked.eventID && decision.modificationNumber === asked.modificationNumber) partial.decided(decision);
+    const decisions = operator(events$.pipe(tap((snapshot) => (asked = snapshot))));
+    // Handed to `partial` after the runner has taken the decision: a later decision's
+    // oadrCreatedEvent (rule 17) is then owed before the opts that follow it.
+    return new Observable<Decision>((subscriber) =>
+      decisions.subscribe({
+        next: (decision) => {
+          subscriber.next(decision);
+          if (asked && decision.eventID === asked.eventID && decision.modificationNumber === asked.modificationNumber) partial.decided(decision);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
       }),
     );
   };

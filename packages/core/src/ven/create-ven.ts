@@ -203,6 +203,7 @@ export function createVen(venOptions: VenOptions): Ven {
     vtnID: () => ctx.registration?.vtnID,
     decisions,
     answer: (message) => owe(ctx, createdEventObligation(message)),
+    answered: (eventID, modificationNumber) => partial.answered(eventID, modificationNumber),
     changed: () => ctx.persist(),
     error: (e) => ctx.errors.next(e),
   });

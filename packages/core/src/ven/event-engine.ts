@@ -22,6 +22,8 @@ export interface EventEngineDeps {
   readonly decisions: DecisionRunner;
   /** Owes oadrCreatedEvent: the engine's ledger sends it (and again until the VTN settles it). */
   readonly answer: (message: MessageOf<'oadrCreatedEvent'>) => void;
+  /** A decided event version has had its first answer owed (or none was required): opts that follow it may go (§6). */
+  readonly answered?: (eventID: string, modificationNumber: number) => void;
   readonly changed: () => void;
   /** Receives a `VenError('event-rejected')` for every event answered with a 4xx (§4.6–§4.8). */
   readonly error?: (error: VenError) => void;
@@ -132,6 +134,7 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
             }));
           const answer = createdEvent(venID, lines);
           if (answer) deps.answer(answer);
+          for (const [eventID, { modificationNumber }] of answers) deps.answered?.(eventID, modificationNumber);
           return EMPTY;
         }),
       );

@@ -10,6 +10,7 @@ import { VenError, isVenError } from './ven-error.js';
 import type { VenStatus } from './ven-status.js';
 import { createPartyRegistration, readRegistration } from './registration.js';
 import { dispatchVtnMessage } from './vtn-dispatch.js';
+import { refuseForeignVenID } from './foreign-ven.js';
 import { sendReportMessages } from './report-handler.js';
 import type { RegistrationState } from './ven-store.js';
 
@@ -146,7 +147,11 @@ export function createVenLoop(ctx: VenContext, driver: LedgerDriver): VenLoop {
     const message = answer?.message;
     if (!answer || !message) return defer(() => (scheduleNextPoll(gen), EMPTY));
     if (message.type === 'oadrResponse') {
-      if (!/^2\d\d$/.test(message.eiResponse.responseCode)) refused('oadrPoll', message);
+      // Rule 21 (§4.7): a poll answer naming another VEN is reported and otherwise ignored (its code
+      // says nothing about this VEN, so a 463 in it must not start a reconciliation).
+      const foreign = refuseForeignVenID(message, currentVenID(ctx));
+      if (foreign) report(foreign.error);
+      else if (!/^2\d\d$/.test(message.eiResponse.responseCode)) refused('oadrPoll', message);
       return defer(() => (scheduleNextPoll(gen), EMPTY));
     }
     const carries = POLL_ANSWERS.has(message.type);
