@@ -116,7 +116,7 @@ export function startVenSimulator(config: VenSimConfig, write: (entry: SimLogEnt
     log('status', { ...rest, ...(cause ? { cause: cause.message } : {}) });
     if (status.state === 'cancelled') {
       const by = status.by === 'vtn' ? 'the VTN' : 'this VEN';
-      log('log', { level: 'warn', message: `${by} cancelled the registration: not polling; still running until stopped (ven.register() registers again)` });
+      log('log', { level: 'warn', message: `${by} cancelled the registration: the VEN stays in the cancelled state (no polling) until it is stopped; ven.register() registers again` });
     }
   });
   ven.events$.subscribe((e) =>
