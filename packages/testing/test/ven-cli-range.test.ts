@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createHttpMockVtn, createSchemaCheck, createVtnReportSide } from '@rxadr/testing';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli/cli.js', import.meta.url));
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -31,7 +31,7 @@ describe('rxadr ven with values beyond the model (§9)', () => {
       const dir = mkdtempSync(join(tmpdir(), 'rxadr-ven-range-'));
       const config = join(dir, 'ven.json');
       writeFileSync(config, JSON.stringify({ vtnUrl: vtn.url, venName: 'range-site', stateFile: 'state.json', policy: { rules: [], default: 'optIn' } }));
-      const { code, stdout, stderr } = await run(['ven', '--config', config, '--duration', '2']);
+      const { code, stdout, stderr } = await run(['ven', '--config', config, '--duration', '2', '--json']);
       expect(stderr).toBe('');
       expect(code).toBe(0);
       const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -61,7 +61,7 @@ describe('rxadr ven with values beyond the model (§9)', () => {
         vtnUrl: vtn.url, venName: 'far-site', stateFile: 'state.json', policy: { rules: [], default: 'optIn' },
         reports: [{ kind: 'telemetryUsage', resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', reading: { simulated: { min: 100, max: 200, periodSeconds: 60 } } }],
       }));
-      const { code, stdout, stderr } = await run(['ven', '--config', config, '--duration', '2']);
+      const { code, stdout, stderr } = await run(['ven', '--config', config, '--duration', '2', '--json']);
       expect(stderr).not.toContain('TimeoutOverflowWarning');
       expect(stderr).toBe('');
       expect(code).toBe(0);
