@@ -142,6 +142,15 @@ describe('the obligations ledger', () => {
     expect(ledger.counters).toMatchObject({ pending: 1, droppedRequestEnded: 3, droppedOverflow: 0 });
   });
 
+  it('takes deliveries back as superseded, not as dropped data', () => {
+    const { ledger } = setup();
+    ledger.add(delivery(1, 3));
+    ledger.add(eventAnswer('E1'));
+    const taken = ledger.drop((r) => r.kind === 'report-delivery', 'taken-back');
+    expect(taken.map((r) => r.state)).toEqual(['superseded']);
+    expect(ledger.counters).toMatchObject({ pending: 1, superseded: 1, droppedRequestEnded: 0, droppedOverflow: 0 });
+  });
+
   it('emits counters first and after every change; keeps no history of ended records', () => {
     const { ledger } = setup();
     const seen: number[] = [];

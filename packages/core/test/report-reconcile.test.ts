@@ -66,6 +66,8 @@ describe('re-registration ends every report request the VTN does not request aga
     expect(r.reports.stats()).toMatchObject({ droppedRequestEnded: waiting, buffered: 0, rejected: 0 });
     expect(dropped.every((d) => d.reason === 'request-ended' && d.reportRequestID === 'rr-old')).toBe(true);
     expect(dropped).toHaveLength(waiting);
+    // Taken back at the re-registration (superseded in the ledger), then dropped by the report module: counted once.
+    expect(r.ven.ledger.counters).toMatchObject({ droppedRequestEnded: 0, superseded: waiting, pending: 0 });
   });
 
   it('requested again unchanged in the answer to METADATA: it goes on where it was, its waiting reports delivered, nothing lost or sent twice', () => {
@@ -84,6 +86,8 @@ describe('re-registration ends every report request the VTN does not request aga
     expect(r.reports.stats()).toMatchObject({ droppedRequestEnded: 0, rejected: 0, buffered: 0 });
     // Every minute from 1 on delivered exactly once (the failed attempts were answered 500 and are not counted).
     expect(r.reports.stats().delivered).toBe(Math.floor((r.clock.now() - T0 - MIN) / MIN));
+    // Taken back while the renewal was pending and owed again: nothing counted as dropped anywhere.
+    expect(r.ven.ledger.counters).toMatchObject({ droppedRequestEnded: 0, droppedOverflow: 0, pending: 0 });
   });
 
   it('the VTN forgets the VEN and asks it to register: a fresh venID, every old request ends, oadrCreatedReport lists only the new one', () => {

@@ -213,6 +213,11 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
       const dropped: Obligation[] = [];
       for (const record of [...live.values()]) {
         if (!predicate(record)) continue;
+        if (reason === 'taken-back') {
+          dropped.push(change.end(record, 'superseded', { lastError: { reason: 'taken back, to be owed again' } }));
+          change.count({ superseded: 1 });
+          continue;
+        }
         const why = reason === 'overflow' ? 'dropped to keep the ledger within its bounds' : 'its report request ended';
         dropped.push(change.end(record, 'dropped', { lastError: { reason: why } }));
         change.count(reason === 'overflow' ? { droppedOverflow: intervalsOf(record) } : { droppedRequestEnded: intervalsOf(record) });

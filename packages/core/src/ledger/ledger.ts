@@ -30,8 +30,13 @@ export interface Ledger {
   applyVerdict(id: string, verdict: ExchangeVerdict): Obligation | undefined;
   /** Moves every pending record's next attempt to `at` (after re-registration: send again now). */
   rescheduleAll(at: number): void;
-  /** Ends pending records matching `predicate` as `dropped` (e.g. deliveries of a dead report request). */
-  drop(predicate: (record: Obligation) => boolean, reason: 'overflow' | 'request-ended'): readonly Obligation[];
+  /**
+   * Ends pending records matching `predicate`: as `dropped` for `overflow` and `request-ended`
+   * (e.g. deliveries of a dead report request, counted), or as `superseded` for `taken-back`:
+   * the owner takes the messages back to owe them again under the same key (counted `superseded`,
+   * never as dropped data).
+   */
+  drop(predicate: (record: Obligation) => boolean, reason: 'overflow' | 'request-ended' | 'taken-back'): readonly Obligation[];
   readonly counters: LedgerCounters;
   /** Every change of a record. */
   readonly changes$: Observable<LedgerChange>;

@@ -107,7 +107,7 @@ export function createReportObligations(config: {
       if (!ledger) return [];
       dropping = 'taken-back';
       try {
-        return ledger.drop(isDelivery, 'request-ended').map((r) => ({ subject: r.subject, message: r.message as MessageOf<'oadrUpdateReport'> }));
+        return ledger.drop(isDelivery, 'taken-back').map((r) => ({ subject: r.subject, message: r.message as MessageOf<'oadrUpdateReport'> }));
       } finally {
         dropping = undefined;
       }
