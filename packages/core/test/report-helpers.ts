@@ -156,12 +156,12 @@ let active: Running[] = [];
  * Starts a VEN with the report module against the in-memory mock VTN on a virtual clock. The
  * EiReport documents the VEN sends are collected and validated against the XSD after the file.
  */
-export function startVen(name: string, options: Omit<ReportsOptions, 'reports'> & { before?: (side: VtnReportSide) => void; reuse?: Running; store?: VenStore; ledgerBounds?: { maxRecords?: number; maxBytes?: number } } = {}): Running {
+export function startVen(name: string, options: Omit<ReportsOptions, 'reports'> & { before?: (side: VtnReportSide, vtn: MockVtn) => void; reuse?: Running; store?: VenStore; ledgerBounds?: { maxRecords?: number; maxBytes?: number } } = {}): Running {
   const clock = options.reuse?.clock ?? createVirtualClock(T0);
   const vtn = options.reuse?.vtn ?? createMockVtn({ scheduler: clock });
   const side = options.reuse?.side ?? createVtnReportSide();
   vtn.model.reports = side;
-  options.before?.(side);
+  options.before?.(side, vtn);
   const site = options.reuse?.site ?? createSite();
   const { before: _before, reuse: _reuse, store: _store, ledgerBounds, ...reportOptions } = options;
   const reports = createReports({ random: () => 0.5, ...reportOptions, reports: site.capabilities() });

@@ -1,4 +1,5 @@
 import { BehaviorSubject, Subject, Subscription } from 'rxjs';
+import { messageToJson } from '../codec/message-json.js';
 import type { Obligation } from '../ledger/obligation.js';
 import { classifyExchange, type ExchangeVerdict } from '../ledger/retry-policy.js';
 import type { MessageOf, OadrMessage } from '../model/message.js';
@@ -47,6 +48,16 @@ interface Session {
   readonly host: ReportHost;
   readonly runners: RequestRunners;
   saveTimer: Subscription | undefined;
+}
+
+/** Deep equality of two JSON values, whatever the order of their keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => sameJson(x, (b as unknown[])[i]));
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 /** The reportRequestID and eiReportID of an owed or held oadrUpdateReport. */
@@ -98,6 +109,11 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   let renewal: { readonly metadataRequestID: string; readonly held: Set<string>; readonly renewed: Set<string> } | undefined;
   /** `reregistered` was called: the next `registered` starts a renewal. */
   let renewing = false;
+  /**
+   * Resumed from the store with a METADATA offer still owed (restored from the ledger): that record is
+   * this start's offer, so the engine's `registered` on resume makes no second one (see `attach`).
+   */
+  let offerRestored = false;
   /** True once the persisted slot was read, or once something happened that it must not overwrite. */
   let loaded = false;
   let session: Session | undefined;
@@ -327,6 +343,22 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     }
   };
 
+  /**
+   * On a resume, a METADATA offer restored from the ledger is sent again as it is (same requestID,
+   * §5.3 step 1), unless the offered reports changed since: then a fresh offer supersedes it before it
+   * goes out. Either way it is the one offer of this start. True when one is owed.
+   */
+  const resumeOffer = (ven: string): boolean => {
+    const restored = obligations.pendingOffer();
+    if (!restored) return false;
+    const now = restored.oadrReport?.[0]?.createdDateTime ?? new Date(nowMs());
+    const same = registerReport(catalog, { requestID: restored.requestID, venID: restored.venID ?? ven, now });
+    if (!sameJson(messageToJson(same), messageToJson(restored))) {
+      obligations.owe('register-report', registerReport(catalog, { requestID: nextId('req'), venID: ven, now: new Date(nowMs()) }));
+    }
+    return true;
+  };
+
   const attach = (host: ReportHost): Subscription => {
     if (session) throw new ReportError('config', 'attach: the report module is already attached to a VEN; create one module per VEN');
     if (!loaded) load(host);
@@ -341,6 +373,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
       const owed = held;
       held = [];
       for (const h of owed) deliver(h.message, h.subject);
+      offerRestored = resumeOffer(resumed);
     }
     const sources = live.connect(() => host.scheduler.now());
     requests = requests.filter((record) => runners.start(record) || (inProgress.delete(record.reportRequestID), false));
@@ -378,6 +411,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     reregistered(context) {
       lastNowMs = context.now.getTime();
       loaded = true;
+      offerRestored = false;
       // A fresh registration (another venID) starts with no requests; under the same venID the held ones
       // live on only if the VTN requests them again (see `registered`, which follows at once).
       if (venID !== null && venID !== context.venID) dropAll('request-ended');
@@ -387,6 +421,9 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
       lastNowMs = context.now.getTime();
       loaded = true;
       renewal = undefined;
+      // Resuming the stored registration with the offer restored from the ledger: that one is this start's METADATA.
+      const offered = offerRestored && !renewing && venID === context.venID;
+      offerRestored = false;
       if (venID !== null && venID !== context.venID) dropAll('request-ended');
       venID = context.venID;
       const metadata = registerReport(catalog, { requestID: nextId('req'), venID: context.venID, now: context.now });
@@ -400,7 +437,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
       }
       renewing = false;
       const out: OadrMessage[] = [];
-      owe('register-report', metadata, out);
+      if (!offered) owe('register-report', metadata, out);
       if (!renewal) {
         const owed = held;
         held = [];

@@ -13,6 +13,9 @@ import type { HeldDelivery } from './report-state.js';
 /** The report messages the VEN owes, as ledger kinds (DESIGN.md "the ledger"). */
 export type ReportObligationKind = Extract<ObligationKind, 'report-delivery' | 'register-report' | 'created-report' | 'canceled-report'>;
 
+/** The ledger key of the METADATA offer (see `owe`): a newer offer supersedes an unsent older one. */
+const OFFER_KEY = 'register-report:offer';
+
 const KINDS: readonly ReportObligationKind[] = ['report-delivery', 'register-report', 'created-report', 'canceled-report'];
 
 /** Why waiting report data was not sent. */
@@ -43,6 +46,8 @@ export interface ReportObligations {
   dropAll(reason: DeliveryDropReason): void;
   /** Report deliveries pending in the ledger. */
   pendingDeliveries(): number;
+  /** The METADATA offer pending in the ledger (not an answer to a METADATA request), e.g. restored after a restart. */
+  pendingOffer(): MessageOf<'oadrRegisterReport'> | undefined;
   /** Sends what is due (after a registration). */
   kick(): void;
 }
@@ -139,6 +144,10 @@ export function createReportObligations(config: {
       }
     },
     pendingDeliveries: () => (ledger ? ledger.pending().filter(isDelivery).length : 0),
+    pendingOffer() {
+      const record = ledger?.pending().find((r) => r.kind === 'register-report' && r.key === OFFER_KEY);
+      return record?.message.type === 'oadrRegisterReport' ? record.message : undefined;
+    },
     kick: () => driver?.kick(),
   };
 }
