@@ -46,7 +46,7 @@ export type { HeldDelivery, ReportCounters, ReportStateJson } from './reports/re
 
 // Integrator API: XML and codec building blocks
 export { NS, canonicalPrefix } from './xml/namespaces.js';
-export { readXml, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from './xml/read-xml.js';
+export { readXml, XmlTreeBuilder, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from './xml/read-xml.js';
 export type { XmlReadLimits, XmlReadFailure, XmlReadResult } from './xml/read-xml.js';
 export { scanXml } from './xml/xml-scan.js';
 export type { XmlScanHandler, XmlScanTag, XmlScanAttribute, XmlNamespaceDeclaration } from './xml/xml-scan.js';

@@ -19,8 +19,11 @@ interface Building {
 const NONE: never[] = [];
 Object.freeze(NONE);
 
-/** Builds the element tree from the scanner's events. */
-class TreeBuilder implements XmlScanHandler {
+/**
+ * Builds the element tree from the scanner's events: `root` is set when the outermost element
+ * closes. A single-pass reader can feed it the events of one subtree (e.g. a signed object).
+ */
+export class XmlTreeBuilder implements XmlScanHandler {
   private readonly stack: Building[] = [];
   private current: Building | undefined;
   root: XmlElement | undefined;
@@ -59,7 +62,7 @@ class TreeBuilder implements XmlScanHandler {
  * Comments and processing instructions are dropped.
  */
 export function readXml(xml: string, limits: XmlReadLimits = {}): XmlReadResult {
-  const builder = new TreeBuilder();
+  const builder = new XmlTreeBuilder();
   const failure = scanXml(xml, builder, limits);
   if (failure !== undefined) return { ok: false, failure };
   if (builder.root === undefined) return { ok: false, failure: { kind: 'not-xml', message: 'no root element' } };
