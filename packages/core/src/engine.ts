@@ -55,6 +55,7 @@ export { XmlWriter, escapeText, escapeAttribute, compareAttributes } from './xml
 export type { SignedObjectSpan } from './xml/xml-writer.js';
 export { encodedSignedObject } from './xml/encoded-documents.js';
 export type { EncodedSignedObject } from './xml/encoded-documents.js';
+export { rememberDecoded } from './codec/decoded-documents.js';
 export { xmlElement } from './xml/xml-node.js';
 export type { XmlAttribute, XmlContent, XmlElement } from './xml/xml-node.js';
 export { XmlCodec } from './codec/xml-codec.js';
