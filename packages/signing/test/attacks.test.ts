@@ -115,10 +115,21 @@ const attacks: Attack[] = [
     name: 'ReplayProtect outside the signature',
     mutate: (xml) => {
       const properties = part(xml, PROPERTIES);
-      return xml.replace(properties, '').replace('</oadr:oadrPoll>', `</oadr:oadrPoll>${properties.replace('Id="signatureProperties"', '')}`);
+      const moved = properties.replace('Id="signatureProperties"', 'xmlns:ds="http://www.w3.org/2000/09/xmldsig#"');
+      return xml.replace(properties, '').replace('</oadr:oadrPoll>', `</oadr:oadrPoll>${moved}`);
     },
     reason: 'wrapping',
     message: /^dsp:ReplayProtect is at oadr:oadrPayload\/oadr:oadrSignedObject\/ds:Object\/.*, not in ds:Signature\/ds:Object/,
+  },
+  {
+    // The ds prefix is declared on ds:Signature only: outside it, ds:Object names no namespace.
+    name: 'ReplayProtect moved out of the signature with its prefix unbound',
+    mutate: (xml) => {
+      const properties = part(xml, PROPERTIES);
+      return xml.replace(properties, '').replace('</oadr:oadrPoll>', `</oadr:oadrPoll>${properties.replace('Id="signatureProperties"', '')}`);
+    },
+    reason: 'malformed',
+    message: /^payload is not well-formed XML: the prefix 'ds' of <ds:Object> is not bound to a namespace$/,
   },
   {
     name: 'ReplayProtect removed',
