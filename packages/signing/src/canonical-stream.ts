@@ -109,46 +109,55 @@ export class CanonicalWriter {
     return false;
   }
 
+  private render: NamespaceBinding[] | undefined;
+
+  private add(prefix: string, uri: string): void {
+    const binding = { prefix, uri };
+    (this.render ??= []).push(binding);
+    this.scope.push(binding);
+  }
+
   open(tag: XmlScanTag): void {
     const defaultNs = this.defaults.length === 0 ? '' : this.defaults[this.defaults.length - 1]!;
-    let render: NamespaceBinding[] | undefined;
-    const add = (prefix: string, uri: string): void => {
-      const binding = { prefix, uri };
-      (render ??= []).push(binding);
-      this.scope.push(binding);
-    };
-    if (tag.prefix !== '' && !this.inScope(tag.prefix, tag.ns)) add(tag.prefix, tag.ns);
+    this.render = undefined;
+    if (tag.prefix !== '' && !this.inScope(tag.prefix, tag.ns)) this.add(tag.prefix, tag.ns);
     let localDefault: string | undefined;
-    for (const declaration of tag.declarations) {
+    const declarations = tag.declarations;
+    for (let i = 0; i < declarations.length; i++) {
+      const declaration = declarations[i]!;
       if (declaration.prefix === '') localDefault = declaration.uri;
-      else if (!this.inScope(declaration.prefix, declaration.uri)) add(declaration.prefix, declaration.uri);
+      else if (!this.inScope(declaration.prefix, declaration.uri)) this.add(declaration.prefix, declaration.uri);
     }
     const attrs = tag.attrs;
-    for (const attr of attrs) {
-      if (attr.prefix !== '' && attr.prefix !== 'xml' && !this.inScope(attr.prefix, attr.ns)) add(attr.prefix, attr.ns);
+    for (let i = 0; i < attrs.length; i++) {
+      const attr = attrs[i]!;
+      if (attr.prefix !== '' && attr.prefix !== 'xml' && !this.inScope(attr.prefix, attr.ns)) this.add(attr.prefix, attr.ns);
     }
     const nodeDefault = localDefault ?? (tag.prefix !== '' ? defaultNs : tag.ns);
     let newDefault = defaultNs;
     let out = '<' + tag.qname;
     if (nodeDefault !== defaultNs) {
       newDefault = nodeDefault;
+      if (UNSAFE_URI.test(nodeDefault)) this.reparsable = false;
       out += ' xmlns="' + nodeDefault + '"';
     }
     const apex = this.apex;
     if (apex !== undefined) {
       this.apex = undefined;
       for (const binding of apex) {
-        const shadowed = (render !== undefined && render.some((own) => own.prefix === binding.prefix)) || (binding.prefix === '' && localDefault !== undefined);
+        const shadowed = (this.render?.some((own) => own.prefix === binding.prefix) ?? false) || (binding.prefix === '' && localDefault !== undefined);
         if (shadowed) continue;
-        (render ??= []).push(binding);
+        (this.render ??= []).push(binding);
         if (binding.prefix === '') newDefault = binding.uri;
       }
     }
-    if (nodeDefault !== defaultNs && UNSAFE_URI.test(nodeDefault)) this.reparsable = false;
+    const render = this.render;
     if (render !== undefined) {
       if (render.length > 1) render.sort(comparePrefixes);
-      for (const binding of render) if (UNSAFE_URI.test(binding.uri)) this.reparsable = false;
-      for (const binding of render) out += binding.prefix === '' ? ' xmlns="' + binding.uri + '"' : ' xmlns:' + binding.prefix + '="' + binding.uri + '"';
+      for (const binding of render) {
+        if (UNSAFE_URI.test(binding.uri)) this.reparsable = false;
+        out += binding.prefix === '' ? ' xmlns="' + binding.uri + '"' : ' xmlns:' + binding.prefix + '="' + binding.uri + '"';
+      }
     }
     let sorted = attrs;
     if (attrs.length > 1 || (attrs.length === 1 && attrs[0]!.qname.startsWith('xmlns'))) {
@@ -156,7 +165,7 @@ export class CanonicalWriter {
       const kept = attrs.filter((attr) => !attr.qname.startsWith('xmlns'));
       sorted = kept.length > 1 ? kept.sort(compareAttributes) : kept;
     }
-    for (const attr of sorted) out += ' ' + attr.qname + '="' + escapeCanonicalAttribute(attr.value) + '"';
+    for (let i = 0; i < sorted.length; i++) out += ' ' + sorted[i]!.qname + '="' + escapeCanonicalAttribute(sorted[i]!.value) + '"';
     this.out += out + '>';
     this.defaults.push(newDefault);
     this.scopeLengths.push(this.scope.length);

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { SignatureError } from './signature-error.js';
-import { checkCertificate } from './trust.js';
-import type { ResolvedTrust } from './trust.js';
+import { checkCertificate, resolveTrust } from './trust.js';
+import type { ResolvedTrust, TrustOptions } from './trust.js';
 
 /**
  * Parsed `ds:X509Certificate` values by their base64 text: a VTN sends the same certificate on
@@ -80,4 +80,43 @@ export function checkCertificateCached(
   if (known === undefined) verdicts.set(trust, (known = new Map()));
   if (known.size >= MAX_VERDICTS) known.delete(known.keys().next().value!);
   known.set(key, { checks: made, notBefore, notAfter });
+}
+
+/** Every value `resolveTrust` reads from `trust`, two levels deep, for a cheap "unchanged?" test. */
+function snapshotOf(trust: TrustOptions): unknown[] {
+  const values: unknown[] = [];
+  const add = (value: unknown, depth: number): void => {
+    values.push(value);
+    if (depth === 0 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return;
+    if (Array.isArray(value)) {
+      values.push(value.length);
+      for (const item of value) add(item, depth - 1);
+    } else {
+      for (const [key, item] of Object.entries(value)) {
+        values.push(key);
+        add(item, depth - 1);
+      }
+    }
+  };
+  add(trust, 3);
+  return values;
+}
+
+const resolvedTrusts = new WeakMap<TrustOptions, { readonly snapshot: unknown[]; readonly resolved: ResolvedTrust }>();
+
+/**
+ * `resolveTrust` for `verifyPayload`, which callers invoke per message with the same options
+ * object: the resolved trust (parsed certificates and CRLs) is reused while every value in the
+ * options is still the same (compared one by one, so a changed or added entry resolves again),
+ * and with it the trust verdicts remembered for it.
+ */
+export function resolveTrustCached(trust: TrustOptions): ResolvedTrust {
+  const snapshot = snapshotOf(trust);
+  const known = resolvedTrusts.get(trust);
+  if (known !== undefined && known.snapshot.length === snapshot.length && known.snapshot.every((value, i) => value === snapshot[i])) {
+    return known.resolved;
+  }
+  const resolved = resolveTrust(trust);
+  resolvedTrusts.set(trust, { snapshot, resolved });
+  return resolved;
 }

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { decodeElement } from '@rxadr/core';
 import { rememberDecoded } from '@rxadr/core/engine';
-import { checkCertificateCached, certificateOf } from './certificate-cache.js';
+import { checkCertificateCached, certificateOf, resolveTrustCached } from './certificate-cache.js';
 import { checkSignature } from './check-signature.js';
 import { checkScannedSignature } from './check-scanned-signature.js';
 import { DEFAULT_REPLAY_WINDOW_MS, DSP_NS, OADR_NS } from './constants.js';
@@ -13,7 +13,7 @@ import type { ReplayCache } from './replay-cache.js';
 import { checkReplayWindow, parseDateTime, seconds } from './replay-window.js';
 import { SignatureError } from './signature-error.js';
 import type { SignatureFailureReason } from './signature-error.js';
-import { checkCertificate, resolveTrust } from './trust.js';
+import { checkCertificate } from './trust.js';
 import type { ResolvedTrust, TrustOptions } from './trust.js';
 import type { ScannedElement } from './scan-payload.js';
 import { findAll, parseXml, text } from './xml-dom.js';
@@ -73,7 +73,7 @@ export type VerifyResult = VerifySuccess | VerifyFailure;
  * if (result.ok) decode(result.signedObjectXml); else log(result.reason, result.message);
  */
 export function verifyPayload(xml: string, trust: TrustOptions, options: VerifyOptions = {}): VerifyResult {
-  return verifyWithTrust(xml, resolveTrust(trust), options);
+  return verifyWithTrust(xml, resolveTrustCached(trust), options);
 }
 
 /**
