@@ -191,7 +191,8 @@ export class CanonicalWriter {
     this.out += '</' + this.names.pop()! + '>';
     this.defaults.pop();
     this.scopeLengths.pop();
-    this.scope.length = this.scopeLengths.length === 0 ? 0 : this.scopeLengths[this.scopeLengths.length - 1]!;
+    const length = this.scopeLengths.length === 0 ? 0 : this.scopeLengths[this.scopeLengths.length - 1]!;
+    if (this.scope.length !== length) this.scope.length = length;
     this.sink?.close();
     if (this.names.length === 0) this.done = true;
   }

@@ -45,6 +45,36 @@ export interface ScannedPayload {
   readonly tree: XmlTreeBuilder | undefined;
 }
 
+/** A {@link ScannedElement}; its path is written only when a message needs it. */
+class Scanned implements ScannedElement {
+  readonly qname: string;
+  readonly ns: string;
+  readonly local: string;
+  readonly attrs: readonly XmlScanAttribute[];
+  readonly children: ScannedElement[] = [];
+  text = '';
+  canonical?: CanonicalWriter;
+  private written: string | undefined;
+
+  constructor(
+    tag: XmlScanTag,
+    readonly depth: number,
+    readonly parent: ScannedElement | undefined,
+    /** The names above this element when its parent has no record. */
+    private readonly above: readonly string[] | undefined,
+  ) {
+    this.qname = tag.qname;
+    this.ns = tag.ns;
+    this.local = tag.local;
+    this.attrs = tag.attrs;
+  }
+
+  get path(): string {
+    this.written ??= this.parent !== undefined ? `${this.parent.path}/${this.qname}` : [...(this.above ?? []), this.qname].join('/');
+    return this.written;
+  }
+}
+
 /** ID attributes matched by local name in any namespace, as payload-structure.ts does. */
 const ID_NAMES = new Set(['Id', 'ID', 'id']);
 
@@ -87,10 +117,7 @@ class PayloadScanner implements XmlScanHandler {
     const replayField = ns === DSP_NS && (local === 'timestamp' || local === 'nonce');
     let record: ScannedElement | undefined;
     if (this.inSignature > 0 || isSignature || isSignedObject || isReplayProtect || replayField || depth === 0 || hasId(tag)) {
-      const names: string[] = [];
-      for (const open of this.tags) names.push(open.qname);
-      names.push(tag.qname);
-      record = { qname: tag.qname, ns, local, attrs: tag.attrs, depth, path: names.join('/'), parent, children: [], text: '' };
+      record = new Scanned(tag, depth, parent, parent === undefined && depth > 0 ? this.tags.map((open) => open.qname) : undefined);
       if (this.inSignature > 0 && parent !== undefined) parent.children.push(record);
       this.indexIds(tag, record);
     }
@@ -184,7 +211,7 @@ class PayloadScanner implements XmlScanHandler {
 }
 
 /** Marks a first child of the root that needed no record (so it is not the signature). */
-const NOT_RECORDED: ScannedElement = { qname: '', ns: '', local: '', attrs: [], depth: 1, path: '', parent: undefined, children: [], text: '' };
+const NOT_RECORDED: ScannedElement = new Scanned(PAYLOAD_TAG, 1, undefined, []);
 
 /**
  * Reads a payload in one scanner pass: gathers what the structural checks need, writes the
