@@ -6,6 +6,7 @@ export interface NamespaceBinding {
   readonly uri: string;
 }
 
+const CHUNK = 16 * 1024;
 const UNSAFE_URI = /[&<"\t\n\r]/;
 const TEXT_SPECIAL = /[&<>\r]/;
 const TEXT_SPECIALS = /[&<>\r]/g;
@@ -76,8 +77,39 @@ export function apexNamespaces(ancestors: readonly (readonly XmlNamespaceDeclara
  * parse of the canonical bytes gives.
  */
 export class CanonicalWriter {
-  /** The canonical text so far; complete once `done`. */
-  out = '';
+  /**
+   * The text written so far, in pieces: joined every `CHUNK` characters, so a large signed object
+   * is not held as a rope of one string node per piece (which the garbage collector would have
+   * to copy around until the end) but as flat strings of about `CHUNK` characters.
+   */
+  private readonly pieces: string[] = [];
+  private readonly chunks: string[] = [];
+  private pending = 0;
+  private joined: string | undefined;
+
+  private write(piece: string): void {
+    this.pieces.push(piece);
+    this.pending += piece.length;
+    if (this.pending > CHUNK) {
+      this.chunks.push(this.pieces.join(''));
+      this.pieces.length = 0;
+      this.pending = 0;
+    }
+  }
+
+  /** The canonical text; complete once `done`. */
+  get out(): string {
+    if (this.joined === undefined || this.pieces.length > 0 || this.chunks.length > 1) {
+      this.chunks.push(this.pieces.join(''));
+      this.pieces.length = 0;
+      this.pending = 0;
+      this.joined = this.chunks.join('');
+      this.chunks.length = 0;
+      this.chunks.push(this.joined);
+    }
+    return this.joined;
+  }
+
   done = false;
   /** Set when the subtree holds a node the reference canonicalizer cannot render. */
   unrenderable: string | undefined;
@@ -166,7 +198,7 @@ export class CanonicalWriter {
       sorted = kept.length > 1 ? kept.sort(compareAttributes) : kept;
     }
     for (let i = 0; i < sorted.length; i++) out += ' ' + sorted[i]!.qname + '="' + escapeCanonicalAttribute(sorted[i]!.value) + '"';
-    this.out += out + '>';
+    this.write(out + '>');
     this.defaults.push(newDefault);
     this.scopeLengths.push(this.scope.length);
     this.names.push(tag.qname);
@@ -177,18 +209,18 @@ export class CanonicalWriter {
   text(text: string): void {
     // An empty CDATA section: xmldom makes no node of it, so the reference renders nothing.
     if (text === '') return;
-    this.out += escapeCanonicalText(text);
+    this.write(escapeCanonicalText(text));
     this.sink?.text(text);
   }
 
   processingInstruction(target: string, body: string): void {
     if (body === '') this.unrenderable ??= `the empty processing instruction <?${target}?>`;
-    this.out += escapeCanonicalText(body);
+    this.write(escapeCanonicalText(body));
     if (body !== '') this.sink?.text(body);
   }
 
   close(): void {
-    this.out += '</' + this.names.pop()! + '>';
+    this.write('</' + this.names.pop()! + '>');
     this.defaults.pop();
     this.scopeLengths.pop();
     const length = this.scopeLengths.length === 0 ? 0 : this.scopeLengths[this.scopeLengths.length - 1]!;
