@@ -106,6 +106,8 @@ function sameVerdict(xml: string, trust: ResolvedTrust, now = NOW): VerifyResult
     // The decode remembered by the single pass (a hit) equals decoding the verified text afresh.
     const remembered = decodeMessage(single.signedObjectXml);
     expect(remembered).toEqual(decodeMessage(`${reference.signedObjectXml}\n`));
+    // The same object again: the verified text is not parsed a second time.
+    expect(decodeMessage(single.signedObjectXml)).toBe(remembered);
   }
   return single;
 }
