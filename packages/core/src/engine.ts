@@ -46,13 +46,16 @@ export type { HeldDelivery, ReportCounters, ReportStateJson } from './reports/re
 
 // Integrator API: XML and codec building blocks
 export { NS, canonicalPrefix } from './xml/namespaces.js';
-export { readXml, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from './xml/read-xml.js';
+export { readXml, XmlTreeBuilder, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from './xml/read-xml.js';
 export type { XmlReadLimits, XmlReadFailure, XmlReadResult } from './xml/read-xml.js';
+export { scanXml } from './xml/xml-scan.js';
+export type { XmlScanHandler, XmlScanTag, XmlScanAttribute, XmlNamespaceDeclaration } from './xml/xml-scan.js';
 export { writeXml } from './xml/write-xml.js';
 export { XmlWriter, escapeText, escapeAttribute, compareAttributes } from './xml/xml-writer.js';
 export type { SignedObjectSpan } from './xml/xml-writer.js';
 export { encodedSignedObject } from './xml/encoded-documents.js';
 export type { EncodedSignedObject } from './xml/encoded-documents.js';
+export { rememberDecoded } from './codec/decoded-documents.js';
 export { xmlElement } from './xml/xml-node.js';
 export type { XmlAttribute, XmlContent, XmlElement } from './xml/xml-node.js';
 export { XmlCodec } from './codec/xml-codec.js';

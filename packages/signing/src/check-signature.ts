@@ -8,7 +8,7 @@ import { describeCertificate } from './trust.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-function sameDigest(computedBase64: string, signedBase64: string): boolean {
+export function sameDigest(computedBase64: string, signedBase64: string): boolean {
   if (!BASE64.test(signedBase64)) return false;
   const computed = Buffer.from(computedBase64, 'base64');
   const signed = Buffer.from(signedBase64, 'base64');

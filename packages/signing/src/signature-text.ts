@@ -32,50 +32,61 @@ export function rootNamespaces(root: Element): Map<string, string> {
 }
 
 /** ` xmlns…` declarations for an apex inside `ds:Signature` (which declares `ds`). */
-function apexNamespaces(rootNamespaces: ReadonlyMap<string, string>, own: ReadonlyMap<string, string>): string {
+function apexNamespaces(rootNamespaces: ReadonlyMap<string, string>): string {
+  const known = rendered.get(rootNamespaces);
+  if (known !== undefined) return known;
   const scope = new Map(rootNamespaces);
   scope.set('ds', DS_NS);
-  for (const [prefix, uri] of own) scope.set(prefix, uri);
-  return [...scope]
+  const declarations = [...scope]
     .filter(([, uri]) => uri !== '')
     .sort(([a], [b]) => comparePrefixes(a, b))
     .map(([prefix, uri]) => (prefix === '' ? ` xmlns="${uri}"` : ` xmlns:${prefix}="${uri}"`))
     .join('');
+  rendered.set(rootNamespaces, declarations);
+  return declarations;
 }
+
+/** Apex declarations per root namespace map: both parts of one signature, and every signature over the same map. */
+const rendered = new WeakMap<ReadonlyMap<string, string>, string>();
 
 /** Canonical text escaping (C14N 1.0 §2.3). */
 export function escapeCanonicalText(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
 }
 
-const NO_OWN = new Map<string, string>();
-
-/** C14N writes empty elements as start and end tag; the document text keeps `<x/>`. */
-function expandEmpty(body: string): string {
-  return body.replace(/<(ds:\w+)([^<>]*)\/>/g, '<$1$2></$1>');
-}
-
-function part(apexTag: string, apexAttributes: string, body: string): SignaturePart {
+/**
+ * A part whose body is written twice: as text (empty elements as `<x/>`) and in canonical form
+ * (C14N writes start and end tag), so no pass over the body is needed to expand them.
+ */
+function part(apexTag: string, apexAttributes: string, body: string, canonicalBody = body): SignaturePart {
   const close = `</${apexTag}>`;
-  const canonicalBody = expandEmpty(body);
   return {
     text: `<${apexTag}${apexAttributes}>${body}${close}`,
-    canonical: (scope) => `<${apexTag}${apexNamespaces(scope, NO_OWN)}${apexAttributes}>${canonicalBody}${close}`,
+    canonical: (scope) => `<${apexTag}${apexNamespaces(scope)}${apexAttributes}>${canonicalBody}${close}`,
   };
 }
 
+/** An empty ds element with one Algorithm attribute, as text and in canonical form. */
+function algorithm(name: string, uri: string): readonly [string, string] {
+  return [`<ds:${name} Algorithm="${uri}"/>`, `<ds:${name} Algorithm="${uri}"></ds:${name}>`];
+}
+
+const TRANSFORM = algorithm('Transform', C14N);
+const DIGEST_METHOD = algorithm('DigestMethod', SHA256);
+const CANONICALIZATION_METHOD = algorithm('CanonicalizationMethod', C14N);
+const SIGNATURE_METHODS = new Map<string, readonly [string, string]>();
+
 /** `ds:SignedInfo` with its two references (`#oadrSignedObject`, then the ReplayProtect object). */
 export function signedInfoText(method: SignatureMethod, digests: readonly [string, string]): SignaturePart {
-  const reference = (id: string, digest: string): string =>
-    `<ds:Reference URI="#${id}"><ds:Transforms><ds:Transform Algorithm="${C14N}"/></ds:Transforms>` +
-    `<ds:DigestMethod Algorithm="${SHA256}"/><ds:DigestValue>${digest}</ds:DigestValue></ds:Reference>`;
-  return part(
-    'ds:SignedInfo',
-    '',
-    `<ds:CanonicalizationMethod Algorithm="${C14N}"/><ds:SignatureMethod Algorithm="${method}"/>` +
-      reference(SIGNED_OBJECT_ID, digests[0]) +
-      reference(PROPERTIES_ID, digests[1]),
-  );
+  let signatureMethod = SIGNATURE_METHODS.get(method);
+  if (signatureMethod === undefined) SIGNATURE_METHODS.set(method, (signatureMethod = algorithm('SignatureMethod', method)));
+  const write = (form: 0 | 1): string => {
+    const reference = (id: string, digest: string): string =>
+      `<ds:Reference URI="#${id}"><ds:Transforms>${TRANSFORM[form]}</ds:Transforms>` +
+      `${DIGEST_METHOD[form]}<ds:DigestValue>${digest}</ds:DigestValue></ds:Reference>`;
+    return CANONICALIZATION_METHOD[form] + signatureMethod[form] + reference(SIGNED_OBJECT_ID, digests[0]) + reference(PROPERTIES_ID, digests[1]);
+  };
+  return part('ds:SignedInfo', '', write(0), write(1));
 }
 
 /** The `ds:Object` holding `dsp:ReplayProtect` (timestamp, nonce) for the second reference. */

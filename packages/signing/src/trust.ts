@@ -96,7 +96,8 @@ function untrusted(signer: X509Certificate, trust: ResolvedTrust, intermediates:
 
 /**
  * Decides whether the signer certificate is trusted at `now` and appends each check to `checks`.
- * `extra` are further certificates from `KeyInfo`, usable only as intermediates.
+ * `extra` are further certificates from `KeyInfo`, usable only as intermediates. Returns the
+ * certificates whose validity the decision relied on (the signer, then its chain).
  *
  * @throws SignatureError `untrusted-certificate`, `fingerprint-mismatch`, `expired-certificate`,
  *   `weak-key`, `key-usage`, `revoked-certificate` or `identity-mismatch`
@@ -107,7 +108,7 @@ export function checkCertificate(
   trust: ResolvedTrust,
   now: Date,
   checks: string[],
-): void {
+): readonly X509Certificate[] {
   if (!trust.configured) {
     throw new SignatureError(
       'untrusted-certificate',
@@ -115,6 +116,7 @@ export function checkCertificate(
     );
   }
   checkValidity(signer, now, 'certificate', checks);
+  const relied = [signer];
   checkPeerKey(signer, 'certificate', checks);
   checkSigningUsage(signer, 'certificate', checks);
   if (trust.fingerprints.length > 0 || trust.pinned.length > 0 || trust.publicKeyPins.length > 0) {
@@ -143,7 +145,10 @@ export function checkCertificate(
       chainTo(signer, trust.anchors, intermediates, (issuer) => validAt(issuer, now), 0) ??
       chainTo(signer, trust.anchors, intermediates, () => true, 0);
     if (chain === undefined) throw untrusted(signer, trust, intermediates);
-    for (const link of chain.slice(1)) checkValidity(link, now, 'CA certificate', checks);
+    for (const link of chain.slice(1)) {
+      checkValidity(link, now, 'CA certificate', checks);
+      relied.push(link);
+    }
     const root = chain[chain.length - 1] ?? signer;
     checks.push(`certificate chains to trusted CA ${describeCertificate(root)} (${chain.length - 1} link${chain.length === 2 ? '' : 's'})`);
     if (trust.crls.length > 0) {
@@ -152,4 +157,5 @@ export function checkCertificate(
   }
   if (trust.identity !== undefined) checkExpectedIdentity(signer, trust.identity, 'certificate', checks);
   if (trust.tlsPeer !== undefined) checkTlsPeer(signer, trust.tlsPeer, checks);
+  return relied;
 }

@@ -1,14 +1,21 @@
 import { X509Certificate } from 'node:crypto';
+import { decodeElement } from '@rxadr/core';
+import { rememberDecoded } from '@rxadr/core/engine';
+import { checkCertificateCached, certificateOf, resolveTrustCached } from './certificate-cache.js';
 import { checkSignature } from './check-signature.js';
+import { checkScannedSignature } from './check-scanned-signature.js';
 import { DEFAULT_REPLAY_WINDOW_MS, DSP_NS, OADR_NS } from './constants.js';
 import { fullFingerprintOf } from './fingerprint.js';
 import { readSignedPayload } from './payload-structure.js';
+import { scanPayload } from './scan-payload.js';
+import { checkScannedPayload } from './scanned-structure.js';
 import type { ReplayCache } from './replay-cache.js';
 import { checkReplayWindow, parseDateTime, seconds } from './replay-window.js';
 import { SignatureError } from './signature-error.js';
 import type { SignatureFailureReason } from './signature-error.js';
-import { checkCertificate, resolveTrust } from './trust.js';
+import { checkCertificate } from './trust.js';
 import type { ResolvedTrust, TrustOptions } from './trust.js';
+import type { ScannedElement } from './scan-payload.js';
 import { findAll, parseXml, text } from './xml-dom.js';
 
 /** Options of {@link verifyPayload}. */
@@ -66,14 +73,36 @@ export type VerifyResult = VerifySuccess | VerifyFailure;
  * if (result.ok) decode(result.signedObjectXml); else log(result.reason, result.message);
  */
 export function verifyPayload(xml: string, trust: TrustOptions, options: VerifyOptions = {}): VerifyResult {
-  return verifyWithTrust(xml, resolveTrust(trust), options);
+  return verifyWithTrust(xml, resolveTrustCached(trust), options);
 }
 
-/** {@link verifyPayload} with trust resolved once (used by the transport wrapper). */
+/**
+ * {@link verifyPayload} with trust resolved once (used by the transport wrapper): the single-pass
+ * verifier. One scanner pass gathers what the structural checks need, writes the canonical
+ * forms of the signed object, SignedInfo and the ReplayProtect ds:Object, and builds the decode
+ * tree of the signed object; then the structural checks, trust, one signature verification, one
+ * SHA-256 per reference and ReplayProtect. The decoded signed object is remembered for core's
+ * `decodeMessage(signedObjectXml)`, so the verified message is not parsed a second time.
+ */
 export function verifyWithTrust(xml: string, trust: ResolvedTrust, options: VerifyOptions = {}): VerifyResult {
+  return guarded(xml, trust, options, verifySinglePass);
+}
+
+/**
+ * The reference verifier: parses into a DOM (xmldom) and canonicalizes with xml-crypto. Same
+ * checks, reasons and result as {@link verifyWithTrust}; kept for the differential tests.
+ * @internal
+ */
+export function verifyWithDom(xml: string, trust: ResolvedTrust, options: VerifyOptions = {}): VerifyResult {
+  return guarded(xml, trust, options, verifyOrThrow);
+}
+
+type Verifier = (xml: string, trust: ResolvedTrust, options: VerifyOptions, checks: string[]) => VerifySuccess;
+
+function guarded(xml: string, trust: ResolvedTrust, options: VerifyOptions, verifier: Verifier): VerifyResult {
   const checks: string[] = [];
   try {
-    return verifyOrThrow(xml, trust, options, checks);
+    return verifier(xml, trust, options, checks);
   } catch (error) {
     if (error instanceof SignatureError && error.reason !== 'invalid-options') {
       return { ok: false, reason: error.reason, message: error.message, checks };
@@ -104,6 +133,72 @@ function verifyOrThrow(xml: string, trust: ResolvedTrust, options: VerifyOptions
 
   const canonical = checkSignature(parts, signer, checks);
   const { timestamp, nonce } = readReplayProtect(canonical.properties);
+  checkReplay(timestamp, nonce, signer, now, windowMs, options, checks);
+  return {
+    ok: true,
+    signedObjectXml: `<oadr:oadrPayload xmlns:oadr="${OADR_NS}">${canonical.signedObject}</oadr:oadrPayload>`,
+    certificate: signer.toString(),
+    timestamp,
+    nonce,
+    checks,
+  };
+}
+
+function verifySinglePass(xml: string, trust: ResolvedTrust, options: VerifyOptions, checks: string[]): VerifySuccess {
+  const now = options.now ?? new Date();
+  const windowMs = options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS;
+  const scan = scanPayload(xml);
+  checks.push('well-formed XML');
+  const parts = checkScannedPayload(scan, checks);
+  if (parts === undefined) {
+    throw new SignatureError('unsigned', 'payload has no ds:Signature but signed messages are required (trust is configured)');
+  }
+  const [signer, ...extra] = parts.certificates.map(certificateOf);
+  if (signer === undefined) throw new SignatureError('malformed', 'no signer certificate');
+  checkCertificateCached(parts.certificates, signer, extra, trust, now, checks);
+
+  const canonical = checkScannedSignature(parts, signer, checks);
+  const { timestamp, nonce } = readScannedReplayProtect(parts.propertiesObject);
+  checkReplay(timestamp, nonce, signer, now, windowMs, options, checks);
+  const signedObjectXml = `<oadr:oadrPayload xmlns:oadr="${OADR_NS}">${canonical.signedObject.out}</oadr:oadrPayload>`;
+  const tree = scan.tree?.root;
+  if (tree !== undefined && canonical.signedObject.reparsable) rememberDecoded(signedObjectXml, decodeElement(tree), canonical.signedObject.maxDepth + 1);
+  return { ok: true, signedObjectXml, certificate: signer.toString(), timestamp, nonce, checks };
+}
+
+/** Timestamp and nonce from the verified ds:Object, read from the events of its canonical form. */
+function readScannedReplayProtect(propertiesObject: ScannedElement): { timestamp: Date; nonce: string } {
+  const timestampElement = firstDescendant(propertiesObject, 'timestamp');
+  const nonceElement = firstDescendant(propertiesObject, 'nonce');
+  if (timestampElement === undefined || nonceElement === undefined) {
+    throw new SignatureError('replay-missing', 'the signed ds:Object lacks dsp:timestamp or dsp:nonce');
+  }
+  const timestampText = timestampElement.text.trim();
+  const timestamp = parseDateTime(timestampText);
+  if (timestamp === undefined) throw new SignatureError('malformed', `dsp:timestamp '${timestampText}' is not an xs:dateTime`);
+  const nonce = nonceElement.text.trim();
+  if (nonce === '') throw new SignatureError('replay-missing', 'dsp:nonce is empty');
+  return { timestamp, nonce };
+}
+
+function firstDescendant(element: ScannedElement, local: string): ScannedElement | undefined {
+  for (const child of element.children) {
+    if (child.ns === DSP_NS && child.local === local) return child;
+    const below = firstDescendant(child, local);
+    if (below !== undefined) return below;
+  }
+  return undefined;
+}
+
+function checkReplay(
+  timestamp: Date,
+  nonce: string,
+  signer: X509Certificate,
+  now: Date,
+  windowMs: number,
+  options: VerifyOptions,
+  checks: string[],
+): void {
   checkReplayWindow(timestamp, now, windowMs, checks);
   if (options.replayCache === undefined) {
     checks.push('no replay cache configured: nonce not checked for reuse');
@@ -115,14 +210,6 @@ function verifyOrThrow(xml: string, trust: ResolvedTrust, options: VerifyOptions
     }
     checks.push(`nonce ${nonce} not seen within the window`);
   }
-  return {
-    ok: true,
-    signedObjectXml: `<oadr:oadrPayload xmlns:oadr="${OADR_NS}">${canonical.signedObject}</oadr:oadrPayload>`,
-    certificate: signer.toString(),
-    timestamp,
-    nonce,
-    checks,
-  };
 }
 
 /** Reads timestamp and nonce from the canonical (verified) bytes of the ReplayProtect object. */

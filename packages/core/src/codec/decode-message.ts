@@ -1,10 +1,11 @@
 import { filter, type OperatorFunction } from 'rxjs';
 import { MESSAGE_TYPES, oadrPayloadCodec, payloadOptions, type MessageBody, type MessageOf, type OadrMessage, type OadrMessageType } from '../model/message.js';
 import { NS } from '../xml/namespaces.js';
-import { readXml, type XmlReadLimits } from '../xml/read-xml.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, readXml, type XmlReadLimits } from '../xml/read-xml.js';
 import { rememberEncoded } from '../xml/encoded-documents.js';
 import { XmlWriter } from '../xml/xml-writer.js';
 import type { XmlElement } from '../xml/xml-node.js';
+import { rememberedDecode } from './decoded-documents.js';
 import { CodecEncodeError, INVALID, XmlCodec, child, describeValue, issueMessage, type CodecIssue } from './xml-codec.js';
 
 /** Why a document was rejected. */
@@ -55,6 +56,9 @@ const PAYLOAD_NAMES = new Set<string>(MESSAGE_TYPES);
  * if (result.ok && isMessage(result.message, 'oadrDistributeEvent')) console.log(result.message.vtnID);
  */
 export function decodeMessage(xml: string, options: DecodeOptions = {}): DecodeResult {
+  // A document the signature verifier has just decoded in its own pass (see decoded-documents.ts).
+  const remembered = rememberedDecode(xml, options.maxBytes ?? DEFAULT_MAX_BYTES, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  if (remembered !== undefined) return remembered;
   const read = readXml(xml, options);
   if (!read.ok) {
     return failure(read.failure.kind, [{ path: '', expected: 'a well-formed XML document', found: read.failure.message }]);

@@ -1,0 +1,236 @@
+import { SaxesParser } from 'saxes';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type XmlReadFailure, type XmlReadLimits } from './read-limits.js';
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+/** A namespace declaration on an element, as written: prefix ('' for the default namespace) and URI. */
+export interface XmlNamespaceDeclaration {
+  readonly prefix: string;
+  /** '' for an undeclaration of the default namespace (`xmlns=""`). */
+  readonly uri: string;
+}
+
+/** An attribute that is not a namespace declaration, as written, with its namespace resolved. */
+export interface XmlScanAttribute {
+  /** The name as written (`oadr:Id`). */
+  readonly qname: string;
+  readonly prefix: string;
+  readonly local: string;
+  /** Namespace URI; '' for an unprefixed attribute (attributes take no default namespace). */
+  readonly ns: string;
+  readonly value: string;
+}
+
+/** A start tag, as written, with its names resolved. */
+export interface XmlScanTag {
+  readonly qname: string;
+  readonly prefix: string;
+  readonly local: string;
+  /** Namespace URI ('' when the element has none). */
+  readonly ns: string;
+  /** Attributes other than namespace declarations, in document order. */
+  readonly attrs: readonly XmlScanAttribute[];
+  /** Namespace declarations on this element, in document order. */
+  readonly declarations: readonly XmlNamespaceDeclaration[];
+}
+
+/**
+ * What {@link scanXml} reports, inside the document element only (the prolog, comments and
+ * whitespace around the root are checked and dropped; comments inside are dropped too).
+ */
+export interface XmlScanHandler {
+  open(tag: XmlScanTag): void;
+  /** Character data (entity and character references resolved); CDATA sections arrive here too. */
+  text(text: string): void;
+  close(): void;
+  /** A processing instruction inside the document element. */
+  processingInstruction?(target: string, body: string): void;
+}
+
+class Stop extends Error {
+  constructor(readonly failure: XmlReadFailure) {
+    super(failure.message);
+  }
+}
+
+function notXml(message: string): never {
+  throw new Stop({ kind: 'not-xml', message });
+}
+
+/** Shared by every tag without attributes or declarations (most of a document). */
+const NONE: never[] = [];
+Object.freeze(NONE);
+
+interface SplitName {
+  readonly prefix: string;
+  readonly local: string;
+}
+
+/**
+ * Names split at their colon, shared across documents: OpenADR documents reuse a few hundred
+ * names. Bounded so a hostile document of fresh names cannot grow it.
+ */
+const SPLIT_CACHE = new Map<string, SplitName>();
+const SPLIT_CACHE_LIMIT = 2048;
+
+function splitName(qname: string): SplitName {
+  const cached = SPLIT_CACHE.get(qname);
+  if (cached !== undefined) return cached;
+  const colon = qname.indexOf(':');
+  let split: SplitName;
+  if (colon < 0) split = { prefix: '', local: qname };
+  else {
+    const prefix = qname.slice(0, colon);
+    const local = qname.slice(colon + 1);
+    if (prefix === '' || local === '' || local.includes(':')) notXml(`'${qname}' is not a namespace-well-formed name`);
+    split = { prefix, local };
+  }
+  if (SPLIT_CACHE.size < SPLIT_CACHE_LIMIT) SPLIT_CACHE.set(qname, split);
+  return split;
+}
+
+/**
+ * Namespace bindings in scope: a flat stack of (prefix, uri) pairs and, per open element, how many
+ * pairs it pushed. Lookups scan from the top; documents bind a handful of prefixes.
+ */
+class Scope {
+  private readonly prefixes: string[] = ['xml', ''];
+  private readonly uris: string[] = [XML_NS, ''];
+  private readonly pushed: number[] = [];
+
+  lookup(prefix: string): string | undefined {
+    const prefixes = this.prefixes;
+    for (let i = prefixes.length - 1; i >= 0; i--) if (prefixes[i] === prefix) return this.uris[i];
+    return undefined;
+  }
+
+  enter(declarations: readonly XmlNamespaceDeclaration[]): void {
+    for (const declaration of declarations) {
+      this.prefixes.push(declaration.prefix);
+      this.uris.push(declaration.uri);
+    }
+    this.pushed.push(declarations.length);
+  }
+
+  leave(): void {
+    const count = this.pushed.pop() ?? 0;
+    this.prefixes.length -= count;
+    this.uris.length -= count;
+  }
+}
+
+function declaration(qname: string, uri: string): XmlNamespaceDeclaration {
+  const prefix = qname === 'xmlns' ? '' : qname.slice(6);
+  if (prefix === 'xmlns') notXml('the xmlns prefix must not be declared');
+  if (prefix === 'xml') {
+    if (uri !== XML_NS) notXml(`the xml prefix must be bound to ${XML_NS}`);
+  } else if (uri === XML_NS || uri === XMLNS_NS) {
+    notXml(`${uri} must not be bound to the prefix '${prefix}'`);
+  }
+  if (prefix !== '' && uri === '') notXml(`the prefix '${prefix}' must not be undeclared (xmlns:${prefix}="")`);
+  if (prefix.includes(':')) notXml(`'${qname}' is not a namespace-well-formed name`);
+  return { prefix, uri };
+}
+
+/**
+ * Reads a document with saxes (namespace processing off: it is done here, cheaper) and reports
+ * its tags and text, names resolved, to `handler`. Returns undefined when the document was read
+ * to its end, or why it is not acceptable: not well-formed or not namespace-well-formed (unbound
+ * prefixes, duplicate expanded attribute names, misuse of `xml`/`xmlns`), a DOCTYPE (refused
+ * outright, so no entity can be declared: no XXE, no expansion), too large, too deep, or content
+ * after the document element other than whitespace and comments. An exception thrown by the
+ * handler propagates unchanged.
+ */
+export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLimits = {}): XmlReadFailure | undefined {
+  const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (xml.length > maxBytes) {
+    return { kind: 'too-large', message: `document of ${xml.length} characters exceeds the limit of ${maxBytes}` };
+  }
+  const parser = new SaxesParser({ xmlns: false, position: false });
+  const scope = new Scope();
+  let depth = 0;
+  let seenRoot = false;
+
+  // Well-formedness errors from saxes become failures; anything else (the handler's) propagates.
+  parser.on('error', (error) => {
+    throw new Stop({ kind: 'not-xml', message: error.message });
+  });
+  parser.on('doctype', () => {
+    throw new Stop({ kind: 'doctype', message: 'DOCTYPE declarations are not accepted (entity declarations are refused)' });
+  });
+  parser.on('opentag', (tag) => {
+    if (depth >= maxDepth) throw new Stop({ kind: 'too-deep', message: `element nesting exceeds the limit of ${maxDepth}` });
+    const raw = tag.attributes as Record<string, string>;
+    let declarations: XmlNamespaceDeclaration[] = NONE;
+    let names: string[] = NONE;
+    for (const qname in raw) {
+      if (qname === 'xmlns' || qname.startsWith('xmlns:')) {
+        if (declarations === NONE) declarations = [];
+        declarations.push(declaration(qname, raw[qname]!));
+      } else {
+        if (names === NONE) names = [];
+        names.push(qname);
+      }
+    }
+    scope.enter(declarations);
+    const { prefix, local } = splitName(tag.name);
+    const ns = scope.lookup(prefix);
+    if (ns === undefined) notXml(`the prefix '${prefix}' of <${tag.name}> is not bound to a namespace`);
+    let attrs: XmlScanAttribute[] = NONE;
+    if (names !== NONE) {
+      attrs = [];
+      for (const qname of names) {
+        const split = splitName(qname);
+        let attrNs = '';
+        if (split.prefix !== '') {
+          const bound = split.prefix === 'xml' ? XML_NS : scope.lookup(split.prefix);
+          if (bound === undefined) notXml(`the prefix '${split.prefix}' of attribute ${qname} is not bound to a namespace`);
+          attrNs = bound;
+        }
+        attrs.push({ qname, prefix: split.prefix, local: split.local, ns: attrNs, value: raw[qname]! });
+      }
+      if (attrs.length > 1) checkUniqueAttributes(attrs, tag.name);
+    }
+    depth += 1;
+    seenRoot = true;
+    handler.open({ qname: tag.name, prefix, local, ns, attrs, declarations });
+  });
+  parser.on('text', (text) => {
+    if (depth > 0) handler.text(text);
+    else if (text.trim() !== '') notXml(seenRoot ? 'content after the document element' : 'text outside the root element');
+  });
+  parser.on('cdata', (text) => {
+    if (depth > 0) handler.text(text);
+  });
+  parser.on('processinginstruction', (pi) => {
+    // saxes refuses elements, text and CDATA after the root itself; a processing instruction is
+    // the one thing XML allows there that a strict OpenADR document must not carry.
+    if (depth > 0) handler.processingInstruction?.(pi.target, pi.body);
+    else if (seenRoot) notXml('content after the document element (only whitespace and comments may follow it)');
+  });
+  parser.on('closetag', () => {
+    depth -= 1;
+    scope.leave();
+    handler.close();
+  });
+  try {
+    parser.write(xml).close();
+  } catch (error) {
+    if (error instanceof Stop) return error.failure;
+    throw error;
+  }
+  if (!seenRoot) return { kind: 'not-xml', message: 'no root element' };
+  return undefined;
+}
+
+function checkUniqueAttributes(attrs: readonly XmlScanAttribute[], element: string): void {
+  for (let i = 1; i < attrs.length; i++) {
+    const a = attrs[i]!;
+    for (let j = 0; j < i; j++) {
+      const b = attrs[j]!;
+      if (a.local === b.local && a.ns === b.ns) notXml(`<${element}> has two attributes named {${a.ns}}${a.local} (${b.qname}, ${a.qname})`);
+    }
+  }
+}

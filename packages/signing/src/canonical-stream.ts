@@ -1,0 +1,231 @@
+import type { XmlNamespaceDeclaration, XmlScanAttribute, XmlScanHandler, XmlScanTag } from '@rxadr/core/engine';
+
+/** A namespace binding in scope or to render: prefix ('' for the default namespace) and URI. */
+export interface NamespaceBinding {
+  readonly prefix: string;
+  readonly uri: string;
+}
+
+const CHUNK = 16 * 1024;
+const UNSAFE_URI = /[&<"\t\n\r]/;
+const TEXT_SPECIAL = /[&<>\r]/;
+const TEXT_SPECIALS = /[&<>\r]/g;
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
+const ATTRIBUTE_SPECIAL = /[&<"\r\n\t]/;
+const ATTRIBUTE_SPECIALS = /[&<"\r\n\t]/g;
+const ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\r': '&#xD;', '\n': '&#xA;', '\t': '&#x9;' };
+
+/** C14N 1.0 text escaping (§2.3 "Text Nodes"). */
+export function escapeCanonicalText(text: string): string {
+  return TEXT_SPECIAL.test(text) ? text.replace(TEXT_SPECIALS, (c) => TEXT_ESCAPES[c]!) : text;
+}
+
+/** C14N 1.0 attribute value escaping (§2.3 "Attribute Nodes"). */
+export function escapeCanonicalAttribute(value: string): string {
+  return ATTRIBUTE_SPECIAL.test(value) ? value.replace(ATTRIBUTE_SPECIALS, (c) => ATTRIBUTE_ESCAPES[c]!) : value;
+}
+
+/**
+ * Attribute order of xml-crypto's inclusive C14N (`attrCompare`), which the reference
+ * canonicalizer (canonicalize.ts) and so every signature we make and check uses: attributes
+ * without a namespace first, by local name; then by namespace URI and local name compared as one
+ * concatenated string. The sort is stable.
+ */
+function compareAttributes(a: XmlScanAttribute, b: XmlScanAttribute): number {
+  if (a.ns === '' && b.ns !== '') return -1;
+  if (b.ns === '' && a.ns !== '') return 1;
+  const left = a.ns + a.local;
+  const right = b.ns + b.local;
+  return left === right ? 0 : left < right ? -1 : 1;
+}
+
+function comparePrefixes(a: NamespaceBinding, b: NamespaceBinding): number {
+  return a.prefix === b.prefix ? 0 : a.prefix < b.prefix ? -1 : 1;
+}
+
+/**
+ * Namespace declarations in scope at an element from its ancestors (outermost first in
+ * `ancestors`), nearest binding per prefix, as inclusive C14N renders them on the apex of a
+ * document subset; the same list canonicalize.ts computes from the DOM (undeclarations and
+ * prefixes the apex binds itself left out).
+ */
+export function apexNamespaces(ancestors: readonly (readonly XmlNamespaceDeclaration[])[], apex: XmlScanTag): NamespaceBinding[] {
+  const seen = new Set<string>();
+  const bindings: NamespaceBinding[] = [];
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    for (const declaration of ancestors[i]!) {
+      if (seen.has(declaration.prefix)) continue;
+      seen.add(declaration.prefix);
+      bindings.push(declaration);
+    }
+  }
+  const own = new Set<string>([apex.prefix]);
+  for (const declaration of apex.declarations) own.add(declaration.prefix);
+  return bindings.filter((binding) => binding.uri !== '' && !own.has(binding.prefix));
+}
+
+/**
+ * Inclusive Canonical XML 1.0 without comments of one element, written from scanner events
+ * (open the apex, then its content, then close it): byte for byte what canonicalize.ts gives
+ * for the same element of the parsed document, including xml-crypto's renderings the
+ * differential tests pin down (namespace declarations rendered only where the binding changes,
+ * sorted by prefix in code-point order; a processing instruction rendered as its escaped body;
+ * an empty processing instruction refused, as xml-crypto throws on it).
+ *
+ * `sink`, when given, receives the events of the canonical form (attributes in canonical order,
+ * processing instructions as the text they render to), so a tree built from them is the tree a
+ * parse of the canonical bytes gives.
+ */
+export class CanonicalWriter {
+  /**
+   * The text written so far, in pieces: joined every `CHUNK` characters, so a large signed object
+   * is not held as a rope of one string node per piece (which the garbage collector would have
+   * to copy around until the end) but as flat strings of about `CHUNK` characters.
+   */
+  private readonly pieces: string[] = [];
+  private readonly chunks: string[] = [];
+  private pending = 0;
+  private joined: string | undefined;
+
+  private write(piece: string): void {
+    this.pieces.push(piece);
+    this.pending += piece.length;
+    if (this.pending > CHUNK) {
+      this.chunks.push(this.pieces.join(''));
+      this.pieces.length = 0;
+      this.pending = 0;
+    }
+  }
+
+  /** The canonical text; complete once `done`. */
+  get out(): string {
+    if (this.joined === undefined || this.pieces.length > 0 || this.chunks.length > 1) {
+      this.chunks.push(this.pieces.join(''));
+      this.pieces.length = 0;
+      this.pending = 0;
+      this.joined = this.chunks.join('');
+      this.chunks.length = 0;
+      this.chunks.push(this.joined);
+    }
+    return this.joined;
+  }
+
+  done = false;
+  /** Set when the subtree holds a node the reference canonicalizer cannot render. */
+  unrenderable: string | undefined;
+  /** Deepest element nesting below and including the apex. */
+  maxDepth = 0;
+  /**
+   * False when a namespace URI was rendered that a parse of the output would not read back
+   * (xml-crypto writes namespace URIs unescaped); then the canonical bytes are not re-read as
+   * the tree built here.
+   */
+  reparsable = true;
+  private readonly scope: NamespaceBinding[];
+  private readonly scopeLengths: number[] = [];
+  private readonly defaults: string[] = [];
+  private readonly names: string[] = [];
+  private apex: readonly NamespaceBinding[] | undefined;
+
+  constructor(
+    ancestorNamespaces: readonly NamespaceBinding[],
+    private readonly sink?: XmlScanHandler,
+  ) {
+    this.apex = ancestorNamespaces;
+    this.scope = ancestorNamespaces.slice();
+  }
+
+  private inScope(prefix: string, uri: string): boolean {
+    const scope = this.scope;
+    for (let i = scope.length - 1; i >= 0; i--) if (scope[i]!.prefix === prefix) return scope[i]!.uri === uri;
+    return false;
+  }
+
+  private render: NamespaceBinding[] | undefined;
+
+  private add(prefix: string, uri: string): void {
+    const binding = { prefix, uri };
+    (this.render ??= []).push(binding);
+    this.scope.push(binding);
+  }
+
+  open(tag: XmlScanTag): void {
+    const defaultNs = this.defaults.length === 0 ? '' : this.defaults[this.defaults.length - 1]!;
+    this.render = undefined;
+    if (tag.prefix !== '' && !this.inScope(tag.prefix, tag.ns)) this.add(tag.prefix, tag.ns);
+    let localDefault: string | undefined;
+    const declarations = tag.declarations;
+    for (let i = 0; i < declarations.length; i++) {
+      const declaration = declarations[i]!;
+      if (declaration.prefix === '') localDefault = declaration.uri;
+      else if (!this.inScope(declaration.prefix, declaration.uri)) this.add(declaration.prefix, declaration.uri);
+    }
+    const attrs = tag.attrs;
+    for (let i = 0; i < attrs.length; i++) {
+      const attr = attrs[i]!;
+      if (attr.prefix !== '' && attr.prefix !== 'xml' && !this.inScope(attr.prefix, attr.ns)) this.add(attr.prefix, attr.ns);
+    }
+    const nodeDefault = localDefault ?? (tag.prefix !== '' ? defaultNs : tag.ns);
+    let newDefault = defaultNs;
+    let out = '<' + tag.qname;
+    if (nodeDefault !== defaultNs) {
+      newDefault = nodeDefault;
+      if (UNSAFE_URI.test(nodeDefault)) this.reparsable = false;
+      out += ' xmlns="' + nodeDefault + '"';
+    }
+    const apex = this.apex;
+    if (apex !== undefined) {
+      this.apex = undefined;
+      for (const binding of apex) {
+        const shadowed = (this.render?.some((own) => own.prefix === binding.prefix) ?? false) || (binding.prefix === '' && localDefault !== undefined);
+        if (shadowed) continue;
+        (this.render ??= []).push(binding);
+        if (binding.prefix === '') newDefault = binding.uri;
+      }
+    }
+    const render = this.render;
+    if (render !== undefined) {
+      if (render.length > 1) render.sort(comparePrefixes);
+      for (const binding of render) {
+        if (UNSAFE_URI.test(binding.uri)) this.reparsable = false;
+        out += binding.prefix === '' ? ' xmlns="' + binding.uri + '"' : ' xmlns:' + binding.prefix + '="' + binding.uri + '"';
+      }
+    }
+    let sorted = attrs;
+    if (attrs.length > 1 || (attrs.length === 1 && attrs[0]!.qname.startsWith('xmlns'))) {
+      // xml-crypto leaves out every attribute whose name starts with "xmlns".
+      const kept = attrs.filter((attr) => !attr.qname.startsWith('xmlns'));
+      sorted = kept.length > 1 ? kept.sort(compareAttributes) : kept;
+    }
+    for (let i = 0; i < sorted.length; i++) out += ' ' + sorted[i]!.qname + '="' + escapeCanonicalAttribute(sorted[i]!.value) + '"';
+    this.write(out + '>');
+    this.defaults.push(newDefault);
+    this.scopeLengths.push(this.scope.length);
+    this.names.push(tag.qname);
+    if (this.names.length > this.maxDepth) this.maxDepth = this.names.length;
+    this.sink?.open(sorted === attrs ? tag : { ...tag, attrs: sorted });
+  }
+
+  text(text: string): void {
+    // An empty CDATA section: xmldom makes no node of it, so the reference renders nothing.
+    if (text === '') return;
+    this.write(escapeCanonicalText(text));
+    this.sink?.text(text);
+  }
+
+  processingInstruction(target: string, body: string): void {
+    if (body === '') this.unrenderable ??= `the empty processing instruction <?${target}?>`;
+    this.write(escapeCanonicalText(body));
+    if (body !== '') this.sink?.text(body);
+  }
+
+  close(): void {
+    this.write('</' + this.names.pop()! + '>');
+    this.defaults.pop();
+    this.scopeLengths.pop();
+    const length = this.scopeLengths.length === 0 ? 0 : this.scopeLengths[this.scopeLengths.length - 1]!;
+    if (this.scope.length !== length) this.scope.length = length;
+    this.sink?.close();
+    if (this.names.length === 0) this.done = true;
+  }
+}
