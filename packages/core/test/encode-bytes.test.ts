@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { Duration, encodeMessage, message } from '../src/index.js';
+import { SIZES, distributeEvent, updateReport, vtnDistributeEvent } from '../../../bench/messages.mjs';
+import { corpus } from './corpus.js';
+import { extras } from './corpus-extras.js';
+
+// The encoder's exact bytes, pinned by SHA-256: a faster encoder must write the same document
+// character for character (signing digests these bytes below the root, see XmlWriter). The
+// hashes were taken from the encoder before its fast paths were added.
+
+const core = { Duration, message };
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+describe('encoder bytes', () => {
+  const pinned: Array<[string, () => ReturnType<typeof distributeEvent>, number, string]> = [
+    ...SIZES.map(({ label, events, intervals }, i) => [
+      `benchmark oadrDistributeEvent ${label}`,
+      () => distributeEvent(core, events, intervals),
+      [2796, 71242, 2412492][i]!,
+      ['3e4f3b64ca26fe83e00b7c031009e274c70d50968b0f98ae9e3b1fa909a6cda7', 'd92dd33a4a1682f2e80affc21791d9b7c65a2bcecd287408e8b30943a62d5cd2', 'b695ca94fd3844ddf102f46b46572a9bef32cbaf567119b4d3fd677c2ca709ac'][i]!,
+    ] as [string, () => ReturnType<typeof distributeEvent>, number, string]),
+    ...SIZES.map(({ label, events, intervals }, i) => [
+      `VTN-style oadrDistributeEvent ${label}`,
+      () => vtnDistributeEvent(core, events, intervals),
+      [3770, 97369, 3288858][i]!,
+      ['ccef9e94c4c5ba18030c01aa201ac0e8f483f389368a1487f8ce4756b8596807', '9b83f4d1f6046d2dc2841320c34dbd33cf6d41693152dd8258fd48e65b01c1fd', '51163871df37e73a4849f827643baa1869d7e97f38a276bb7e7faa6c2f482d93'][i]!,
+    ] as [string, () => ReturnType<typeof distributeEvent>, number, string]),
+    ['8 MB oadrUpdateReport, 530 rIDs x 60 intervals', () => updateReport(core), 8046510, '45f42360fd237639972d2eb71f9853c8836cd35e777cda74c38e9229bb87ed6f'],
+  ];
+  for (const [name, build, length, hash] of pinned) {
+    it(`${name}: ${length} characters, SHA-256 ${hash.slice(0, 12)}…`, () => {
+      const xml = encodeMessage(build());
+      expect(xml.length).toBe(length);
+      expect(sha256(xml)).toBe(hash);
+    });
+  }
+
+  it('every corpus message (all 23 payloads, their variants and the extras) encodes to the pinned bytes', () => {
+    const all = Object.entries({ ...corpus, ...extras }).map(([name, m]) => `${name}\n${encodeMessage(m)}\n`);
+    expect(all.length).toBeGreaterThan(50);
+    expect(sha256(all.join(''))).toBe('2403280baa9935f77caaefc7197644dd009067818e25833280e6eabc7eb405b8');
+  });
+});
