@@ -90,7 +90,7 @@ export const SIZES = [
 /**
  * The decode and verify fixtures' message: the shape of `distributeEvent` with the optional fields
  * a VTN fills in (an eiResponse, modification time and reason, test flag, comment, notification
- * and recovery periods, a start per interval, the signal's current value, targets by VEN and
+ * and recovery periods, the signal's current value, targets by VEN and
  * resource). bench/fixtures.mjs writes it out VTN-style (see there).
  */
 export function vtnDistributeEvent({ Duration, message }, events, intervals) {
@@ -128,7 +128,6 @@ export function vtnDistributeEvent({ Duration, message }, events, intervals) {
             eiEventSignal: [
               {
                 intervals: Array.from({ length: intervals }, (_, i) => ({
-                  dtstart: new Date(start + i * 900_000),
                   duration: Duration.parse('PT15M'),
                   uid: String(i),
                   streamPayloadBase: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: 0.1 + ((i * 7 + e) % 20) / 100 } }],

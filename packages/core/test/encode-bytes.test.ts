@@ -23,8 +23,8 @@ describe('encoder bytes', () => {
     ...SIZES.map(({ label, events, intervals }, i) => [
       `VTN-style oadrDistributeEvent ${label}`,
       () => vtnDistributeEvent(core, events, intervals),
-      [3770, 97369, 3288858][i]!,
-      ['ccef9e94c4c5ba18030c01aa201ac0e8f483f389368a1487f8ce4756b8596807', '9b83f4d1f6046d2dc2841320c34dbd33cf6d41693152dd8258fd48e65b01c1fd', '51163871df37e73a4849f827643baa1869d7e97f38a276bb7e7faa6c2f482d93'][i]!,
+      [3524, 77689, 2501658][i]!,
+      ['5b4cff1b1e06d8c7e14def701bf1af8c034174ef36375918033368260e129f60', 'f2450955ca0b300e26c000ac66afa86f37b5c01f308801c14a017c810715cd11', 'b1a9b8c582d3def0d5f7df05a950170c2de3d77220b2de640ec1f2f3198e36eb'][i]!,
     ] as [string, () => ReturnType<typeof distributeEvent>, number, string]),
     ['8 MB oadrUpdateReport, 530 rIDs x 60 intervals', () => updateReport(core), 8046510, '45f42360fd237639972d2eb71f9853c8836cd35e777cda74c38e9229bb87ed6f'],
   ];
