@@ -54,6 +54,39 @@ export function qualifiedName(ns: string, name: string): string | undefined {
 }
 
 /**
+ * An element with text content only, its tags written ahead of time: `open` is its start tag
+ * (and those of wrappers inside it, e.g. `<xcal:dtstart><xcal:date-time>`), `close` the matching
+ * end tags; `namespaces` lists each namespace the tags use with its canonical prefix, in order
+ * of appearance (`[uri, prefix, uri, prefix, …]`). See `XmlWriter.textElement`.
+ */
+export interface TextElement {
+  readonly open: string;
+  readonly close: string;
+  readonly namespaces: readonly string[];
+}
+
+/** The tags of an element in a namespace with a canonical prefix, for `XmlWriter.startTag`. */
+export interface ElementTags {
+  readonly ns: string;
+  readonly prefix: string;
+  /** `<prefix:name` (the start tag before its attributes and `>`). */
+  readonly open: string;
+  /** `</prefix:name>`. */
+  readonly close: string;
+  /** True for the elements the writer tracks for signing (a ds element, `oadr:oadrSignedObject`). */
+  readonly noted: boolean;
+  readonly name: string;
+}
+
+/** The tags of `ns`/`name`, or undefined when the namespace has no canonical prefix. */
+export function elementTags(ns: string, name: string): ElementTags | undefined {
+  const prefix = canonicalPrefix(ns);
+  if (prefix === undefined) return undefined;
+  const noted = ns === NS.ds || (ns === NS.oadr && name === 'oadrSignedObject');
+  return { ns, prefix, open: `<${prefix}:${name}`, close: `</${prefix}:${name}>`, noted, name };
+}
+
+/**
  * Where the signed object sits in a document the writer produced, and whether its text there is
  * already its inclusive C14N 1.0 form apart from the namespace declarations of its apex.
  */
@@ -81,7 +114,9 @@ export class XmlWriter {
   private body = '';
   private readonly chunks: string[] = [];
   private flushed = 0;
-  private readonly names: string[] = [];
+  /** End tags of the open elements below the root (the root's is written by `finish`). */
+  private readonly closers: string[] = [];
+  private depth = 0;
   /** Attributes of the start tag still open (its `>` not written yet). */
   private attrs: XmlAttribute[] | undefined;
   private open = false;
@@ -96,35 +131,72 @@ export class XmlWriter {
   start(ns: string, name: string): void {
     if (this.open) this.closeStartTag();
     const qname = this.qualified(ns, name);
-    if (this.names.length === 0) {
+    if (this.depth === 0) {
       this.rootName = qname;
     } else {
       this.noteElement(ns, name);
       this.body += `<${qname}`;
+      this.closers.push(`</${qname}>`);
     }
-    this.names.push(qname);
+    this.depth++;
     this.open = true;
   }
 
   /** `start` for a name whose `qname` is `qualifiedName(ns, name)`, computed once by the caller. */
   startQualified(ns: string, qname: string): void {
     if (this.open) this.closeStartTag();
-    if (this.names.length === 0) {
+    if (this.depth === 0) {
       this.start(ns, qname.slice(qname.indexOf(':') + 1));
       return;
     }
     if (!this.prefixes.has(ns)) this.prefixes.set(ns, qname.slice(0, qname.indexOf(':')));
     if (ns === NS.ds || (ns === NS.oadr && qname === 'oadr:oadrSignedObject')) this.noteElement(ns, qname.slice(qname.indexOf(':') + 1));
     this.body += `<${qname}`;
-    this.names.push(qname);
+    this.closers.push(`</${qname}>`);
+    this.depth++;
     this.open = true;
+  }
+
+  /** `start` with tags made once by `elementTags` (below the root only). */
+  startTag(tags: ElementTags): void {
+    if (this.open) this.closeStartTag();
+    if (this.depth === 0) {
+      this.start(tags.ns, tags.name);
+      return;
+    }
+    if (!this.prefixes.has(tags.ns)) this.prefixes.set(tags.ns, tags.prefix);
+    if (tags.noted) this.noteElement(tags.ns, tags.name);
+    this.body += tags.open;
+    this.closers.push(tags.close);
+    this.depth++;
+    this.open = true;
+  }
+
+  /**
+   * A whole element with text content only (below the root): the same bytes as `start`, `text`,
+   * `end` of its elements, in one call.
+   */
+  textElement(element: TextElement, value: string): void {
+    if (this.open) this.closeStartTag();
+    const namespaces = element.namespaces;
+    for (let i = 0; i < namespaces.length; i += 2) if (!this.prefixes.has(namespaces[i]!)) this.prefixes.set(namespaces[i]!, namespaces[i + 1]!);
+    if (TEXT_SPECIAL.test(value)) {
+      if (NOT_XML_CHAR.test(value)) this.canonical = false;
+      value = escapeText(value);
+    }
+    this.body += element.open;
+    this.body += value;
+    this.body += element.close;
+    if (this.body.length > FLUSH_AT) this.flush();
+    const span = this.signedObject;
+    if (span !== undefined && span.end < 0 && this.depth === span.depth) span.end = this.flushed + this.body.length;
   }
 
   attribute(ns: string, name: string, value: string): void {
     if (ns !== '') this.qualified(ns, name);
     if (this.attrs === undefined) this.attrs = [{ ns, name, value }];
     else this.attrs.push({ ns, name, value });
-    if ((name === 'Id' || name === 'ID' || name === 'id') && SIGNATURE_IDS.has(value) && !(this.names.length === 2 && ns === NS.oadr && name === 'Id')) {
+    if ((name === 'Id' || name === 'ID' || name === 'id') && SIGNATURE_IDS.has(value) && !(this.depth === 2 && ns === NS.oadr && name === 'Id')) {
       // Another element claims an ID the signature needs: the signer checks (and refuses) such documents itself.
       this.canonical = false;
     }
@@ -140,13 +212,13 @@ export class XmlWriter {
   }
 
   end(): void {
-    const qname = this.names.pop()!;
-    if (this.open) this.closeStartTag();
-    if (this.names.length === 0) return;
-    this.body += `</${qname}>`;
+    const depth = --this.depth;
+    if (this.open) this.closeStartTag(depth + 1);
+    if (depth === 0) return;
+    this.body += this.closers.pop()!;
     if (this.body.length > FLUSH_AT) this.flush();
     const span = this.signedObject;
-    if (span !== undefined && span.end < 0 && this.names.length === span.depth) span.end = this.flushed + this.body.length;
+    if (span !== undefined && span.end < 0 && depth === span.depth) span.end = this.flushed + this.body.length;
   }
 
   /** The document: XML declaration, root start tag with every namespace used, content, root end tag. */
@@ -196,7 +268,7 @@ export class XmlWriter {
   private noteElement(ns: string, name: string): void {
     if (ns === NS.oadr && name === 'oadrSignedObject') {
       this.signedObjects += 1;
-      if (this.names.length === 1 && this.signedObject === undefined) {
+      if (this.depth === 1 && this.signedObject === undefined) {
         this.signedObject = { start: this.flushed + this.body.length, contentStart: -1, end: -1, depth: 1 };
       }
     } else if (ns === NS.ds) {
@@ -205,13 +277,14 @@ export class XmlWriter {
     }
   }
 
-  private closeStartTag(): void {
+  /** Closes the open start tag, of an element at `depth` (the current one unless it has just ended). */
+  private closeStartTag(depth = this.depth): void {
     this.open = false;
     const attrs = this.attrs;
     if (attrs !== undefined) {
       this.attrs = undefined;
       if (attrs.length > 1) attrs.sort(compareAttributes);
-      if (this.names.length === 1) {
+      if (depth === 1) {
         // Attributes of the root are outside every signed object; they follow the declarations.
         for (const a of attrs) this.rootName += ` ${a.ns === '' ? a.name : this.qualified(a.ns, a.name)}="${escapeAttribute(a.value)}"`;
       } else {
@@ -224,10 +297,10 @@ export class XmlWriter {
         this.body += text;
       }
     }
-    if (this.names.length > 1) {
+    if (depth > 1) {
       this.body += '>';
       const span = this.signedObject;
-      if (span !== undefined && span.contentStart < 0 && this.names.length === 2) span.contentStart = this.flushed + this.body.length;
+      if (span !== undefined && span.contentStart < 0 && depth === 2) span.contentStart = this.flushed + this.body.length;
     }
   }
 
