@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Duration, encodeMessage, message } from '../src/index.js';
+import { CodecEncodeError, Duration, encodeMessage, message } from '../src/index.js';
 import { SIZES, distributeEvent, updateReport, vtnDistributeEvent } from '../../../bench/messages.mjs';
 import { corpus } from './corpus.js';
 import { extras } from './corpus-extras.js';
@@ -40,5 +40,24 @@ describe('encoder bytes', () => {
     const all = Object.entries({ ...corpus, ...extras }).map(([name, m]) => `${name}\n${encodeMessage(m)}\n`);
     expect(all.length).toBeGreaterThan(50);
     expect(sha256(all.join(''))).toBe('2403280baa9935f77caaefc7197644dd009067818e25833280e6eabc7eb405b8');
+  });
+
+  it('an invalid value deep in a large message is reported with its full element path', () => {
+    const report = updateReport(core, 3, 2) as { oadrReport: Array<{ intervals: Array<{ streamPayloadBase: Array<{ confidence: number }> }> }> };
+    report.oadrReport[0]!.intervals[1]!.streamPayloadBase[2]!.confidence = 101;
+    let error: unknown;
+    try {
+      encodeMessage(report as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CodecEncodeError);
+    expect((error as CodecEncodeError).issues).toEqual([
+      {
+        path: 'oadrPayload/oadrSignedObject/message/oadrReport[0]/intervals/interval[1]/streamPayloadBase[2]/confidence',
+        expected: 'integer 0-100',
+        found: '101',
+      },
+    ]);
   });
 });
