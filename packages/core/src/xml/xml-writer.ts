@@ -110,8 +110,10 @@ export interface SignedObjectSpan {
  * its canonical form, once the apex carries the root's declarations (see `@rxadr/signing`).
  */
 export class XmlWriter {
-  /** The text written since the last flush; flattened into `chunks` every few kB (see `flush`). */
-  private body = '';
+  /** The pieces written since the last flush, `pending` of them, `bodyLength` characters; joined into `chunks` every few kB (see `flush`). */
+  private readonly body: string[] = [];
+  private pending = 0;
+  private bodyLength = 0;
   private readonly chunks: string[] = [];
   private flushed = 0;
   /** End tags of the open elements below the root (the root's is written by `finish`). */
@@ -135,7 +137,7 @@ export class XmlWriter {
       this.rootName = qname;
     } else {
       this.noteElement(ns, name);
-      this.body += `<${qname}`;
+      this.put(`<${qname}`);
       this.closers.push(`</${qname}>`);
     }
     this.depth++;
@@ -151,7 +153,7 @@ export class XmlWriter {
     }
     if (!this.prefixes.has(ns)) this.prefixes.set(ns, qname.slice(0, qname.indexOf(':')));
     if (ns === NS.ds || (ns === NS.oadr && qname === 'oadr:oadrSignedObject')) this.noteElement(ns, qname.slice(qname.indexOf(':') + 1));
-    this.body += `<${qname}`;
+    this.put(`<${qname}`);
     this.closers.push(`</${qname}>`);
     this.depth++;
     this.open = true;
@@ -166,7 +168,7 @@ export class XmlWriter {
     }
     if (!this.prefixes.has(tags.ns)) this.prefixes.set(tags.ns, tags.prefix);
     if (tags.noted) this.noteElement(tags.ns, tags.name);
-    this.body += tags.open;
+    this.put(tags.open);
     this.closers.push(tags.close);
     this.depth++;
     this.open = true;
@@ -184,12 +186,14 @@ export class XmlWriter {
       if (NOT_XML_CHAR.test(value)) this.canonical = false;
       value = escapeText(value);
     }
-    this.body += element.open;
-    this.body += value;
-    this.body += element.close;
-    if (this.body.length > FLUSH_AT) this.flush();
+    const body = this.body;
+    body[this.pending++] = element.open;
+    body[this.pending++] = value;
+    body[this.pending++] = element.close;
+    this.bodyLength += element.open.length + value.length + element.close.length;
+    if (this.bodyLength > FLUSH_AT) this.flush();
     const span = this.signedObject;
-    if (span !== undefined && span.end < 0 && this.depth === span.depth) span.end = this.flushed + this.body.length;
+    if (span !== undefined && span.end < 0 && this.depth === span.depth) span.end = this.flushed + this.bodyLength;
   }
 
   attribute(ns: string, name: string, value: string): void {
@@ -207,18 +211,18 @@ export class XmlWriter {
     if (value === '') return;
     if (TEXT_SPECIAL.test(value)) {
       if (NOT_XML_CHAR.test(value)) this.canonical = false;
-      this.body += escapeText(value);
-    } else this.body += value;
+      this.put(escapeText(value));
+    } else this.put(value);
   }
 
   end(): void {
     const depth = --this.depth;
     if (this.open) this.closeStartTag(depth + 1);
     if (depth === 0) return;
-    this.body += this.closers.pop()!;
-    if (this.body.length > FLUSH_AT) this.flush();
+    this.put(this.closers.pop()!);
+    if (this.bodyLength > FLUSH_AT) this.flush();
     const span = this.signedObject;
-    if (span !== undefined && span.end < 0 && depth === span.depth) span.end = this.flushed + this.body.length;
+    if (span !== undefined && span.end < 0 && depth === span.depth) span.end = this.flushed + this.bodyLength;
   }
 
   /** The document: XML declaration, root start tag with every namespace used, content, root end tag. */
@@ -238,7 +242,8 @@ export class XmlWriter {
     const head = `${DECLARATION}<${this.rootName}${declarations}>`;
     // One copy into a flat string: head, chunks and the root end tag joined at once.
     this.chunks.unshift(head);
-    this.chunks.push(this.body, `</${this.rootName}>`);
+    this.flush();
+    this.chunks.push(`</${this.rootName}>`);
     const xml = this.chunks.join('');
     const span = this.signedObject;
     if (span === undefined || span.end < 0 || !this.canonical || this.signedObjects !== 1) return { xml, rootNamespaces };
@@ -249,27 +254,31 @@ export class XmlWriter {
     };
   }
 
+  /** Appends `text` to the pending pieces. */
+  private put(text: string): void {
+    this.body[this.pending++] = text;
+    this.bodyLength += text.length;
+  }
+
   /**
-   * Moves the text written so far into a flat chunk. Appending builds a rope of small strings; a
-   * large document kept as one rope until the end makes millions of rope nodes survive into the
-   * old generation (most of the encoder's time went to the garbage collector). Flattening every
-   * few kB keeps them short-lived.
+   * Joins the pieces written since the last flush into one flat chunk. Appending with `+=` built
+   * a rope of small strings that had to be flattened; a list of pieces joined every few kB makes
+   * no rope nodes at all and only short-lived garbage.
    */
   private flush(): void {
-    const text = this.body;
-    // `| 0` reads the string as a number, which makes V8 flatten it first (the stop at the first
-    // non-digit is immediate: the text starts with '<').
-    void ((text as unknown as number) | 0);
-    this.chunks.push(text);
-    this.flushed += text.length;
-    this.body = '';
+    const body = this.body;
+    body.length = this.pending;
+    this.chunks.push(body.join(''));
+    this.flushed += this.bodyLength;
+    this.pending = 0;
+    this.bodyLength = 0;
   }
 
   private noteElement(ns: string, name: string): void {
     if (ns === NS.oadr && name === 'oadrSignedObject') {
       this.signedObjects += 1;
       if (this.depth === 1 && this.signedObject === undefined) {
-        this.signedObject = { start: this.flushed + this.body.length, contentStart: -1, end: -1, depth: 1 };
+        this.signedObject = { start: this.flushed + this.bodyLength, contentStart: -1, end: -1, depth: 1 };
       }
     } else if (ns === NS.ds) {
       // A ds element (a signature inside the payload): the signer checks such documents itself.
@@ -294,13 +303,13 @@ export class XmlWriter {
           if (NOT_XML_CHAR.test(a.value)) this.canonical = false;
           text += ` ${a.ns === '' ? a.name : this.qualified(a.ns, a.name)}="${value}"`;
         }
-        this.body += text;
+        this.put(text);
       }
     }
     if (depth > 1) {
-      this.body += '>';
+      this.put('>');
       const span = this.signedObject;
-      if (span !== undefined && span.contentStart < 0 && depth === 2) span.contentStart = this.flushed + this.body.length;
+      if (span !== undefined && span.contentStart < 0 && depth === 2) span.contentStart = this.flushed + this.bodyLength;
     }
   }
 
