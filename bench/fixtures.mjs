@@ -1,98 +1,106 @@
-// The benchmark messages, generated deterministically (no clock, no randomness), so every run and
-// every machine measures the same bytes; each benchmark prints the SHA-256 of the bytes it used.
-//   small   oadrDistributeEvent, 1 event x 3 intervals (about 3 KB)
-//   medium  oadrDistributeEvent, 10 events x 24 intervals (about 70 KB)
-//   large   oadrDistributeEvent, 100 events x 96 intervals (about 2.4 MB)
-//   8 MB    oadrUpdateReport, 530 rIDs x 60 one-second intervals (one report delivery)
+// The benchmark messages and the stored decode/verify fixtures.
+//
+// Encode is measured on messages built in memory (bench/messages.mjs). Decode and verify are
+// measured on documents as a VTN sends them, stored in bench/fixtures/ (plain files, checked in):
+// every element prefixed, namespaces declared where first used (and again in each sibling
+// subtree, as template-based VTNs such as openleadr write them), two-space indentation, and the
+// optional fields a real event carries (`vtnDistributeEvent`).
+//   small   1 event x 3 intervals
+//   medium  10 events x 24 intervals
+//   large   100 events x 96 intervals
+// `node bench/fixtures.mjs --write` regenerates them (deterministic: no clock, no randomness);
+// without --write it checks that the stored files are what the generator writes.
 import { createHash } from 'node:crypto';
-import { Duration, message } from '../packages/core/dist/index.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as core from '../packages/core/dist/index.js';
+import * as built from './messages.mjs';
 
-const START = Date.UTC(2026, 0, 1, 12);
+const requireFromCore = createRequire(new URL('../packages/core/package.json', import.meta.url));
+const { SaxesParser } = await import(pathToFileURL(requireFromCore.resolve('saxes')).href);
 
-export function distributeEvent(events, intervals) {
-  return message('oadrDistributeEvent', {
-    requestID: 'bench-dist',
-    vtnID: 'VTN-BENCH',
-    oadrEvent: Array.from({ length: events }, (_, e) => ({
-      eiEvent: {
-        eventDescriptor: {
-          eventID: `evt-${e}`,
-          modificationNumber: e % 3,
-          priority: 1,
-          eiMarketContext: 'http://example.com/programs/bench',
-          createdDateTime: new Date(START),
-          eventStatus: 'far',
-        },
-        eiActivePeriod: {
-          properties: {
-            dtstart: new Date(START + e * 3_600_000),
-            duration: Duration.fromMillis(intervals * 900_000),
-            tolerance: { startafter: Duration.parse('PT5M') },
-            xEiRampUp: Duration.parse('PT15M'),
-          },
-        },
-        eiEventSignals: {
-          eiEventSignal: [
-            {
-              intervals: Array.from({ length: intervals }, (_, i) => ({
-                duration: Duration.parse('PT15M'),
-                uid: String(i),
-                streamPayloadBase: [{ type: 'signalPayload', payloadBase: { type: 'payloadFloat', value: (i % 4) + 0.25 } }],
-              })),
-              signalName: 'ELECTRICITY_PRICE',
-              signalType: 'price',
-              signalID: `sig-${e}`,
-              itemBase: { type: 'currencyPerKWh', itemDescription: 'currencyPerKWh', itemUnits: 'USD', siScaleCode: 'none' },
-            },
-          ],
-        },
-        eiTarget: { resourceID: ['site-1'] },
-      },
-      oadrResponseRequired: 'always',
-    })),
-  });
-}
+export const SIZES = built.SIZES;
+export const distributeEvent = (events, intervals) => built.distributeEvent(core, events, intervals);
+export const updateReport = (rids, seconds) => built.updateReport(core, rids, seconds);
 
-/** One minute of 530 rIDs sampled every second, as the report module delivers it. */
-export function updateReport(rids = 530, seconds = 60) {
-  return message('oadrUpdateReport', {
-    requestID: 'bench-report',
-    oadrReport: [
-      {
-        dtstart: new Date(START),
-        duration: Duration.parse(`PT${seconds}S`),
-        intervals: Array.from({ length: seconds }, (_, s) => ({
-          dtstart: new Date(START + s * 1000),
-          duration: Duration.parse('PT1S'),
-          uid: String(s),
-          streamPayloadBase: Array.from({ length: rids }, (_, r) => ({
-            type: 'oadrReportPayload',
-            rID: `meter-${r}/powerReal`,
-            confidence: 100,
-            payloadBase: { type: 'payloadFloat', value: r * 10 + s / 4 },
-            oadrDataQuality: 'Quality Good - Non Specific',
-          })),
-        })),
-        eiReportID: 'rep-bench',
-        reportRequestID: 'rr-bench',
-        reportSpecifierID: 'telemetry-usage',
-        reportName: 'TELEMETRY_USAGE',
-        createdDateTime: new Date(START + seconds * 1000),
-      },
-    ],
-    venID: 'VEN-BENCH',
-  });
-}
-
-export const SIZES = [
-  { label: '1 event x 3', events: 1, intervals: 3 },
-  { label: '10 events x 24', events: 10, intervals: 24 },
-  { label: '100 events x 96', events: 100, intervals: 96 },
-];
-
-/** The benchmark messages by size: `{ label, message }`. */
+/** The benchmark messages by size (encode side): `{ label, message }`. */
 export function messages() {
   return SIZES.map(({ label, events, intervals }) => ({ label, message: distributeEvent(events, intervals) }));
+}
+
+const FILES = ['distribute-event-1x3.xml', 'distribute-event-10x24.xml', 'distribute-event-100x96.xml'];
+const fileUrl = (name) => new URL(`./fixtures/${name}`, import.meta.url);
+
+/**
+ * Rewrites a document rxadr's encoder wrote (prefixes fixed, every namespace declared on the
+ * root) the way a template-based VTN writes it: one element per line, indented by a tab per
+ * level; a namespace is declared where it is first used, except that each child of the payload
+ * element (each `oadr:oadrEvent`, rendered as one fragment) declares all the namespaces its
+ * subtree uses, again in every such sibling.
+ */
+export function vtnStyle(compact) {
+  const uris = new Map();
+  const root = { name: '', attrs: [], children: [], text: '' };
+  const stack = [root];
+  const parser = new SaxesParser({ xmlns: false });
+  parser.on('opentag', (tag) => {
+    const attrs = Object.entries(tag.attributes);
+    for (const [name, value] of attrs) if (name.startsWith('xmlns:')) uris.set(name.slice(6), value);
+    const element = { name: tag.name, attrs: attrs.filter(([name]) => !name.startsWith('xmlns')), children: [], text: '' };
+    stack[stack.length - 1].children.push(element);
+    stack.push(element);
+  });
+  parser.on('text', (text) => {
+    stack[stack.length - 1].text += text;
+  });
+  parser.on('closetag', () => void stack.pop());
+  parser.write(compact).close();
+
+  const prefixOf = (qname) => (qname.includes(':') ? qname.slice(0, qname.indexOf(':')) : undefined);
+  const ownPrefixes = (el) => [el.name, ...el.attrs.map(([name]) => name)].map(prefixOf).filter((p) => p !== undefined && p !== 'xml');
+  const subtreePrefixes = (el, into = []) => {
+    into.push(...ownPrefixes(el));
+    for (const c of el.children) subtreePrefixes(c, into);
+    return into;
+  };
+  const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const escapeAttr = (s) => escape(s).replace(/"/g, '&quot;');
+  const lines = ['<?xml version="1.0" encoding="utf-8"?>'];
+  const write = (el, depth, inScope) => {
+    const scope = new Set(inScope);
+    let declarations = '';
+    for (const prefix of depth === 3 ? subtreePrefixes(el) : ownPrefixes(el)) {
+      if (scope.has(prefix)) continue;
+      scope.add(prefix);
+      declarations += ` xmlns:${prefix}="${escapeAttr(uris.get(prefix))}"`;
+    }
+    const indent = '\t'.repeat(depth);
+    const open = `${indent}<${el.name}${declarations}${el.attrs.map(([name, value]) => ` ${name}="${escapeAttr(value)}"`).join('')}`;
+    if (el.children.length === 0) {
+      lines.push(el.text === '' ? `${open}/>` : `${open}>${escape(el.text)}</${el.name}>`);
+      return;
+    }
+    lines.push(`${open}>`);
+    for (const c of el.children) write(c, depth + 1, scope);
+    lines.push(`${indent}</${el.name}>`);
+  };
+  write(root.children[0], 0, []);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The fixtures as the generator writes them: `{ label, file, xml }`. */
+export function generateFixtures() {
+  return SIZES.map(({ label, events, intervals }, i) => ({
+    label,
+    file: FILES[i],
+    xml: vtnStyle(core.encodeMessage(built.vtnDistributeEvent(core, events, intervals))),
+  }));
+}
+
+/** The stored fixtures (decode and verify side): `{ label, file, xml }`. */
+export function fixtures() {
+  return SIZES.map(({ label }, i) => ({ label, file: FILES[i], xml: readFileSync(fileUrl(FILES[i]), 'utf8') }));
 }
 
 export const sha = (text) => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 12);
@@ -100,3 +108,20 @@ export const kib = (text) => {
   const bytes = Buffer.byteLength(text);
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} KB`;
 };
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const write = process.argv.includes('--write');
+  let stale = 0;
+  for (const { label, file, xml } of generateFixtures()) {
+    const path = fileURLToPath(fileUrl(file));
+    if (write) writeFileSync(path, xml);
+    let stored = '';
+    try {
+      stored = readFileSync(path, 'utf8');
+    } catch {}
+    const state = stored === xml ? 'up to date' : 'STALE (run with --write)';
+    if (stored !== xml) stale++;
+    console.log(`${file} (${label}): ${kib(xml)}, sha256 ${sha(xml)}, ${state}`);
+  }
+  if (stale > 0) process.exitCode = 1;
+}

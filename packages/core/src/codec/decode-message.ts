@@ -6,7 +6,7 @@ import { rememberEncoded } from '../xml/encoded-documents.js';
 import { XmlWriter } from '../xml/xml-writer.js';
 import type { XmlElement } from '../xml/xml-node.js';
 import { rememberedDecode } from './decoded-documents.js';
-import { CodecEncodeError, INVALID, XmlCodec, child, describeValue, issueMessage, type CodecIssue } from './xml-codec.js';
+import { CodecEncodeError, INVALID, UNTRACKED, XmlCodec, child, describeValue, issueMessage, type CodecIssue, type Path } from './xml-codec.js';
 
 /** Why a document was rejected. */
 export type DecodeErrorKind =
@@ -100,28 +100,38 @@ function failure(kind: DecodeErrorKind, issues: CodecIssue[]): DecodeResult {
  * Throws `CodecEncodeError` (with paths) when the message breaks the schema.
  */
 export function encodeMessage(message: OadrMessage): string {
-  const issues: CodecIssue[] = [];
+  const option = PAYLOAD_OPTIONS.get(typeof message === 'object' && message !== null ? message.type : undefined);
+  if (option === undefined) {
+    const path = 'oadrPayload/oadrSignedObject/message';
+    throw new CodecEncodeError([{ path, expected: `type ${MESSAGE_TYPES.join('|')}`, found: describeValue(message) }]);
+  }
+  // Written without element paths; a message found invalid is written again with them, so each
+  // issue names its element.
+  let issues: CodecIssue[] = [];
+  let out = writeMessage(option, message, UNTRACKED, issues);
+  if (issues.length > 0) {
+    issues = [];
+    out = writeMessage(option, message, child(child(child(undefined, 'oadrPayload'), 'oadrSignedObject'), 'message'), issues);
+    throw new CodecEncodeError(issues);
+  }
+  const { xml, signedObject, rootNamespaces } = out.finish();
+  if (signedObject !== undefined) rememberEncoded(xml, signedObject, rootNamespaces);
+  return xml;
+}
+
+function writeMessage(option: (typeof payloadOptions)[OadrMessageType], message: OadrMessage, path: Path, issues: CodecIssue[]): XmlWriter {
   const out = new XmlWriter();
   out.start(NS.oadr, 'oadrPayload');
   out.start(NS.oadr, 'oadrSignedObject');
   out.attribute(NS.oadr, 'Id', 'oadrSignedObject');
-  const option = PAYLOAD_OPTIONS.get(typeof message === 'object' && message !== null ? message.type : undefined);
-  if (option === undefined) {
-    const path = 'oadrPayload/oadrSignedObject/message';
-    issues.push({ path, expected: `type ${MESSAGE_TYPES.join('|')}`, found: describeValue(message) });
-    throw new CodecEncodeError(issues);
-  }
   const [ns, name, codec] = option;
   out.start(ns, name);
   out.attribute(NS.ei, 'schemaVersion', '2.0b');
-  (codec as unknown as XmlCodec<OadrMessage>).emit(message, child(child(child(undefined, 'oadrPayload'), 'oadrSignedObject'), 'message'), issues, out);
+  (codec as unknown as XmlCodec<OadrMessage>).emit(message, path, issues, out);
   out.end();
   out.end();
   out.end();
-  if (issues.length > 0) throw new CodecEncodeError(issues);
-  const { xml, signedObject, rootNamespaces } = out.finish();
-  if (signedObject !== undefined) rememberEncoded(xml, signedObject, rootNamespaces);
-  return xml;
+  return out;
 }
 
 const PAYLOAD_OPTIONS = new Map<unknown, (typeof payloadOptions)[OadrMessageType]>(Object.entries(payloadOptions));

@@ -1,14 +1,17 @@
 import type { XmlAttribute, XmlContent, XmlElement } from '../xml/xml-node.js';
-import { qualifiedName, type XmlWriter } from '../xml/xml-writer.js';
+import { NS } from '../xml/namespaces.js';
+import { elementTags, qualifiedName, type ElementTags, type TextElement, type XmlWriter } from '../xml/xml-writer.js';
 import type { Scalar } from './scalars.js';
 import {
   INVALID,
   XmlCodec,
   asCodec,
+  UNTRACKED,
   child,
   describeFound,
   describeValue,
   pathText,
+  textContent,
   type CodecIssue,
   type Path,
   type TypeOf,
@@ -141,6 +144,55 @@ function emitItem(field: ElementField<unknown, Card>, item: unknown, path: Path,
   out.end();
 }
 
+/** How `emit` writes one element field, worked out once per sequence. */
+interface EmitPlan {
+  readonly repeated: boolean;
+  /** Set when the field's only element holds text (or wrappers around text): written in one call. */
+  readonly text: (TextElement & { readonly scalar: Scalar<unknown> }) | undefined;
+  /** The tags of each option, when its namespace has a canonical prefix. */
+  readonly tags: ReadonlyArray<ElementTags | undefined>;
+}
+
+function emitPlan(field: ElementField<unknown, Card>): EmitPlan {
+  const repeated = field.card === 'many' || field.card === 'some';
+  const tags = field.options.map((o) => elementTags(o.ns, o.name));
+  const [only] = field.options;
+  const content = field.options.length === 1 && only!.tag === undefined ? textContent(only!.codec) : undefined;
+  const own = tags[0];
+  if (content === undefined || own === undefined || own.noted || only!.ns === NS.ds) return { repeated, text: undefined, tags };
+  const text = {
+    scalar: content.scalar,
+    open: `${own.open}>${content.open}`,
+    close: `${content.close}${own.close}`,
+    namespaces: [own.ns, own.prefix, ...content.namespaces],
+  };
+  return { repeated, text, tags };
+}
+
+/** `emitItem` with the field's tags made once; paths are made only when tracked. */
+function emitPlanned(field: ElementField<unknown, Card>, plan: EmitPlan, item: unknown, path: Path, issues: CodecIssue[], out: XmlWriter): void {
+  const text = plan.text;
+  if (text !== undefined && text.scalar.is(item)) {
+    out.textElement(text, text.scalar.encode(item));
+    return;
+  }
+  const options = field.options;
+  let index = 0;
+  if (options.length > 1 || options[0]!.tag !== undefined) {
+    const tag = typeof item === 'object' && item !== null ? (item as { type?: unknown }).type : undefined;
+    while (index < options.length && options[index]!.tag !== tag) index++;
+  }
+  const tags = plan.tags[index];
+  if (index === options.length || tags === undefined) {
+    // No such option (the issue is recorded there), or a namespace without a fixed prefix.
+    emitItem(field, item, path, issues, out);
+    return;
+  }
+  out.startTag(tags);
+  options[index]!.codec.emit(item, path, issues, out);
+  out.end();
+}
+
 /** A schema sequence of attributes and child elements, decoded to an object with one key per field. */
 export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<SequenceOf<F>> {
   const entries = Object.entries(fields);
@@ -249,13 +301,17 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
     return { attrs, children, text: '' };
   };
 
-  // The streaming twin of `write`: the same checks and issues, written straight to `out`.
+  // The streaming twin of `write`: the same checks and issues, written straight to `out`. Paths
+  // are built only when tracked (see UNTRACKED): the encoder retraces a failed message with them.
+  const plans = elementFields.map((field) => (field.kind === 'fixed' ? undefined : emitPlan(field)));
+  const fixedTags = elementFields.map((field) => (field.kind === 'fixed' ? elementTags(field.ns, field.name) : undefined));
   const emit = (value: A, path: Path, issues: CodecIssue[], out: XmlWriter): void => {
     if (typeof value !== 'object' || value === null) {
       issues.push({ path: pathText(path), expected: `object (${name})`, found: describeValue(value) });
       return;
     }
     const record = value as Record<string, unknown>;
+    const tracked = path !== UNTRACKED;
     for (let a = 0; a < attributeFields.length; a++) {
       const key = attributeKeys[a]!;
       const field = attributeFields[a]!;
@@ -272,7 +328,9 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
       const key = elementKeys[e]!;
       const field = elementFields[e]!;
       if (field.kind === 'fixed') {
-        out.start(field.ns, field.name);
+        const tags = fixedTags[e];
+        if (tags !== undefined) out.startTag(tags);
+        else out.start(field.ns, field.name);
         out.end();
         continue;
       }
@@ -283,9 +341,9 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
         }
         continue;
       }
-      const repeated = field.card === 'many' || field.card === 'some';
-      if (!repeated) {
-        emitItem(field, v, child(path, key), issues, out);
+      const plan = plans[e]!;
+      if (!plan.repeated) {
+        emitPlanned(field, plan, v, tracked ? child(path, key) : UNTRACKED, issues, out);
         continue;
       }
       if (!Array.isArray(v)) {
@@ -295,7 +353,7 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
       if (v.length === 0 && field.card === 'some') {
         issues.push({ path: `${pathText(path)}/${key}`, expected: 'at least one value', found: 'nothing' });
       }
-      for (let index = 0; index < v.length; index++) emitItem(field, v[index], child(path, key, index), issues, out);
+      for (let index = 0; index < v.length; index++) emitPlanned(field, plan, v[index], tracked ? child(path, key, index) : UNTRACKED, issues, out);
     }
   };
 

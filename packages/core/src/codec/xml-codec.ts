@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import type { XmlAttribute, XmlContent, XmlElement } from '../xml/xml-node.js';
-import type { XmlWriter } from '../xml/xml-writer.js';
+import { NS, canonicalPrefix } from '../xml/namespaces.js';
+import { elementTags, type XmlWriter } from '../xml/xml-writer.js';
 import { Duration } from './duration.js';
 import type { Scalar } from './scalars.js';
 
@@ -20,6 +21,13 @@ export function pathText(path: Path): string {
   for (let p = path; p; p = p.parent) keys.push(p.index < 0 ? p.key : `${p.key}[${p.index}]`);
   return keys.reverse().join('/');
 }
+
+/**
+ * A path not kept: codecs that see it pass it on to their children instead of building theirs.
+ * The encoder writes with it and, only when a message turns out to be invalid, writes it again
+ * with real paths, so every issue still names its element.
+ */
+export const UNTRACKED: Path = { parent: undefined, key: '(untracked)', index: -1 };
 
 /** The path of a child; `index` marks one of several repeated elements. */
 export function child(path: Path, key: string, index = -1): Path {
@@ -108,8 +116,34 @@ function quote(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 }
 
+/**
+ * The content of a codec that writes text only, possibly inside wrapper elements: its scalar and
+ * the wrappers' tags (`<xcal:date-time>` … `</xcal:date-time>` for a `dtstart`). The encoder
+ * writes such elements in one call (`XmlWriter.textElement`), with the same bytes and checks.
+ */
+export interface TextContent {
+  readonly scalar: Scalar<unknown>;
+  readonly open: string;
+  readonly close: string;
+  /** `[uri, prefix, …]` of the wrappers' tags, outermost first. */
+  readonly namespaces: readonly string[];
+}
+
+const TEXT_CONTENT = new WeakMap<XmlCodec<unknown>, TextContent>();
+
+/** The text-only shape of a codec made by `leaf` or by `wrapper` around one, else undefined. */
+export function textContent(codec: XmlCodec<unknown>): TextContent | undefined {
+  return TEXT_CONTENT.get(codec);
+}
+
 /** An element with text content only, read with a scalar codec. */
 export function leaf<A>(scalar: Scalar<A>): XmlCodec<A> {
+  const codec = leafCodec(scalar);
+  TEXT_CONTENT.set(codec as XmlCodec<unknown>, { scalar: scalar as Scalar<unknown>, open: '', close: '', namespaces: [] });
+  return codec;
+}
+
+function leafCodec<A>(scalar: Scalar<A>): XmlCodec<A> {
   return new XmlCodec<A>(scalar.name, {
     is: scalar.is,
     read(element, path, issues) {
@@ -183,6 +217,22 @@ export const rawElement: XmlCodec<XmlElement> = new XmlCodec<XmlElement>('any XM
  */
 export function wrapper<A>(ns: string, name: string, inner: XmlCodec<A> | Scalar<A>): XmlCodec<A> {
   const codec = asCodec(inner);
+  const wrapped = wrapperCodec(ns, name, codec);
+  const text = textContent(codec as XmlCodec<unknown>);
+  const prefix = canonicalPrefix(ns);
+  if (text !== undefined && prefix !== undefined && ns !== NS.ds) {
+    TEXT_CONTENT.set(wrapped as XmlCodec<unknown>, {
+      scalar: text.scalar,
+      open: `<${prefix}:${name}>${text.open}`,
+      close: `${text.close}</${prefix}:${name}>`,
+      namespaces: [ns, prefix, ...text.namespaces],
+    });
+  }
+  return wrapped;
+}
+
+function wrapperCodec<A>(ns: string, name: string, codec: XmlCodec<A>): XmlCodec<A> {
+  const tags = elementTags(ns, name);
   return new XmlCodec<A>(`${name}(${codec.name})`, {
     is: codec.is,
     read(element, path, issues) {
@@ -202,8 +252,9 @@ export function wrapper<A>(ns: string, name: string, inner: XmlCodec<A> | Scalar
       return { attrs: [], children: [{ ns, name, ...content }], text: '' };
     },
     emit(value, path, issues, out) {
-      out.start(ns, name);
-      codec.emit(value, child(path, name), issues, out);
+      if (tags !== undefined) out.startTag(tags);
+      else out.start(ns, name);
+      codec.emit(value, path === UNTRACKED ? UNTRACKED : child(path, name), issues, out);
       out.end();
     },
     toJson: (value) => codec.toJson(value),

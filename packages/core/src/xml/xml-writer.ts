@@ -54,6 +54,39 @@ export function qualifiedName(ns: string, name: string): string | undefined {
 }
 
 /**
+ * An element with text content only, its tags written ahead of time: `open` is its start tag
+ * (and those of wrappers inside it, e.g. `<xcal:dtstart><xcal:date-time>`), `close` the matching
+ * end tags; `namespaces` lists each namespace the tags use with its canonical prefix, in order
+ * of appearance (`[uri, prefix, uri, prefix, …]`). See `XmlWriter.textElement`.
+ */
+export interface TextElement {
+  readonly open: string;
+  readonly close: string;
+  readonly namespaces: readonly string[];
+}
+
+/** The tags of an element in a namespace with a canonical prefix, for `XmlWriter.startTag`. */
+export interface ElementTags {
+  readonly ns: string;
+  readonly prefix: string;
+  /** `<prefix:name` (the start tag before its attributes and `>`). */
+  readonly open: string;
+  /** `</prefix:name>`. */
+  readonly close: string;
+  /** True for the elements the writer tracks for signing (a ds element, `oadr:oadrSignedObject`). */
+  readonly noted: boolean;
+  readonly name: string;
+}
+
+/** The tags of `ns`/`name`, or undefined when the namespace has no canonical prefix. */
+export function elementTags(ns: string, name: string): ElementTags | undefined {
+  const prefix = canonicalPrefix(ns);
+  if (prefix === undefined) return undefined;
+  const noted = ns === NS.ds || (ns === NS.oadr && name === 'oadrSignedObject');
+  return { ns, prefix, open: `<${prefix}:${name}`, close: `</${prefix}:${name}>`, noted, name };
+}
+
+/**
  * Where the signed object sits in a document the writer produced, and whether its text there is
  * already its inclusive C14N 1.0 form apart from the namespace declarations of its apex.
  */
@@ -77,11 +110,15 @@ export interface SignedObjectSpan {
  * its canonical form, once the apex carries the root's declarations (see `@rxadr/signing`).
  */
 export class XmlWriter {
-  /** The text written since the last flush; flattened into `chunks` every few kB (see `flush`). */
-  private body = '';
+  /** The pieces written since the last flush, `pending` of them, `bodyLength` characters; joined into `chunks` every few kB (see `flush`). */
+  private readonly body: string[] = [];
+  private pending = 0;
+  private bodyLength = 0;
   private readonly chunks: string[] = [];
   private flushed = 0;
-  private readonly names: string[] = [];
+  /** End tags of the open elements below the root (the root's is written by `finish`). */
+  private readonly closers: string[] = [];
+  private depth = 0;
   /** Attributes of the start tag still open (its `>` not written yet). */
   private attrs: XmlAttribute[] | undefined;
   private open = false;
@@ -96,35 +133,74 @@ export class XmlWriter {
   start(ns: string, name: string): void {
     if (this.open) this.closeStartTag();
     const qname = this.qualified(ns, name);
-    if (this.names.length === 0) {
+    if (this.depth === 0) {
       this.rootName = qname;
     } else {
       this.noteElement(ns, name);
-      this.body += `<${qname}`;
+      this.put(`<${qname}`);
+      this.closers.push(`</${qname}>`);
     }
-    this.names.push(qname);
+    this.depth++;
     this.open = true;
   }
 
   /** `start` for a name whose `qname` is `qualifiedName(ns, name)`, computed once by the caller. */
   startQualified(ns: string, qname: string): void {
     if (this.open) this.closeStartTag();
-    if (this.names.length === 0) {
+    if (this.depth === 0) {
       this.start(ns, qname.slice(qname.indexOf(':') + 1));
       return;
     }
     if (!this.prefixes.has(ns)) this.prefixes.set(ns, qname.slice(0, qname.indexOf(':')));
     if (ns === NS.ds || (ns === NS.oadr && qname === 'oadr:oadrSignedObject')) this.noteElement(ns, qname.slice(qname.indexOf(':') + 1));
-    this.body += `<${qname}`;
-    this.names.push(qname);
+    this.put(`<${qname}`);
+    this.closers.push(`</${qname}>`);
+    this.depth++;
     this.open = true;
+  }
+
+  /** `start` with tags made once by `elementTags` (below the root only). */
+  startTag(tags: ElementTags): void {
+    if (this.open) this.closeStartTag();
+    if (this.depth === 0) {
+      this.start(tags.ns, tags.name);
+      return;
+    }
+    if (!this.prefixes.has(tags.ns)) this.prefixes.set(tags.ns, tags.prefix);
+    if (tags.noted) this.noteElement(tags.ns, tags.name);
+    this.put(tags.open);
+    this.closers.push(tags.close);
+    this.depth++;
+    this.open = true;
+  }
+
+  /**
+   * A whole element with text content only (below the root): the same bytes as `start`, `text`,
+   * `end` of its elements, in one call.
+   */
+  textElement(element: TextElement, value: string): void {
+    if (this.open) this.closeStartTag();
+    const namespaces = element.namespaces;
+    for (let i = 0; i < namespaces.length; i += 2) if (!this.prefixes.has(namespaces[i]!)) this.prefixes.set(namespaces[i]!, namespaces[i + 1]!);
+    if (TEXT_SPECIAL.test(value)) {
+      if (NOT_XML_CHAR.test(value)) this.canonical = false;
+      value = escapeText(value);
+    }
+    const body = this.body;
+    body[this.pending++] = element.open;
+    body[this.pending++] = value;
+    body[this.pending++] = element.close;
+    this.bodyLength += element.open.length + value.length + element.close.length;
+    if (this.bodyLength > FLUSH_AT) this.flush();
+    const span = this.signedObject;
+    if (span !== undefined && span.end < 0 && this.depth === span.depth) span.end = this.flushed + this.bodyLength;
   }
 
   attribute(ns: string, name: string, value: string): void {
     if (ns !== '') this.qualified(ns, name);
     if (this.attrs === undefined) this.attrs = [{ ns, name, value }];
     else this.attrs.push({ ns, name, value });
-    if ((name === 'Id' || name === 'ID' || name === 'id') && SIGNATURE_IDS.has(value) && !(this.names.length === 2 && ns === NS.oadr && name === 'Id')) {
+    if ((name === 'Id' || name === 'ID' || name === 'id') && SIGNATURE_IDS.has(value) && !(this.depth === 2 && ns === NS.oadr && name === 'Id')) {
       // Another element claims an ID the signature needs: the signer checks (and refuses) such documents itself.
       this.canonical = false;
     }
@@ -135,18 +211,18 @@ export class XmlWriter {
     if (value === '') return;
     if (TEXT_SPECIAL.test(value)) {
       if (NOT_XML_CHAR.test(value)) this.canonical = false;
-      this.body += escapeText(value);
-    } else this.body += value;
+      this.put(escapeText(value));
+    } else this.put(value);
   }
 
   end(): void {
-    const qname = this.names.pop()!;
-    if (this.open) this.closeStartTag();
-    if (this.names.length === 0) return;
-    this.body += `</${qname}>`;
-    if (this.body.length > FLUSH_AT) this.flush();
+    const depth = --this.depth;
+    if (this.open) this.closeStartTag(depth + 1);
+    if (depth === 0) return;
+    this.put(this.closers.pop()!);
+    if (this.bodyLength > FLUSH_AT) this.flush();
     const span = this.signedObject;
-    if (span !== undefined && span.end < 0 && this.names.length === span.depth) span.end = this.flushed + this.body.length;
+    if (span !== undefined && span.end < 0 && depth === span.depth) span.end = this.flushed + this.bodyLength;
   }
 
   /** The document: XML declaration, root start tag with every namespace used, content, root end tag. */
@@ -166,7 +242,8 @@ export class XmlWriter {
     const head = `${DECLARATION}<${this.rootName}${declarations}>`;
     // One copy into a flat string: head, chunks and the root end tag joined at once.
     this.chunks.unshift(head);
-    this.chunks.push(this.body, `</${this.rootName}>`);
+    this.flush();
+    this.chunks.push(`</${this.rootName}>`);
     const xml = this.chunks.join('');
     const span = this.signedObject;
     if (span === undefined || span.end < 0 || !this.canonical || this.signedObjects !== 1) return { xml, rootNamespaces };
@@ -177,27 +254,31 @@ export class XmlWriter {
     };
   }
 
+  /** Appends `text` to the pending pieces. */
+  private put(text: string): void {
+    this.body[this.pending++] = text;
+    this.bodyLength += text.length;
+  }
+
   /**
-   * Moves the text written so far into a flat chunk. Appending builds a rope of small strings; a
-   * large document kept as one rope until the end makes millions of rope nodes survive into the
-   * old generation (most of the encoder's time went to the garbage collector). Flattening every
-   * few kB keeps them short-lived.
+   * Joins the pieces written since the last flush into one flat chunk. Appending with `+=` built
+   * a rope of small strings that had to be flattened; a list of pieces joined every few kB makes
+   * no rope nodes at all and only short-lived garbage.
    */
   private flush(): void {
-    const text = this.body;
-    // `| 0` reads the string as a number, which makes V8 flatten it first (the stop at the first
-    // non-digit is immediate: the text starts with '<').
-    void ((text as unknown as number) | 0);
-    this.chunks.push(text);
-    this.flushed += text.length;
-    this.body = '';
+    const body = this.body;
+    body.length = this.pending;
+    this.chunks.push(body.join(''));
+    this.flushed += this.bodyLength;
+    this.pending = 0;
+    this.bodyLength = 0;
   }
 
   private noteElement(ns: string, name: string): void {
     if (ns === NS.oadr && name === 'oadrSignedObject') {
       this.signedObjects += 1;
-      if (this.names.length === 1 && this.signedObject === undefined) {
-        this.signedObject = { start: this.flushed + this.body.length, contentStart: -1, end: -1, depth: 1 };
+      if (this.depth === 1 && this.signedObject === undefined) {
+        this.signedObject = { start: this.flushed + this.bodyLength, contentStart: -1, end: -1, depth: 1 };
       }
     } else if (ns === NS.ds) {
       // A ds element (a signature inside the payload): the signer checks such documents itself.
@@ -205,13 +286,14 @@ export class XmlWriter {
     }
   }
 
-  private closeStartTag(): void {
+  /** Closes the open start tag, of an element at `depth` (the current one unless it has just ended). */
+  private closeStartTag(depth = this.depth): void {
     this.open = false;
     const attrs = this.attrs;
     if (attrs !== undefined) {
       this.attrs = undefined;
       if (attrs.length > 1) attrs.sort(compareAttributes);
-      if (this.names.length === 1) {
+      if (depth === 1) {
         // Attributes of the root are outside every signed object; they follow the declarations.
         for (const a of attrs) this.rootName += ` ${a.ns === '' ? a.name : this.qualified(a.ns, a.name)}="${escapeAttribute(a.value)}"`;
       } else {
@@ -221,13 +303,13 @@ export class XmlWriter {
           if (NOT_XML_CHAR.test(a.value)) this.canonical = false;
           text += ` ${a.ns === '' ? a.name : this.qualified(a.ns, a.name)}="${value}"`;
         }
-        this.body += text;
+        this.put(text);
       }
     }
-    if (this.names.length > 1) {
-      this.body += '>';
+    if (depth > 1) {
+      this.put('>');
       const span = this.signedObject;
-      if (span !== undefined && span.contentStart < 0 && this.names.length === 2) span.contentStart = this.flushed + this.body.length;
+      if (span !== undefined && span.contentStart < 0 && depth === 2) span.contentStart = this.flushed + this.bodyLength;
     }
   }
 
