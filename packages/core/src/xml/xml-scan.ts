@@ -115,6 +115,8 @@ class Scope {
 
   leave(): void {
     const count = this.pushed.pop() ?? 0;
+    // Most elements declare nothing: truncating an array is not free, so only when needed.
+    if (count === 0) return;
     this.prefixes.length -= count;
     this.uris.length -= count;
   }
