@@ -1,86 +1,24 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { OadrMessage } from '@rxadr/core';
-import { createHttpMockVtn, createSchemaCheck, type HttpMockVtn } from '@rxadr/testing';
+import { createHttpMockVtn, type HttpMockVtn } from '@rxadr/testing';
+import { createKill9Harness } from './kill9-harness.js';
 
 // A real VEN process (the built packages, a real file store) against the mock VTN's HTTP front
 // door on loopback in this process; killed with SIGKILL while records are owed, then restarted.
 const script = fileURLToPath(new URL('./fixtures/ledger-child.mjs', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'rxadr-kill9-'));
-const schema = createSchemaCheck();
-const children: ChildProcessWithoutNullStreams[] = [];
-const vtns: HttpMockVtn[] = [];
-
-let collected = 0;
-const collect = (vtn: HttpMockVtn): void => vtn.recorder.requests.forEach((r) => schema.add(`kill9#${collected++}:${r.message?.type ?? '?'}`, r.xml));
-
-afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  for (const vtn of vtns.splice(0)) {
-    collect(vtn);
-    await vtn.close();
-  }
-});
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  expect(schema.size).toBeGreaterThan(10);
-  await schema.assertAllValid();
-});
-
-interface Child {
-  readonly process: ChildProcessWithoutNullStreams;
-  readonly lines: Record<string, unknown>[];
-  send(command: Record<string, unknown>): void;
-  kill(): Promise<void>;
-}
-
-function runChild(vtnUrl: string, statePath: string): Child {
-  const child = spawn(process.execPath, [script, vtnUrl, statePath], { cwd: fileURLToPath(new URL('..', import.meta.url)) });
-  children.push(child);
-  const lines: Record<string, unknown>[] = [];
-  let buffer = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    buffer += chunk;
-    const parts = buffer.split('\n');
-    buffer = parts.pop() ?? '';
-    for (const part of parts) if (part.trim() !== '') lines.push(JSON.parse(part) as Record<string, unknown>);
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGKILL') lines.push({ crashed: code, stderr });
-  });
-  return {
-    process: child,
-    lines,
-    send: (command) => child.stdin.write(`${JSON.stringify(command)}\n`),
-    kill: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
-  };
-}
-
-const waitFor = (what: string, condition: () => boolean, child?: Child) =>
-  vi.waitFor(
-    () => {
-      if (!condition()) throw new Error(`still waiting for ${what}${child ? `; child said ${JSON.stringify(child.lines.slice(-5))}` : ''}`);
-    },
-    { timeout: 20_000, interval: 20 },
-  );
+const harness = createKill9Harness('kill9');
+afterAll(() => harness.afterAll(10));
+const { dir, waitFor, journal, collect } = harness;
 
 const typed = <T extends OadrMessage['type']>(vtn: HttpMockVtn, type: T) => vtn.recorder.messages(type);
-const journal = (statePath: string): string => (existsSync(`${statePath}.ledger`) ? readFileSync(`${statePath}.ledger`, 'utf8') : '');
 
 describe('kill -9 in the middle of an obligation (real process, real file, loopback HTTP)', () => {
-  it('oadrCreatedEvent, oadrCreateOpt and oadrCancelOpt owed at the kill are sent again with the same identities; a settled one is not', async () => {
-    const vtn = await createHttpMockVtn({ pollFrequency: 'PT1S' });
-    vtns.push(vtn);
+  it('oadrCreatedEvent, oadrCreateOpt and oadrCancelOpt owed at the kill are sent again with the same identities; a settled one is not', async ({ onTestFinished }) => {
+    const t = harness.test(onTestFinished);
+    const vtn = t.track(await createHttpMockVtn({ pollFrequency: 'PT1S' }));
+    const runChild = (vtnUrl: string, statePath: string) => t.runChild(script, [vtnUrl, statePath]);
     const statePath = join(dir, 'owed.json');
     const first = runChild(vtn.url, statePath);
     await waitFor('registration', () => first.lines.some((l) => l['status'] === 'polling'), first);
@@ -122,9 +60,10 @@ describe('kill -9 in the middle of an obligation (real process, real file, loopb
     await second.kill();
   });
 
-  it('an oadrCanceledPartyRegistration owed at the kill is sent again after the restart', async () => {
-    const vtn = await createHttpMockVtn({ pollFrequency: 'PT1S' });
-    vtns.push(vtn);
+  it('an oadrCanceledPartyRegistration owed at the kill is sent again after the restart', async ({ onTestFinished }) => {
+    const t = harness.test(onTestFinished);
+    const vtn = t.track(await createHttpMockVtn({ pollFrequency: 'PT1S' }));
+    const runChild = (vtnUrl: string, statePath: string) => t.runChild(script, [vtnUrl, statePath]);
     const statePath = join(dir, 'cancel.json');
     const first = runChild(vtn.url, statePath);
     await waitFor('registration', () => first.lines.some((l) => l['status'] === 'polling'), first);

@@ -1,6 +1,6 @@
 import { BehaviorSubject, Subject, Subscription } from 'rxjs';
 import { messageToJson } from '../codec/message-json.js';
-import type { Obligation } from '../ledger/obligation.js';
+import type { Obligation, ObligationSubject } from '../ledger/obligation.js';
 import { classifyExchange, type ExchangeVerdict } from '../ledger/retry-policy.js';
 import type { MessageOf, OadrMessage } from '../model/message.js';
 import type { CancelReport, ReportRequest } from '../model/report.js';
@@ -14,6 +14,7 @@ import type { ReportHost } from './report-host.js';
 import type { DropReason, DroppedDelivery, ReportModule, ReportStats } from './report-module.js';
 import { createReportObligations, type ReportObligationKind } from './report-obligations.js';
 import { resolveReportsOptions, type ReportsOptions } from './report-options.js';
+import { isFinal } from './report-plan.js';
 import { applyCancel, applyCreate, applyDelivered, pendingIDs } from './report-requests.js';
 import { ZERO_COUNTERS, reportStateFromJson, reportStateToJson, type HeldDelivery, type ReportCounters } from './report-state.js';
 import type { RequestRecord } from './request-record.js';
@@ -344,6 +345,22 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   };
 
   /**
+   * A delivery restored from the ledger covers its intervals, also when the slot was saved before it:
+   * the ledger journals a record at once, the slot follows at the end of the turn, and a kill -9 in
+   * between leaves the request's cursor before the owed data. The request goes on after it (ends when
+   * that was its last report), and the samples of those intervals are dropped: none is sampled and
+   * sent a second time.
+   */
+  const skipOwed = (subject: ObligationSubject): void => {
+    const { reportRequestID: id, toMs } = subject;
+    const record = id === undefined ? undefined : requests.find((r) => r.reportRequestID === id);
+    if (!record || toMs === undefined || record.cursorMs >= toMs) return;
+    requests = applyDelivered(requests, record.reportRequestID, toMs, isFinal(record, toMs));
+    const samples = inProgress.get(record.reportRequestID);
+    for (const end of [...(samples?.keys() ?? [])]) if (end <= toMs) samples!.delete(end);
+  };
+
+  /**
    * On a resume, a METADATA offer restored from the ledger is sent again as it is (same requestID,
    * §5.3 step 1), unless the offered reports changed since: then a fresh offer supersedes it before it
    * goes out. Either way it is the one offer of this start. True when one is owed.
@@ -366,6 +383,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     const current: Session = { host, runners, saveTimer: undefined };
     session = current;
     const ledgerAttachment = obligations.attach(host);
+    for (const subject of obligations.owedDeliveries()) skipOwed(subject);
     // Resuming a stored registration (restart from the state file), the engine calls `registered` again,
     // so METADATA is offered again (§5.3 step 1); reports held in the slot are owed now.
     const resumed = host.venID();

@@ -1,7 +1,7 @@
 import { Subscription } from 'rxjs';
 import { createLedger } from '../ledger/create-ledger.js';
 import type { Ledger, ObligationHooks } from '../ledger/ledger.js';
-import type { Obligation, ObligationKind } from '../ledger/obligation.js';
+import type { Obligation, ObligationKind, ObligationSubject } from '../ledger/obligation.js';
 import type { ExchangeVerdict, RetryPolicy } from '../ledger/retry-policy.js';
 import type { MessageOf, OadrMessage } from '../model/message.js';
 import { createLedgerDriver, type LedgerDriver } from './ledger-driver.js';
@@ -46,6 +46,8 @@ export interface ReportObligations {
   dropAll(reason: DeliveryDropReason): void;
   /** Report deliveries pending in the ledger. */
   pendingDeliveries(): number;
+  /** What the pending report deliveries cover (reportRequestID and interval range), oldest first. */
+  owedDeliveries(): readonly ObligationSubject[];
   /** The METADATA offer pending in the ledger (not an answer to a METADATA request), e.g. restored after a restart. */
   pendingOffer(): MessageOf<'oadrRegisterReport'> | undefined;
   /** Sends what is due (after a registration). */
@@ -144,6 +146,7 @@ export function createReportObligations(config: {
       }
     },
     pendingDeliveries: () => (ledger ? ledger.pending().filter(isDelivery).length : 0),
+    owedDeliveries: () => (ledger ? ledger.pending().filter(isDelivery).map((r) => r.subject) : []),
     pendingOffer() {
       const record = ledger?.pending().find((r) => r.kind === 'register-report' && r.key === OFFER_KEY);
       return record?.message.type === 'oadrRegisterReport' ? record.message : undefined;
