@@ -91,34 +91,44 @@ function splitName(qname: string): SplitName {
 }
 
 /**
- * Namespace bindings in scope: a flat stack of (prefix, uri) pairs and, per open element, how many
- * pairs it pushed. Lookups scan from the top; documents bind a handful of prefixes.
+ * Namespace bindings in scope: the current binding of each prefix in a map (one lookup per name),
+ * and, per open element that declared something, the bindings it shadowed, restored when it closes.
  */
 class Scope {
-  private readonly prefixes: string[] = ['xml', ''];
-  private readonly uris: string[] = [XML_NS, ''];
-  private readonly pushed: number[] = [];
+  private readonly current = new Map<string, string>([
+    ['xml', XML_NS],
+    ['', ''],
+  ]);
+  /** Per open element: undefined when it declared nothing, else the (prefix, shadowed uri) pairs. */
+  private readonly undo: (Array<string | undefined> | undefined)[] = [];
 
   lookup(prefix: string): string | undefined {
-    const prefixes = this.prefixes;
-    for (let i = prefixes.length - 1; i >= 0; i--) if (prefixes[i] === prefix) return this.uris[i];
-    return undefined;
+    return this.current.get(prefix);
   }
 
   enter(declarations: readonly XmlNamespaceDeclaration[]): void {
-    for (const declaration of declarations) {
-      this.prefixes.push(declaration.prefix);
-      this.uris.push(declaration.uri);
+    if (declarations.length === 0) {
+      this.undo.push(undefined);
+      return;
     }
-    this.pushed.push(declarations.length);
+    const shadowed: Array<string | undefined> = [];
+    for (const declaration of declarations) {
+      shadowed.push(declaration.prefix, this.current.get(declaration.prefix));
+      this.current.set(declaration.prefix, declaration.uri);
+    }
+    this.undo.push(shadowed);
   }
 
   leave(): void {
-    const count = this.pushed.pop() ?? 0;
-    // Most elements declare nothing: truncating an array is not free, so only when needed.
-    if (count === 0) return;
-    this.prefixes.length -= count;
-    this.uris.length -= count;
+    const shadowed = this.undo.pop();
+    if (shadowed === undefined) return;
+    // Restore in reverse, so a prefix declared twice on one element (refused by saxes anyway) unwinds right.
+    for (let i = shadowed.length - 2; i >= 0; i -= 2) {
+      const prefix = shadowed[i]!;
+      const uri = shadowed[i + 1];
+      if (uri === undefined) this.current.delete(prefix);
+      else this.current.set(prefix, uri);
+    }
   }
 }
 
