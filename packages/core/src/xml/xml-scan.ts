@@ -115,6 +115,7 @@ class Scope {
 
   leave(): void {
     const count = this.pushed.pop() ?? 0;
+    if (count === 0) return;
     this.prefixes.length -= count;
     this.uris.length -= count;
   }
