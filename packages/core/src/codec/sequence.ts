@@ -107,6 +107,15 @@ export function choice<C extends Card, O extends ChoiceOptions>(card: C, options
   };
 }
 
+/** True when `text` is only XML whitespace (what `trim() === ''` tested, without a new string). */
+function isBlank(text: string): boolean {
+  for (let k = 0; k < text.length; k++) {
+    const code = text.charCodeAt(k);
+    if (code !== 0x20 && code !== 0x0a && code !== 0x09 && code !== 0x0d) return text.trim() === '';
+  }
+  return true;
+}
+
 function matchOption(field: ElementField<unknown, Card>, el: XmlElement): Option | undefined {
   for (const option of field.options) if (option.name === el.name && option.ns === el.ns) return option;
   return undefined;
@@ -204,10 +213,22 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
   const elementKeys = elementEntries.map(([key]) => key);
   const elementFields = elementEntries.map(([, field]) => field);
 
+  // Indexed loops, no per-field arrays for single elements, no iterator objects: read runs once
+  // per element of every decoded document.
   const read = (el: XmlElement, path: Path, issues: CodecIssue[]): A => {
     const out: Record<string, unknown> = {};
-    for (const [key, field] of attributeEntries) {
-      const attr = el.attrs.find((a) => a.name === field.name && a.ns === field.ns);
+    for (let a = 0; a < attributeFields.length; a++) {
+      const key = attributeKeys[a]!;
+      const field = attributeFields[a]!;
+      let attr: XmlAttribute | undefined;
+      const attrs = el.attrs;
+      for (let k = 0; k < attrs.length; k++) {
+        const candidate = attrs[k]!;
+        if (candidate.name === field.name && candidate.ns === field.ns) {
+          attr = candidate;
+          break;
+        }
+      }
       if (!attr) {
         if (field.card === 'one') issues.push({ path: pathText(path), expected: `attribute ${field.name}`, found: 'no such attribute' });
         continue;
@@ -216,12 +237,14 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
       if (value === undefined) issues.push({ path: `${pathText(path)}/@${field.name}`, expected: field.scalar.name, found: JSON.stringify(attr.value) });
       else out[key] = value;
     }
-    if (el.text.trim() !== '') {
+    if (el.text !== '' && !isBlank(el.text)) {
       issues.push({ path: pathText(path), expected: 'child elements only', found: `text ${JSON.stringify(el.text.trim().slice(0, 40))}` });
     }
     const children = el.children;
     let i = 0;
-    for (const [key, field] of elementEntries) {
+    for (let e = 0; e < elementFields.length; e++) {
+      const key = elementKeys[e]!;
+      const field = elementFields[e]!;
       if (field.kind === 'fixed') {
         const c = children[i];
         if (c && c.name === field.name && c.ns === field.ns) i++;
@@ -229,23 +252,32 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
         continue;
       }
       const repeated = field.card === 'many' || field.card === 'some';
-      const values: unknown[] = [];
-      while (i < children.length) {
+      let found = 0;
+      if (repeated) {
+        let values: unknown[] | undefined;
+        while (i < children.length) {
+          const c = children[i]!;
+          const option = matchOption(field, c);
+          if (!option) break;
+          const value = readOption(option, c, child(path, c.name, found), issues);
+          if (values === undefined) values = [value];
+          else values.push(value);
+          found++;
+          i++;
+        }
+        if (values !== undefined) out[key] = values;
+      } else if (i < children.length) {
         const c = children[i]!;
         const option = matchOption(field, c);
-        if (!option) break;
-        const childPath = child(path, c.name, repeated ? values.length : -1);
-        const value = readOption(option, c, childPath, issues);
-        values.push(value);
-        i++;
-        if (!repeated) break;
+        if (option) {
+          out[key] = readOption(option, c, child(path, c.name), issues);
+          found = 1;
+          i++;
+        }
       }
-      if (values.length === 0 && (field.card === 'one' || field.card === 'some')) {
+      if (found === 0 && (field.card === 'one' || field.card === 'some')) {
         issues.push({ path: pathText(path), expected: `element ${expectedNames(field)}`, found: describeFound(children[i]) });
       }
-      if (repeated) {
-        if (values.length > 0) out[key] = values;
-      } else if (values.length === 1) out[key] = values[0];
     }
     if (i < children.length) {
       issues.push({ path: pathText(path), expected: 'end of element', found: describeFound(children[i]) });
