@@ -55,3 +55,13 @@ describe('scanXml: namespace processing done by rxadr over saxes', () => {
     ).toThrow(boom);
   });
 });
+
+describe('readXml: indentation between child elements', () => {
+  it('is left out of a parent’s text; a leaf keeps its whitespace; other text around children is kept', () => {
+    const read = readXml('<r>\n\t<a> </a>\n\t<b>x</b>\n</r>');
+    expect(read.ok && read.root.text).toBe('');
+    expect(read.ok && read.root.children.map((c) => c.text)).toEqual([' ', 'x']);
+    const mixed = readXml('<r>\n lead<a/> tail\n</r>');
+    expect(mixed.ok && mixed.root.text).toBe('\n lead tail\n');
+  });
+});

@@ -37,8 +37,11 @@ export class XmlTreeBuilder implements XmlScanHandler {
     const element: Building = { ns: tag.ns, name: tag.local, attrs, children: NONE, text: '' };
     const parent = this.current;
     if (parent) {
-      if (parent.children === NONE) parent.children = [element];
-      else parent.children.push(element);
+      if (parent.children === NONE) {
+        // Indentation before the first child is not content: drop it now, so the parent's text stays ''.
+        if (parent.text !== '' && isXmlWhitespace(parent.text)) parent.text = '';
+        parent.children = [element];
+      } else parent.children.push(element);
     }
     this.stack.push(element);
     this.current = element;
@@ -46,6 +49,9 @@ export class XmlTreeBuilder implements XmlScanHandler {
 
   text(text: string): void {
     const current = this.current!;
+    // Whitespace between child elements (a VTN's indentation) is not kept: no string is built up
+    // from it, and codecs find the text of an element with children blank without scanning it.
+    if (current.children !== NONE && isXmlWhitespace(text)) return;
     current.text = current.text === '' ? text : current.text + text;
   }
 
@@ -54,6 +60,15 @@ export class XmlTreeBuilder implements XmlScanHandler {
     this.current = this.stack[this.stack.length - 1];
     if (this.current === undefined) this.root = done;
   }
+}
+
+/** Only XML white space (space, tab, line feed, carriage return). */
+function isXmlWhitespace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
 }
 
 /**

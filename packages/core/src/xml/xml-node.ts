@@ -7,7 +7,8 @@ export interface XmlAttribute {
 
 /**
  * The content of an element without its name: what a codec reads and writes. Text is the
- * concatenation of all character data directly inside the element (CDATA included).
+ * concatenation of all character data directly inside the element (CDATA included); in an
+ * element with child elements, runs of XML white space around them (indentation) are left out.
  */
 export interface XmlContent {
   readonly attrs: readonly XmlAttribute[];
