@@ -9,7 +9,9 @@
 //   event-loop delay p99 while the event reaches the fleet, beside the idle process's own p99.
 // Goals (10,000 VENs): <= 0.1 ms per idle poll, <= 0.4 ms per VEN per event, p99 <= 50 ms, <= 50 KB per idle VEN.
 // Run: node --expose-gc bench/fleet.mjs [--vens 10000] [--spread] (after `tsc -b`). Default 2,000 VENs,
-// all started at once (under a minute here); --spread starts them one by one over one poll period.
+// all started at once (under a minute here): they register in one burst, and the VENs' default poll
+// phase (`pollPhase: 'spread'`) spreads their periodic polls over the period; --spread starts them one
+// by one over one poll period instead.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -103,7 +105,7 @@ export async function run(n = argument('vens', 2_000), spread = process.argv.inc
     for (let i = 0; i < n; i++) setTimeout(() => startVen(i), (i / n) * PERIOD_MS);
     await sleep(PERIOD_MS + 50);
   } else {
-    // All VENs started at once: they register in one burst and then poll nearly in phase.
+    // All VENs started at once: they register in one burst, then poll at their phases (spread over the period).
     for (let i = 0; i < n; i++) startVen(i);
   }
   for (let waited = 0; vens.some((v) => v.status.state !== 'polling'); waited += 100) {

@@ -9,6 +9,7 @@ export { createVen } from './ven/create-ven.js';
 export type { Ven, VenLedger } from './ven/create-ven.js';
 export { resolveVenOptions, MAX_POLL_FREQUENCY_MS } from './ven/ven-options.js';
 export type { VenOptions, ResolvedVenOptions } from './ven/ven-options.js';
+export type { PollPhase } from './ven/poll-phase.js';
 export type { VenStatus, VenStatusName } from './ven/ven-status.js';
 export { VenError, isVenError } from './ven/ven-error.js';
 export type { VenErrorCode, VenErrorOptions } from './ven/ven-error.js';

@@ -166,7 +166,7 @@ export function startVen(name: string, options: Omit<ReportsOptions, 'reports'> 
   const { before: _before, reuse: _reuse, store: _store, ledgerBounds, ...reportOptions } = options;
   const reports = createReports({ random: () => 0.5, ...reportOptions, reports: site.capabilities() });
   const store = options.store ?? options.reuse?.store ?? createMemoryStore();
-  const ven = createVen({ venName: 'site-1', transport: vtn.transport(), scheduler: clock, reports, store, random: () => 0.5, ...(ledgerBounds ? { ledgerBounds } : {}) });
+  const ven = createVen({ pollPhase: 0, venName: 'site-1', transport: vtn.transport(), scheduler: clock, reports, store, random: () => 0.5, ...(ledgerBounds ? { ledgerBounds } : {}) });
   ven.start();
   const venID = ven.registration?.venID ?? 'unregistered';
   const running: Running = { clock, vtn, side, reports, ven, store, site, venID, name, run: (ms) => clock.advanceBy(ms) };

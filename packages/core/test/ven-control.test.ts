@@ -23,7 +23,7 @@ function setup(name: string, options: Partial<VenOptions> = {}, given: Setup = {
   const clock = given.clock ?? createVirtualClock(T0);
   const vtn = given.vtn ?? createMockVtn({ scheduler: clock });
   const decide: DecisionOperator = (events$) => events$.pipe(map((e) => optIn(e)));
-  const ven = createVen({ venName: 'ven-under-test', transport: vtn.transport(), scheduler: given.scheduler ?? clock, random: () => 0, decide, ...options });
+  const ven = createVen({ pollPhase: 0, venName: 'ven-under-test', transport: vtn.transport(), scheduler: given.scheduler ?? clock, random: () => 0, decide, ...options });
   const errors: VenError[] = [];
   ven.errors$.subscribe((e) => errors.push(e));
   /** Every change control$ emitted: minute, resource, signal, phase, value, event. */
@@ -161,7 +161,7 @@ describe('ven.control$: the value in force, on the VEN clock', () => {
     first.poll();
     first.clock.advanceTo(at(45));
     await first.ven.stop();
-    const second = createVen({ venName: 'ven-under-test', transport: first.vtn.transport(), scheduler: first.clock, store: createFileStore(path) });
+    const second = createVen({ pollPhase: 0, venName: 'ven-under-test', transport: first.vtn.transport(), scheduler: first.clock, store: createFileStore(path) });
     running?.vens.push(second);
     const now: ControlValue[] = [];
     second.control$.subscribe((c) => now.push(c)).unsubscribe();
@@ -295,7 +295,7 @@ describe('the resources option', () => {
     [[{ resourceID: 'a' }, { resourceID: 'a' }], /resourceID a is listed twice/],
     [[{ resourceID: 'a', marketContexts: [] }], /resource a: marketContexts must list at least one URI/],
   ])('refuses %j at createVen with a message saying what to change', (resources, message) => {
-    expect(() => createVen({ venName: 'v', transport, resources })).toThrow(expect.objectContaining({ name: 'VenError', code: 'config', message: expect.stringMatching(message) }));
+    expect(() => createVen({ pollPhase: 0, venName: 'v', transport, resources })).toThrow(expect.objectContaining({ name: 'VenError', code: 'config', message: expect.stringMatching(message) }));
   });
 
   it('derives the rule-48 targets from the resources, merged with targets the user set', () => {

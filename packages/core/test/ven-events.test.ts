@@ -13,7 +13,7 @@ function setup(name: string, options: Partial<VenOptions> = {}) {
   const vtn = createMockVtn({ scheduler: clock });
   const asked: EventSnapshot[] = [];
   const decide: DecisionOperator = (events$) => events$.pipe(map((e) => (asked.push(e), optIn(e))));
-  const ven = createVen({ venName: 'ven-under-test', transport: vtn.transport(), scheduler: clock, random: () => 0.5, decide, ...options });
+  const ven = createVen({ pollPhase: 0, venName: 'ven-under-test', transport: vtn.transport(), scheduler: clock, random: () => 0.5, decide, ...options });
   const errors: VenError[] = [];
   ven.errors$.subscribe((e) => errors.push(e));
   const snapshots: EventSnapshot[] = [];

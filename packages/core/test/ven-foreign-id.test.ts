@@ -14,7 +14,7 @@ function setup(name: string) {
   const side = createVtnReportSide();
   vtn.model.reports = side;
   const reports = createReports({ reports: [telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: new BehaviorSubject(1200), samplingRate: { min: 'PT1M', max: 'PT1H' } })] });
-  const ven = createVen({ venName: 'foreign-id', transport: vtn.transport(), scheduler: clock, reports, random: () => 0.5 });
+  const ven = createVen({ pollPhase: 0, venName: 'foreign-id', transport: vtn.transport(), scheduler: clock, reports, random: () => 0.5 });
   const errors: VenError[] = [];
   ven.errors$.subscribe((e) => errors.push(e));
   running = { ven, clock, vtn, name };
@@ -116,7 +116,7 @@ describe('a VTN message naming another venID is answered 452 and not acted on (r
       return foreign && 'type' in answer && answer.type === 'oadrUpdatedReport' ? { ...answer, venID: 'SOMEONE-ELSE' } : answer;
     } };
     const reports = createReports({ reports: [telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: new BehaviorSubject(1200), samplingRate: { min: 'PT1M', max: 'PT1H' } })] });
-    const ven = createVen({ venName: 'foreign-answer', transport: vtn.transport(), scheduler: clock, reports, random: () => 0.5 });
+    const ven = createVen({ pollPhase: 0, venName: 'foreign-answer', transport: vtn.transport(), scheduler: clock, reports, random: () => 0.5 });
     // Where the failed exchange surfaces depends on the report module's retry policy: collect every channel.
     const seen: unknown[] = [];
     ven.errors$.subscribe((e) => seen.push(e, e.cause));

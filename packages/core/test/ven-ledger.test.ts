@@ -33,7 +33,7 @@ function startVen(clock: VirtualClock, transport: Transport, options: Partial<Ve
   const statuses: VenStatus[] = [];
   const changes: LedgerChange[] = [];
   const snapshots: EventSnapshot[] = [];
-  const ven = createVen({ venName: 'ven-under-test', transport, scheduler: clock, random: () => 0.5, decide: (e$) => e$.pipe(map(optIn)), ...options });
+  const ven = createVen({ pollPhase: 0, venName: 'ven-under-test', transport, scheduler: clock, random: () => 0.5, decide: (e$) => e$.pipe(map(optIn)), ...options });
   running.push(ven);
   ven.errors$.subscribe((e) => errors.push(e));
   ven.status$.subscribe((s) => statuses.push(s));

@@ -9,7 +9,7 @@ let running: { ven: Ven; clock: VirtualClock; vtn: MockVtn; name: string } | und
 function setup(name: string, options: Partial<VenOptions> = {}, vtnOptions: { pollFrequency?: string } = {}) {
   const clock = createVirtualClock('2026-01-01T00:00:00Z');
   const vtn = createMockVtn({ scheduler: clock, ...vtnOptions });
-  const ven = createVen({ venName: 'ven-under-test', transport: vtn.transport(), scheduler: clock, random: () => 0.5, ...options });
+  const ven = createVen({ pollPhase: 0, venName: 'ven-under-test', transport: vtn.transport(), scheduler: clock, random: () => 0.5, ...options });
   const statuses: VenStatus[] = [];
   ven.status$.subscribe((s) => statuses.push(s));
   const errors: VenError[] = [];
@@ -230,10 +230,10 @@ describe('polling (§1.6)', () => {
 describe('options', () => {
   it('refuses missing or contradictory settings at construction, saying what to do', () => {
     const vtn = createMockVtn();
-    expect(() => createVen({ venName: '', transport: vtn.transport() })).toThrow(/venName is required/);
-    expect(() => createVen({ venName: 'v', transport: vtn.transport(), pollJitter: 2 })).toThrow(/pollJitter/);
-    expect(() => createVen({ venName: 'v', transport: vtn.transport(), backoff: { initialMs: 10, maxMs: 5 } })).toThrow(/maxMs/);
-    expect(() => createVen({ venName: 'v', transport: { ...vtn.transport(), inbound$: EMPTY } })).toThrow(/pushAddress/);
-    expect(() => createVen({ venName: 'v', transport: vtn.transport(), marketContexts: [] })).toThrow(VenError);
+    expect(() => createVen({ pollPhase: 0, venName: '', transport: vtn.transport() })).toThrow(/venName is required/);
+    expect(() => createVen({ pollPhase: 0, venName: 'v', transport: vtn.transport(), pollJitter: 2 })).toThrow(/pollJitter/);
+    expect(() => createVen({ pollPhase: 0, venName: 'v', transport: vtn.transport(), backoff: { initialMs: 10, maxMs: 5 } })).toThrow(/maxMs/);
+    expect(() => createVen({ pollPhase: 0, venName: 'v', transport: { ...vtn.transport(), inbound$: EMPTY } })).toThrow(/pushAddress/);
+    expect(() => createVen({ pollPhase: 0, venName: 'v', transport: vtn.transport(), marketContexts: [] })).toThrow(VenError);
   });
 });

@@ -166,10 +166,13 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
     get: (id) => live.get(id),
     pending: () => [...live.values()],
     due(now, registered) {
+      // An idle VEN owes nothing: the poll loop asks before every poll.
+      if (live.size === 0) return undefined;
       for (const record of sendable(registered)) if (record.nextAttemptAt <= now) return record;
       return undefined;
     },
     nextDue(registered) {
+      if (live.size === 0) return undefined;
       let earliest: number | undefined;
       for (const record of sendable(registered)) if (earliest === undefined || record.nextAttemptAt < earliest) earliest = record.nextAttemptAt;
       return earliest;

@@ -41,13 +41,37 @@ function checkAnswerVenID(service: OadrService, request: OadrMessage, answer: In
   throw new VenError('foreign-id', `${service} ${request.type}: the answer ${answer.message.type} is for venID ${foreign}, not this VEN's ${own}`, { responseCode: '452' });
 }
 
-/** Creates the channel; `inbound` sees every decoded VTN message (it feeds `ven.messages$`). */
+/** Answers at most this long are remembered decoded (an idle poll's oadrResponse is a few hundred characters). */
+const MEMO_MAX_CHARACTERS = 2_048;
+
+/**
+ * Creates the channel; `inbound` sees every decoded VTN message (it feeds `ven.messages$`).
+ *
+ * An idle VEN sends the same oadrPoll and gets the same oadrResponse every poll, so the channel
+ * keeps the encoded poll of the current venID (unless the transport signs: its signer reads the
+ * canonical bytes the encoder has just written) and the last small oadrResponse it decoded with
+ * its document: the same text, character for character, is not decoded again. Decoding is a pure
+ * function of the text, so the result is the same message; `inbound` still sees it each time.
+ */
 export function createVenChannel(transport: Transport, inbound: (message: OadrMessage) => void): VenChannel {
+  let pollVenID: string | undefined;
+  let pollBody = '';
+  let memoBody: string | undefined;
+  let memoAnswer: Inbound | undefined;
   const decode = (xml: string): Inbound => {
+    if (xml === memoBody && memoAnswer) {
+      inbound(memoAnswer.message);
+      return memoAnswer;
+    }
     const result = decodeMessage(xml);
     if (result.ok) {
       inbound(result.message);
-      return { message: result.message, rejected: [] };
+      const answer: Inbound = { message: result.message, rejected: [] };
+      if (result.message.type === 'oadrResponse' && xml.length <= MEMO_MAX_CHARACTERS) {
+        memoBody = xml;
+        memoAnswer = answer;
+      }
+      return answer;
     }
     const lenient = decodeDistribution(xml);
     if (lenient) {
@@ -56,15 +80,23 @@ export function createVenChannel(transport: Transport, inbound: (message: OadrMe
     }
     throw new VenError('decode', `the VTN sent an invalid document: ${result.error.message}`, { cause: result.error });
   };
+  const encode = (message: OadrMessage): string => {
+    if (message.type !== 'oadrPoll' || transport.signsMessages === true) return encodeMessage(message);
+    if (message.venID !== pollVenID) {
+      pollBody = encodeMessage(message);
+      pollVenID = message.venID;
+    }
+    return pollBody;
+  };
+  const toAnswer = (body: string): Inbound | undefined => (body.trim() === '' ? undefined : decode(body));
   return {
     decode,
     send: (service, message) =>
-      transport.send({ service, body: encodeMessage(message) }).pipe(
+      transport.send({ service, body: encode(message) }).pipe(
         catchError((error: unknown) =>
           throwError(() => (isTransportError(error) ? new VenError('transport', `${service} ${message.type}: ${error.message}`, { cause: error }) : error)),
         ),
-        map((body) => (body.trim() === '' ? undefined : decode(body))),
-        map((answer) => checkAnswerVenID(service, message, answer)),
+        map((body) => checkAnswerVenID(service, message, toAnswer(body))),
       ),
   };
 }

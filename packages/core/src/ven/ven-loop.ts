@@ -11,6 +11,7 @@ import type { VenStatus } from './ven-status.js';
 import { createPartyRegistration, readRegistration } from './registration.js';
 import { dispatchVtnMessage } from './vtn-dispatch.js';
 import { refuseForeignVenID } from './foreign-ven.js';
+import { firstPollDelay, pollPhaseOf } from './poll-phase.js';
 import { sendReportMessages } from './report-handler.js';
 import type { RegistrationState } from './ven-store.js';
 
@@ -65,6 +66,8 @@ export function createVenLoop(ctx: VenContext, driver: LedgerDriver): VenLoop {
   let wakeup: Subscription | undefined;
   let pollFailures = 0;
   let immediatePolls = 0;
+  // The next periodic wait is the first after a registration: it puts the polls at the VEN's phase.
+  let phasing = false;
   // A registration is underway: owed records that need one wait.
   let reconciling = false;
   // The registration underway renews an earlier one (the report module ends requests not renewed).
@@ -137,7 +140,15 @@ export function createVenLoop(ctx: VenContext, driver: LedgerDriver): VenLoop {
   const scheduleNextPoll = (gen: number): void => {
     immediatePolls = 0;
     if (gen !== generation) return;
-    const every = ctx.registration?.pollFrequencyMs ?? options.defaultPollFrequencyMs;
+    const registration = ctx.registration;
+    const every = registration?.pollFrequencyMs ?? options.defaultPollFrequencyMs;
+    if (phasing) {
+      // A fleet registered in the same second polls spread over the period (see `pollPhase`).
+      phasing = false;
+      const fraction = pollPhaseOf(options.pollPhase, options.venName, registration?.venID ?? currentVenID(ctx));
+      sleep(firstPollDelay(fraction, every), () => poll(gen));
+      return;
+    }
     sleep(every + Math.round(options.pollJitter * every * options.random()), () => poll(gen));
   };
 
@@ -199,7 +210,10 @@ export function createVenLoop(ctx: VenContext, driver: LedgerDriver): VenLoop {
       );
     });
 
-  /** After (re-)registration or on resume: METADATA (§1.6, §10 item 5), event sync (oadrRequestEvent), owed records, first poll. */
+  /**
+   * After (re-)registration or on resume: METADATA (§1.6, §10 item 5), event sync (oadrRequestEvent),
+   * owed records, a poll at once; the wait after it puts the periodic polls at the VEN's phase (`pollPhase`).
+   */
   const afterRegistration = (gen: number, renewed: boolean): Observable<unknown> =>
     concat(
       defer(() => {
@@ -224,7 +238,12 @@ export function createVenLoop(ctx: VenContext, driver: LedgerDriver): VenLoop {
               catchError((error: unknown) => (report(error), EMPTY)),
             ),
       ),
-      defer(() => (gen === generation && !ctx.stopped && ctx.enqueue(poll(gen)), EMPTY)),
+      defer(() => {
+        if (gen !== generation || ctx.stopped) return EMPTY;
+        phasing = true;
+        ctx.enqueue(poll(gen));
+        return EMPTY;
+      }),
     );
 
   const registrationVerdict = (answer: Inbound | undefined): ExchangeVerdict => {

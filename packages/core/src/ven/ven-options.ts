@@ -6,6 +6,7 @@ import type { LedgerBounds } from '../ledger/ledger.js';
 import { DEFAULT_LEDGER_BOUNDS } from '../ledger/create-ledger.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../ledger/retry-policy.js';
 import type { DecisionOperator } from './decision.js';
+import type { PollPhase } from './poll-phase.js';
 import { createNoReports, type ReportHandler } from './report-handler.js';
 import { createReports } from '../reports/create-reports.js';
 import type { ReportCapability } from '../reports/report-capability.js';
@@ -35,8 +36,22 @@ export interface VenOptions {
   readonly defaultDecision?: OptType;
   /** How long the first decision on one event version may take, in ms. Default 5 000. */
   readonly decisionDeadlineMs?: number;
-  /** Random fraction of the poll interval added to each wait, 0 ≤ x < 1 (spreads a fleet). Default 0. */
+  /** Random fraction of the poll interval added to each wait, 0 ≤ x < 1 (from `random`). Default 0. */
   readonly pollJitter?: number;
+  /**
+   * Where the periodic polls fall within the poll period. After each registration (and on
+   * resume from the store) the VEN sends oadrRequestEvent and polls at once, as ever; the first
+   * periodic poll then comes after `phase` × the poll period, and the ones after it every period
+   * (plus `pollJitter`). Default `'spread'`: the phase is a hash of `venName` and the venID, so a
+   * fleet that registers in the same second (started together, or back after an outage) polls
+   * spread evenly over the period and one event does not make every VEN work at once, while each
+   * VEN keeps the same phase on every run (deterministic under a virtual clock). A number in
+   * [0, 1) sets the phase; `0` polls exactly one period after the immediate poll (no phasing).
+   *
+   * @example
+   * createVen({ …, pollPhase: 0 }); // polls at registration, +10 s, +20 s, …
+   */
+  readonly pollPhase?: PollPhase;
   /** Poll interval when the VTN names none, in ms. Default 10 000 ([OL]). */
   readonly defaultPollFrequencyMs?: number;
   /**
@@ -122,6 +137,7 @@ export interface ResolvedVenOptions {
   readonly defaultDecision: OptType;
   readonly decisionDeadlineMs: number;
   readonly pollJitter: number;
+  readonly pollPhase: PollPhase;
   readonly defaultPollFrequencyMs: number;
   /** The one retry policy (`retry` over the deprecated `backoff`). */
   readonly retry: RetryPolicy;
@@ -175,6 +191,10 @@ export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
   if (defaultDecision !== 'optIn' && defaultDecision !== 'optOut') fail(`defaultDecision must be 'optIn' or 'optOut', got ${String(defaultDecision)}`);
   const pollJitter = options.pollJitter ?? 0;
   if (!(pollJitter >= 0 && pollJitter < 1)) fail(`pollJitter must be a fraction in [0, 1), got ${pollJitter}`);
+  const pollPhase = options.pollPhase ?? 'spread';
+  if (pollPhase !== 'spread' && !(typeof pollPhase === 'number' && pollPhase >= 0 && pollPhase < 1)) {
+    fail(`pollPhase must be 'spread' or a fraction in [0, 1), got ${String(pollPhase)}`);
+  }
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.backoff, ...options.retry };
   const name = options.retry ? 'retry' : 'backoff';
   positive(`${name}.initialMs`, retry.initialMs, 1);
@@ -207,6 +227,7 @@ export function resolveVenOptions(options: VenOptions): ResolvedVenOptions {
     defaultDecision,
     decisionDeadlineMs: positive('decisionDeadlineMs', options.decisionDeadlineMs, 5_000),
     pollJitter,
+    pollPhase,
     defaultPollFrequencyMs,
     retry,
     backoff: retry,

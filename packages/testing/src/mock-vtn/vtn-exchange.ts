@@ -1,5 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
-import { decodeMessage, encodeMessage, type OadrService } from '@rxadr/core';
+import { decodeMessage, type OadrService } from '@rxadr/core';
+import { createVtnCodecMemo } from './vtn-codec-memo.js';
 import { codedAnswer } from './vtn-coded-answer.js';
 import type { Fault, TrickleFault, VtnFaults } from './vtn-faults.js';
 import type { VtnModel } from './vtn-model.js';
@@ -40,6 +41,8 @@ export function schemaInvalid(xml: string): string {
 export function createVtnExchange(deps: { model: VtnModel; faults: VtnFaults; recorder: VtnRecorder; signing: VtnSigning; scheduler: SchedulerLike }) {
   const { model, faults, recorder, signing, scheduler } = deps;
   const lastAnswer = new Map<OadrService, string>();
+  // Idle polls and their oadrResponse 200 repeat for every VEN: each is decoded or encoded once.
+  const codec = createVtnCodecMemo(() => 2 * model.vens.size + 64);
   const now = (): Date => new Date(scheduler.now());
   const status = (code: number, body: string): VtnOutcome => ({ reply: { kind: 'status', status: code, body }, delayMs: 0 });
 
@@ -94,12 +97,12 @@ export function createVtnExchange(deps: { model: VtnModel; faults: VtnFaults; re
         recorder.record({ at, service, xml: body, message: undefined, fault: hit?.label, rejected: verified.reason });
         return status(403, `signature rejected (${verified.reason})`);
       }
-      const decoded = decodeMessage(verified.xml);
+      const decoded = codec.decode(verified.xml);
       recorder.record({ at, service, xml: body, message: decoded.ok ? decoded.message : undefined, fault: hit?.label });
       if (!decoded.ok) return status(400, decoded.error.message);
       // An injected OpenADR code answers without applying the request (the model never sees it).
       const answer = typeof fault === 'object' && fault.kind === 'openadr-code' ? codedAnswer(decoded.message, fault, model) : model.handle(decoded.message, service);
-      const encoded = shape(service, 'raw' in answer ? answer.raw : encodeMessage(answer), fault);
+      const encoded = shape(service, 'raw' in answer ? answer.raw : codec.encode(answer), fault);
       recorder.recordSent({ at, service, xml: encoded, via: 'answer' });
       const reply: VtnReply = { kind: 'answer', body: encoded };
       if (typeof fault === 'object' && fault.kind === 'trickle') return { reply, delayMs: 0, trickle: { bytesPerChunk: fault.bytesPerChunk, everyMs: fault.everyMs } };

@@ -173,6 +173,7 @@ export function createVtnFaults(scheduler: SchedulerLike = asyncScheduler): VtnF
     take: (service) => (down ? 'down' : faults.next(service)?.label),
     next(service, typeOf) {
       if (down) return { fault: 'reset', label: 'down' };
+      if (planned.length === 0) return undefined;
       const now = scheduler.now();
       planned = planned.filter((p) => p.until > now && p.remaining > 0);
       let type: OadrMessage['type'] | undefined | null = null; // null: not asked yet
