@@ -31,6 +31,20 @@ export interface ResolvedIdentity {
 const resolved = new WeakMap<SigningIdentity, ResolvedIdentity>();
 
 /**
+ * `createPrivateKey`, tried a second time when it fails: a failed OpenSSL operation elsewhere in
+ * the process (a malformed certificate from a peer, say) can leave an error behind that makes the
+ * next key parse report failure for a good key. The second try starts with a clean error queue; a
+ * key that is really bad fails both times with the same error.
+ */
+function parsePrivateKey(pem: string): KeyObject {
+  try {
+    return createPrivateKey(pem);
+  } catch {
+    return createPrivateKey(pem);
+  }
+}
+
+/**
  * Parses an identity, checks that the key is RSA (2048 bits or more) or EC (P-256, P-384, P-521),
  * belongs to the certificate and may sign (keyUsage, extendedKeyUsage), and picks RSA-SHA256 or
  * ECDSA-SHA256 from the key. Results are cached per identity object.
@@ -42,7 +56,7 @@ export function resolveIdentity(identity: SigningIdentity): ResolvedIdentity {
   if (cached !== undefined) return cached;
   let key: KeyObject;
   try {
-    key = createPrivateKey(identity.keyPem);
+    key = parsePrivateKey(identity.keyPem);
   } catch (cause) {
     throw new SignatureError('invalid-options', `identity.keyPem is not a private key: ${(cause as Error).message}`, { cause });
   }

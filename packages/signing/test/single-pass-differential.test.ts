@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage } from '@rxadr/core';
 import { signPayload } from '@rxadr/signing';
-import type { VerifyResult } from '@rxadr/signing';
+import type { SigningIdentity, VerifyResult } from '@rxadr/signing';
 import { corpus } from '../../core/test/corpus.js';
 // saxes with its own namespace processing, as an arbiter independent of both verifiers' parsers.
 import { SaxesParser } from '../../core/node_modules/saxes/saxes.js';
@@ -52,9 +52,17 @@ beforeAll(async () => {
 const NOW = at(2_000);
 const signOptions = { now: () => SIGNED_AT, nonce: () => 'differential-nonce' };
 
+/** One identity object per signer, so its key is parsed once (resolved identities are cached per object). */
+const identities = new WeakMap<Signer, SigningIdentity>();
+
 function sign(xml: string, signer: Signer): string {
-  const { certPem, keyPem, chainPem } = signer.identity;
-  return signPayload(xml, chainPem === undefined ? { certPem, keyPem } : { certPem, keyPem, chainPem }, signOptions);
+  let identity = identities.get(signer);
+  if (identity === undefined) {
+    const { certPem, keyPem, chainPem } = signer.identity;
+    identity = chainPem === undefined ? { certPem, keyPem } : { certPem, keyPem, chainPem };
+    identities.set(signer, identity);
+  }
+  return signPayload(xml, identity, signOptions);
 }
 
 /** Whether saxes (namespace-aware, strict) reads `xml` as one namespace-well-formed document without a DOCTYPE. */
@@ -106,8 +114,10 @@ function sameVerdict(xml: string, trust: ResolvedTrust, now = NOW): VerifyResult
     // The decode remembered by the single pass (a hit) equals decoding the verified text afresh.
     const remembered = decodeMessage(single.signedObjectXml);
     expect(remembered).toEqual(decodeMessage(`${reference.signedObjectXml}\n`));
-    // The same object again: the verified text is not parsed a second time.
-    expect(decodeMessage(single.signedObjectXml)).toBe(remembered);
+    // Asked again, the same result (the same object when the verifier could remember it: see the
+    // remembered-decode tests; a signed object whose canonical text would not parse back to the
+    // same tree is not remembered, and is decoded again).
+    expect(decodeMessage(single.signedObjectXml)).toEqual(remembered);
   }
   return single;
 }
@@ -336,7 +346,7 @@ describe('single-pass verifier against the DOM reference: property-generated doc
         if (result.ok) accepted++;
         else refused++;
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.DIFF_RUNS ?? 400), ...(process.env.DIFF_SEED ? { seed: Number(process.env.DIFF_SEED), ...(process.env.DIFF_PATH ? { path: process.env.DIFF_PATH } : {}), endOnFailure: true } : {}) },
     );
     expect(accepted).toBeGreaterThan(40);
     expect(refused).toBeGreaterThan(40);
