@@ -35,28 +35,50 @@ export function checkSignature(
   signer: X509Certificate,
   checks: string[],
 ): { signedObject: string; properties: string } {
+  return validateReferences(parts, () => canonicalize(parts.signedInfo), canonicalize, (text) => text, signer, checks);
+}
+
+/** What core validation needs of a signature, whatever form its elements take (DOM or scanned). */
+export interface SignatureReferences<E> {
+  readonly method: SignedPayloadParts['method'];
+  readonly signatureValue: string;
+  readonly references: readonly { readonly uri: string; readonly target: E; readonly digestValue: string }[];
+  readonly signedObject: E;
+  readonly propertiesObject: E;
+}
+
+/**
+ * Core validation shared by both verifiers: the key fits the method, then the signature over the
+ * canonical `signedInfo()` text, then one SHA-256 per reference over `canonical(target)` (read
+ * as text by `textOf`). Returns the canonical forms of the signed object and of the ReplayProtect object.
+ */
+export function validateReferences<E, C>(
+  parts: SignatureReferences<E>,
+  signedInfo: () => string,
+  canonical: (element: E) => C,
+  textOf: (form: C) => string,
+  signer: X509Certificate,
+  checks: string[],
+): { signedObject: C; properties: C } {
   checkMethodFitsKey(parts.method, signer.publicKey, describeCertificate(signer));
-  if (!verifyBytes(parts.method, canonicalize(parts.signedInfo), signer.publicKey, parts.signatureValue)) {
+  if (!verifyBytes(parts.method, signedInfo(), signer.publicKey, parts.signatureValue)) {
     throw new SignatureError(
       'bad-signature',
       `SignatureValue does not verify over SignedInfo (${methodName(parts.method)}) with the key of ${describeCertificate(signer)}`,
     );
   }
   checks.push(`signature value OK (${methodName(parts.method)}) by ${describeCertificate(signer)}`);
-  let signedObject: string | undefined;
-  let properties: string | undefined;
+  let signedObject: C | undefined;
+  let properties: C | undefined;
   for (const reference of parts.references) {
-    const canonical = canonicalize(reference.target);
-    const computed = createHash('sha256').update(canonical, 'utf8').digest('base64');
+    const form = canonical(reference.target);
+    const computed = createHash('sha256').update(textOf(form), 'utf8').digest('base64');
     if (!sameDigest(computed, reference.digestValue)) {
-      throw new SignatureError(
-        'digest-mismatch',
-        `reference ${reference.uri} digest mismatch: computed ${computed}, signed ${reference.digestValue}`,
-      );
+      throw new SignatureError('digest-mismatch', `reference ${reference.uri} digest mismatch: computed ${computed}, signed ${reference.digestValue}`);
     }
     checks.push(`reference ${reference.uri} digest OK`);
-    if (reference.target === parts.signedObject) signedObject = canonical;
-    if (reference.target === parts.propertiesObject) properties = canonical;
+    if (reference.target === parts.signedObject) signedObject = form;
+    if (reference.target === parts.propertiesObject) properties = form;
   }
   if (signedObject === undefined || properties === undefined) {
     throw new SignatureError('missing-reference', 'a required reference was not verified');
