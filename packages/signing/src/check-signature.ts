@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { X509Certificate } from 'node:crypto';
 import { canonicalize } from './canonicalize.js';
-import type { SignedPayloadParts } from './payload-structure.js';
+import type { SignaturePartsOf, SignedPayloadParts } from './payload-structure.js';
 import { SignatureError } from './signature-error.js';
 import { checkMethodFitsKey, methodName, verifyBytes } from './signature-algorithms.js';
 import { describeCertificate } from './trust.js';
@@ -38,22 +38,13 @@ export function checkSignature(
   return validateReferences(parts, () => canonicalize(parts.signedInfo), canonicalize, (text) => text, signer, checks);
 }
 
-/** What core validation needs of a signature, whatever form its elements take (DOM or scanned). */
-export interface SignatureReferences<E> {
-  readonly method: SignedPayloadParts['method'];
-  readonly signatureValue: string;
-  readonly references: readonly { readonly uri: string; readonly target: E; readonly digestValue: string }[];
-  readonly signedObject: E;
-  readonly propertiesObject: E;
-}
-
 /**
  * Core validation shared by both verifiers: the key fits the method, then the signature over the
  * canonical `signedInfo()` text, then one SHA-256 per reference over `canonical(target)` (read
  * as text by `textOf`). Returns the canonical forms of the signed object and of the ReplayProtect object.
  */
 export function validateReferences<E, C>(
-  parts: SignatureReferences<E>,
+  parts: SignaturePartsOf<E>,
   signedInfo: () => string,
   canonical: (element: E) => C,
   textOf: (form: C) => string,

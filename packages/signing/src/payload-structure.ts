@@ -3,30 +3,36 @@ import { SignatureError } from './signature-error.js';
 import type { SignatureMethod } from './signature-algorithms.js';
 import { childElements, elementPath, findAll, isElementNamed, singleChild, text } from './xml-dom.js';
 
-/** One `ds:Reference`, resolved through the document's (unique) IDs. */
-export interface ResolvedReference {
+/** One `ds:Reference`, resolved through the document's (unique) IDs; `E` is the element's form. */
+export interface ReferenceOf<E> {
   readonly uri: string;
-  readonly target: Element;
+  readonly target: E;
   /** Base64 `DigestValue`, whitespace removed. */
   readonly digestValue: string;
 }
 
-/** The parts of a signed payload, after the structural (rule 514) checks. */
-export interface SignedPayloadParts {
-  readonly signedObject: Element;
+/** The parts of a signed payload after the structural (rule 514) checks; `E` is the element's form (DOM or scanned). */
+export interface SignaturePartsOf<E> {
+  readonly signedObject: E;
   readonly signedObjectId: string;
-  readonly signature: Element;
-  readonly signedInfo: Element;
+  readonly signedInfo: E;
   /** Base64 `SignatureValue`, whitespace removed. */
   readonly signatureValue: string;
   readonly method: SignatureMethod;
   /** The references in `SignedInfo` order; exactly the two expected ones. */
-  readonly references: readonly ResolvedReference[];
+  readonly references: readonly ReferenceOf<E>[];
   /** The `ds:Object` holding the one `dsp:ReplayProtect`, and its `Id`. */
-  readonly propertiesObject: Element;
+  readonly propertiesObject: E;
   readonly propertiesId: string;
   /** Base64 DER of each `ds:X509Certificate`, signer first. */
   readonly certificates: readonly string[];
+}
+
+export type ResolvedReference = ReferenceOf<Element>;
+
+/** The parts of a signed payload read from a DOM. */
+export interface SignedPayloadParts extends SignaturePartsOf<Element> {
+  readonly signature: Element;
 }
 
 /**

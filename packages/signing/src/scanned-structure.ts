@@ -1,29 +1,12 @@
 import { C14N, DS_NS, ECDSA_SHA256, OADR_NS, RSA_SHA256, SHA256 } from './constants.js';
 import type { ScannedElement, ScannedPayload } from './scan-payload.js';
 import { SignatureError } from './signature-error.js';
-import type { SignatureMethod } from './signature-algorithms.js';
+import type { ReferenceOf, SignaturePartsOf } from './payload-structure.js';
 
-/** One `ds:Reference`, resolved through the document's (unique) IDs. */
-export interface ScannedReference {
-  readonly uri: string;
-  readonly target: ScannedElement;
-  /** Base64 `DigestValue`, whitespace removed. */
-  readonly digestValue: string;
-}
+export type ScannedReference = ReferenceOf<ScannedElement>;
 
 /** The parts of a signed payload after the structural checks, with their canonical forms. */
-export interface ScannedSignature {
-  readonly signedObject: ScannedElement;
-  readonly signedObjectId: string;
-  readonly signedInfo: ScannedElement;
-  readonly signatureValue: string;
-  readonly method: SignatureMethod;
-  readonly references: readonly ScannedReference[];
-  readonly propertiesObject: ScannedElement;
-  readonly propertiesId: string;
-  /** Base64 DER of each `ds:X509Certificate`, signer first. */
-  readonly certificates: readonly string[];
-}
+export type ScannedSignature = SignaturePartsOf<ScannedElement>;
 
 function fail(reason: 'malformed' | 'wrapping' | 'missing-reference' | 'unsupported-algorithm' | 'replay-missing', message: string): never {
   throw new SignatureError(reason, message);
