@@ -42,7 +42,9 @@ export const attacks: Attack[] = [
   },
   {
     name: 'altered SignatureValue',
-    mutate: (xml) => xml.replace(/<ds:SignatureValue>(.)(.)/, (_m, a: string, b: string) => `<ds:SignatureValue>${b}${a}`),
+    // The first base64 character carries the top six bits of the first byte: changing it always
+    // changes the signature (swapping two characters did nothing when they were equal, 1 in 64).
+    mutate: (xml) => xml.replace(/<ds:SignatureValue>(.)/, (_m, a: string) => `<ds:SignatureValue>${a === 'A' ? 'B' : 'A'}`),
     reason: 'bad-signature',
     message: /^SignatureValue does not verify over SignedInfo \(rsa-sha256\) with the key of CN=vtn-rsa\.test$/,
   },
