@@ -157,6 +157,22 @@ describe('the scenario pack', () => {
     }
   });
 
+  it('checks test events against what the run says the VEN does with them (rule 6)', async () => {
+    const withTests: MakeVen = (ctx) => createVen({ venName: 'pack-test', transport: ctx.transport, scheduler: ctx.scheduler, decide, includeTestEvents: true });
+    const run = async (makeVen: MakeVen, drivesTestEvents?: boolean) => {
+      const [result] = await runScenarios({ only: ['control.test-event'], makeVen, ...(drivesTestEvents === undefined ? {} : { drivesTestEvents }) });
+      return [result?.status, result?.reason];
+    };
+    expect(await run(plain)).toEqual(['passed', undefined]);
+    expect(await run(withTests, true)).toEqual(['passed', undefined]);
+    const [drove, droveReason] = await run(withTests);
+    expect(drove).toBe('failed');
+    expect(droveReason).toMatch(/resources driven by a test event/);
+    const [ignored, ignoredReason] = await run(plain, true);
+    expect(ignored).toBe('failed');
+    expect(ignoredReason).toMatch(/drivesTestEvents.*drove none/);
+  });
+
   it('selects by name, category and pattern', () => {
     expect(selectScenarios({ only: ['events.new-event'] }).map((s) => s.name)).toEqual(['events.new-event']);
     expect(selectScenarios({ only: ['opts'] }).every((s) => s.category === 'opts')).toBe(true);

@@ -168,6 +168,31 @@ export const controlScenarios: readonly Scenario[] = [
     },
   },
   {
+    name: 'control.test-event',
+    category: 'control',
+    checks: 'A test event (ei:testEvent other than `false`, rule 6) is answered like any other but drives no resource unless the run says the VEN lets test events drive them (`drivesTestEvents`); a real event after it does.',
+    async run(h) {
+      optInToAll(h);
+      await h.register();
+      const w = watch(h);
+      h.vtn.model.createEvent({ eventID: 'ctl-test', start: fromNow(h, 1), duration: 'PT3M', testEvent: 'true', intervals: [{ duration: 'PT3M', value: 2 }] });
+      h.vtn.model.createEvent({ eventID: 'ctl-real', start: fromNow(h, 5), duration: 'PT2M', intervals: [{ duration: 'PT2M', value: 1 }] });
+      await h.polls(1);
+      check(eventResponses(h).some((r) => r.qualifiedEventID.eventID === 'ctl-test'), 'the test event was not answered');
+      requireAccepted(h, 'ctl-test', 'ctl-real');
+      await h.advance(8 * MINUTE);
+      w.sub.unsubscribe();
+      const driven = (eventID: string) => w.values.filter((v) => v.phase === 'active' && v.event?.eventID === eventID);
+      check(driven('ctl-real').length > 0, 'the real event after the test event never drove a resource');
+      if (h.drivesTestEvents) {
+        check(driven('ctl-test').length > 0, 'the run says test events drive resources (drivesTestEvents), but the test event drove none');
+        check(driven('ctl-test').every((v) => v.value === 2), 'the test event drove a value other than its interval');
+      } else {
+        checkEqual(driven('ctl-test').map((v) => v.key), [], 'resources driven by a test event (rule 6; set drivesTestEvents when the VEN has includeTestEvents)');
+      }
+    },
+  },
+  {
     name: 'control.restart',
     category: 'control',
     needs: ['store'],

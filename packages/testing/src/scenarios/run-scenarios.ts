@@ -46,6 +46,11 @@ export interface RunScenariosOptions {
    */
   readonly meterRID?: string;
   /**
+   * Set when `makeVen` passes `includeTestEvents: true` to `createVen`: the test-event scenario then
+   * expects test events to drive `ven.control$` (rule 6). Default false: they must drive nothing.
+   */
+  readonly drivesTestEvents?: boolean;
+  /**
    * Where the mock VTN runs: `memory` (default; synchronous, virtual time) or `https` (loopback
    * sockets with mutual TLS; virtual time that waits for the network).
    */
@@ -106,7 +111,7 @@ export async function runScenario(scenario: Scenario, options: RunScenariosOptio
     return skipped;
   }
   const backend = await (options.backend ?? defaultBackend(options))(identities);
-  const run = createScenarioHarness(backend, options.makeVen, { meterRID: options.meterRID });
+  const run = createScenarioHarness(backend, options.makeVen, { meterRID: options.meterRID, drivesTestEvents: options.drivesTestEvents });
   let result: ScenarioResult;
   try {
     await scenario.run(run.harness);

@@ -23,6 +23,8 @@ export interface ScenarioHarness {
   readonly vtnSigning: VtnSigningControls | undefined;
   /** The rID fed from `ctx.meter$`, when the run names one (`RunScenariosOptions.meterRID`). */
   readonly meterRID: string | undefined;
+  /** Whether the run says test events drive the VEN's resources (`RunScenariosOptions.drivesTestEvents`). */
+  readonly drivesTestEvents: boolean;
   /** Starts the VEN. */
   start(): void;
   /** Starts the VEN, waits until it polls, then forgets the requests so far. */
@@ -49,7 +51,7 @@ export interface ScenarioHarness {
 export function createScenarioHarness(
   backend: ScenarioBackend,
   makeVen: MakeVen,
-  options: { readonly meterRID?: string | undefined } = {},
+  options: { readonly meterRID?: string | undefined; readonly drivesTestEvents?: boolean | undefined } = {},
 ): { readonly harness: ScenarioHarness; dispose(): Promise<void> } {
   const statuses: VenStatus[] = [];
   const errors: VenError[] = [];
@@ -84,6 +86,7 @@ export function createScenarioHarness(
     snapshots,
     vtnSigning: backend.vtnSigning,
     meterRID: options.meterRID,
+    drivesTestEvents: options.drivesTestEvents ?? false,
     start: () => ven.start(),
     async register() {
       ven.start();
