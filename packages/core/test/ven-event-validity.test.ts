@@ -1,11 +1,10 @@
 import { map } from 'rxjs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { EMPTY_VEN_STATE, createMemoryStore, createVen, encodeMessage, optIn, type EventSnapshot, type OadrEvent, type Ven, type VenError, type VenOptions } from '@rxadr/core';
-import { authorEvent, createMockVtn, createSchemaCheck, createVirtualClock, type MockVtn, type VirtualClock } from '@rxadr/testing';
+import { describe, expect, it } from 'vitest';
+import { EMPTY_VEN_STATE, createMemoryStore, createVen, encodeMessage, optIn, type OadrEvent, type VenOptions } from '@rxadr/core';
+import { authorEvent, createMockVtn, createVirtualClock } from '@rxadr/testing';
+import { collect, venTestBench } from './ven-test-bench.js';
 
-// Every document the VEN sends in these tests is validated against the XSD at the end of the file.
-const sent = createSchemaCheck();
-let running: { ven: Ven; clock: VirtualClock; vtn: MockVtn; name: string } | undefined;
+const bench = venTestBench();
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
 
@@ -13,15 +12,11 @@ function setup(name: string, options: Partial<VenOptions> = {}) {
   const clock = createVirtualClock(T0);
   const vtn = createMockVtn({ scheduler: clock });
   const ven = createVen({ venName: 'validity', transport: vtn.transport(), scheduler: clock, random: () => 0.5, decide: (e$) => e$.pipe(map(optIn)), ...options });
-  const errors: VenError[] = [];
-  ven.errors$.subscribe((e) => errors.push(e));
-  const snapshots: EventSnapshot[] = [];
-  ven.events$.subscribe((s) => snapshots.push(s));
-  running = { ven, clock, vtn, name };
+  const snapshots = collect(ven.events$);
+  const { errors, poll } = bench.track(name, clock, vtn, ven);
   ven.start();
   vtn.recorder.clear();
   const venID = ven.registration!.venID;
-  const poll = (): void => clock.advanceBy(10_000);
   const responses = () => vtn.recorder.messages('oadrCreatedEvent').flatMap((c) => c.eiCreatedEvent.eventResponses ?? []);
   const answers = () => responses().map((r) => [r.qualifiedEventID.eventID, r.qualifiedEventID.modificationNumber, r.responseCode, r.optType]);
   /** Queues an oadrDistributeEvent of `events` whose XML is changed by `patch` (values our own encoder refuses to write). */
@@ -32,17 +27,6 @@ function setup(name: string, options: Partial<VenOptions> = {}) {
   const statuses = (eventID: string) => snapshots.filter((s) => s.eventID === eventID).map((s) => `${s.modificationNumber}:${s.status}`);
   return { clock, vtn, ven, venID, errors, snapshots, poll, responses, answers, distributeRaw, statuses };
 }
-
-afterEach(async () => {
-  if (!running) return;
-  const { ven, clock, vtn, name } = running;
-  running = undefined;
-  await ven.stop();
-  vtn.recorder.requests.forEach((r, i) => sent.add(`${name}#${i}:${r.message?.type ?? '?'}`, r.xml));
-  expect(clock.pending).toBe(0);
-});
-
-afterAll(() => sent.assertAllValid());
 
 const author = (eventID: string, spec: Partial<Parameters<typeof authorEvent>[0]> = {}, modificationNumber = 0): OadrEvent =>
   authorEvent({ eventID, start: at(60), ...spec }, modificationNumber, new Date(T0));

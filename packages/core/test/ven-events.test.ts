@@ -1,10 +1,10 @@
 import { NEVER, concat, map, mergeMap, of, timer } from 'rxjs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createVen, encodeMessage, optIn, optOut, type DecisionOperator, type EventSnapshot, type Ven, type VenError, type VenOptions } from '@rxadr/core';
-import { authorEvent, createMockVtn, createSchemaCheck, createVirtualClock, type MockVtn, type VirtualClock } from '@rxadr/testing';
+import { describe, expect, it } from 'vitest';
+import { createVen, encodeMessage, optIn, optOut, type DecisionOperator, type EventSnapshot, type VenOptions } from '@rxadr/core';
+import { authorEvent, createMockVtn, createVirtualClock } from '@rxadr/testing';
+import { collect, venTestBench } from './ven-test-bench.js';
 
-const sent = createSchemaCheck();
-let running: { ven: Ven; clock: VirtualClock; vtn: MockVtn; name: string } | undefined;
+const bench = venTestBench();
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
 
@@ -14,30 +14,14 @@ function setup(name: string, options: Partial<VenOptions> = {}) {
   const asked: EventSnapshot[] = [];
   const decide: DecisionOperator = (events$) => events$.pipe(map((e) => (asked.push(e), optIn(e))));
   const ven = createVen({ pollPhase: 0, venName: 'ven-under-test', transport: vtn.transport(), scheduler: clock, random: () => 0.5, decide, ...options });
-  const errors: VenError[] = [];
-  ven.errors$.subscribe((e) => errors.push(e));
-  const snapshots: EventSnapshot[] = [];
-  ven.events$.subscribe((s) => snapshots.push(s));
-  running = { ven, clock, vtn, name };
+  const snapshots = collect(ven.events$);
+  const { errors, poll } = bench.track(name, clock, vtn, ven);
   ven.start();
   vtn.recorder.clear();
-  const poll = (): void => clock.advanceBy(10_000);
   const created = () => vtn.recorder.messages('oadrCreatedEvent').map((m) => m.eiCreatedEvent);
   const responses = () => created().flatMap((c) => c.eventResponses ?? []);
   return { clock, vtn, ven, asked, errors, snapshots, poll, created, responses };
 }
-
-afterEach(async () => {
-  if (!running) return;
-  const { ven, clock, vtn, name } = running;
-  running = undefined;
-  await ven.stop();
-  // Identical documents (hours of identical polls) are validated once.
-  vtn.recorder.requests.forEach((r, i) => sent.add(`${name}#${i}:${r.message?.type ?? '?'}`, r.xml));
-  expect(clock.pending).toBe(0);
-});
-
-afterAll(() => sent.assertAllValid());
 
 describe('events and oadrCreatedEvent (§4.6, §4.8)', () => {
   it('a new event: one decision, one oadrCreatedEvent before the next poll', () => {
@@ -168,7 +152,7 @@ describe('decisions', () => {
   });
 
   it('a later change of mind sends a new oadrCreatedEvent for that event, with the same requestID', () => {
-    const decide: DecisionOperator = (events$) => events$.pipe(mergeMap((e) => concat(of(optIn(e)), timer(60_000, running!.clock).pipe(map(() => optOut(e))))));
+    const decide: DecisionOperator = (events$) => events$.pipe(mergeMap((e) => concat(of(optIn(e)), timer(60_000, bench.clock()).pipe(map(() => optOut(e))))));
     const { clock, vtn, poll, created } = setup('change-of-mind', { decide });
     vtn.model.createEvent({ eventID: 'e1', start: at(60) });
     poll();

@@ -1,11 +1,10 @@
 import { BehaviorSubject } from 'rxjs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createReports, createVen, isVenError, telemetryUsage, type OadrMessage, type Ven, type VenError } from '@rxadr/core';
-import { createMockVtn, createSchemaCheck, createVirtualClock, createVtnReportSide, reportRequest, type MockVtn, type VirtualClock } from '@rxadr/testing';
+import { describe, expect, it } from 'vitest';
+import { createReports, createVen, isVenError, telemetryUsage, type OadrMessage, type VenError } from '@rxadr/core';
+import { createMockVtn, createVirtualClock, createVtnReportSide, reportRequest } from '@rxadr/testing';
+import { venTestBench } from './ven-test-bench.js';
 
-// Every document the VEN sends is validated against the XSD at the end of the file.
-const sent = createSchemaCheck();
-let running: { ven: Ven; clock: VirtualClock; vtn: MockVtn; name: string } | undefined;
+const bench = venTestBench();
 const POWER = 'meter-1/powerReal';
 
 function setup(name: string) {
@@ -15,27 +14,13 @@ function setup(name: string) {
   vtn.model.reports = side;
   const reports = createReports({ reports: [telemetryUsage({ resourceId: 'meter-1', measurement: 'powerReal', unit: 'W', readings$: new BehaviorSubject(1200), samplingRate: { min: 'PT1M', max: 'PT1H' } })] });
   const ven = createVen({ pollPhase: 0, venName: 'foreign-id', transport: vtn.transport(), scheduler: clock, reports, random: () => 0.5 });
-  const errors: VenError[] = [];
-  ven.errors$.subscribe((e) => errors.push(e));
-  running = { ven, clock, vtn, name };
+  const { errors, poll } = bench.track(name, clock, vtn, ven);
   ven.start();
   const venID = ven.registration!.venID;
   vtn.recorder.clear();
   const queue = (message: OadrMessage): void => vtn.model.enqueue(venID, { message });
-  const poll = (): void => clock.advanceBy(10_000);
   return { clock, vtn, ven, venID, side, errors, queue, poll };
 }
-
-afterEach(async () => {
-  if (!running) return;
-  const { ven, clock, vtn, name } = running;
-  running = undefined;
-  await ven.stop();
-  vtn.recorder.requests.forEach((r, i) => sent.add(`${name}#${i}:${r.message?.type ?? '?'}`, r.xml));
-  expect(clock.pending).toBe(0);
-});
-
-afterAll(() => sent.assertAllValid());
 
 const foreignErrors = (errors: VenError[]) => errors.filter((e) => e.code === 'foreign-id').map((e) => e.responseCode);
 
@@ -122,7 +107,7 @@ describe('a VTN message naming another venID is answered 452 and not acted on (r
     ven.errors$.subscribe((e) => seen.push(e, e.cause));
     reports.errors$.subscribe((e) => seen.push(e, e.cause));
     reports.dropped$.subscribe((d) => seen.push(d));
-    running = { ven, clock, vtn, name: 'foreign-answer' };
+    bench.track('foreign-answer', clock, vtn, ven);
     ven.start();
     side.requestReport(ven.registration!.venID, { reportRequestID: 'rr-1', reportSpecifierID: 'telemetry-usage', rIDs: [POWER], granularity: 'PT1M', reportBackDuration: 'PT1M' });
     clock.advanceBy(70_000);

@@ -1,34 +1,19 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EMPTY } from 'rxjs';
-import { Duration, createVen, type Ven, type VenOptions, type VenStatus, VenError } from '@rxadr/core';
-import { createMockVtn, createSchemaCheck, createVirtualClock, type MockVtn, type VirtualClock } from '@rxadr/testing';
+import { Duration, createVen, type VenOptions, VenError } from '@rxadr/core';
+import { createMockVtn, createVirtualClock } from '@rxadr/testing';
+import { collect, venTestBench } from './ven-test-bench.js';
 
-const sent = createSchemaCheck();
-let running: { ven: Ven; clock: VirtualClock; vtn: MockVtn; name: string } | undefined;
+const bench = venTestBench();
 
 function setup(name: string, options: Partial<VenOptions> = {}, vtnOptions: { pollFrequency?: string } = {}) {
   const clock = createVirtualClock('2026-01-01T00:00:00Z');
   const vtn = createMockVtn({ scheduler: clock, ...vtnOptions });
   const ven = createVen({ pollPhase: 0, venName: 'ven-under-test', transport: vtn.transport(), scheduler: clock, random: () => 0.5, ...options });
-  const statuses: VenStatus[] = [];
-  ven.status$.subscribe((s) => statuses.push(s));
-  const errors: VenError[] = [];
-  ven.errors$.subscribe((e) => errors.push(e));
-  running = { ven, clock, vtn, name };
+  const statuses = collect(ven.status$);
+  const { errors, poll } = bench.track(name, clock, vtn, ven);
   return { clock, vtn, ven, statuses, errors };
 }
-
-afterEach(async () => {
-  if (!running) return;
-  const { ven, clock, vtn, name } = running;
-  running = undefined;
-  await ven.stop();
-  // Identical documents (hours of identical polls) are validated once.
-  vtn.recorder.requests.forEach((r, i) => sent.add(`${name}#${i}:${r.message?.type ?? '?'}`, r.xml));
-  expect(clock.pending).toBe(0); // tests leave nothing running
-});
-
-afterAll(() => sent.assertAllValid());
 
 describe('registration (§3.1)', () => {
   it('registers, syncs events and polls, in this order', () => {
