@@ -1,8 +1,8 @@
-import { TransportError, type InboundExchange } from '@rxadr/core';
+import { type InboundExchange } from '@rxadr/core';
 import { firstValueFrom, type Subscription } from 'rxjs';
 import { connect } from 'node:net';
 import { request } from 'undici';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
   certificateFingerprint,
@@ -15,6 +15,7 @@ import {
   type PushServer,
 } from '../src/index.js';
 import { createPki, type Pki } from './support/pki-fixtures.js';
+import { testScope, transportFailure } from './support/test-scope.js';
 
 let ven: Pki; // the VEN's push-server identity and the CA it trusts for VTN clients
 let vtn: Pki; // the VTN's client identity, from the same CA
@@ -25,10 +26,7 @@ beforeAll(async () => {
   vtn = ven;
 });
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, exchange } = testScope();
 
 async function startServer(options: HttpPushServerOptions): Promise<PushServer> {
   const server = await httpPushServer(options);
@@ -57,15 +55,7 @@ function answerAll(server: PushServer, answer: (exchange: InboundExchange) => vo
   return seen;
 }
 
-async function failureOf(send: Promise<unknown>): Promise<TransportError> {
-  try {
-    await send;
-  } catch (error) {
-    if (error instanceof TransportError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
+const failureOf = transportFailure;
 
 const EVENT = '<oadrPayload><oadrSignedObject><oadrDistributeEvent>ü</oadrDistributeEvent></oadrSignedObject></oadrPayload>';
 const RESPONSE = '<oadrPayload><oadrSignedObject><oadrResponse>200</oadrResponse></oadrSignedObject></oadrPayload>';

@@ -3,13 +3,14 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { firstValueFrom } from 'rxjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createVenChannel } from '../../core/src/ven/ven-channel.js';
-import { httpTransport, TransportConfigError, type HttpTransportOptions } from '../src/index.js';
+import { httpTransport, TransportConfigError } from '../src/index.js';
 import { startFailureSwitch, type FailureSwitch, type SwitchMode } from '../../testing/src/transport/failure-switch.js';
 import { startLoopbackVtn, startSilentServer, type LoopbackVtn } from './support/loopback-vtn.js';
 import { createPki, type Pki } from './support/pki-fixtures.js';
+import { testScope, transportFailure } from './support/test-scope.js';
 
 let pki: Pki;
 let vtn: LoopbackVtn;
@@ -32,28 +33,11 @@ afterAll(async () => {
   await vtn.close();
 });
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function transportFor(options: HttpTransportOptions): ReturnType<typeof httpTransport> {
-  const transport = httpTransport(options);
-  cleanups.push(() => transport.close?.() ?? Promise.resolve());
-  return transport;
-}
+const { cleanups, transportFor, exchange } = testScope();
 
 const tls = () => ({ cert: pki.client.certPem, key: pki.client.keyPem, ca: pki.ca.certPem });
 
-async function failureOf(transport: ReturnType<typeof httpTransport>): Promise<TransportError> {
-  try {
-    await firstValueFrom(transport.send({ service: 'OadrPoll', body: '<poll/>' }));
-  } catch (error) {
-    if (error instanceof TransportError) return error;
-    throw error;
-  }
-  throw new Error('expected the exchange to fail');
-}
+const failureOf = (transport: ReturnType<typeof httpTransport>): Promise<TransportError> => transportFailure(firstValueFrom(transport.send({ service: 'OadrPoll', body: '<poll/>' })));
 
 /** A one-off server on 127.0.0.1 (https with the valid VTN certificate unless `plain`). */
 async function startServer(handler: (req: IncomingMessage, res: ServerResponse) => void, plain = false): Promise<string> {

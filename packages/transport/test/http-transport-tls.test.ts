@@ -1,11 +1,12 @@
 import { TransportError } from '@rxadr/core';
 import type { ServerOptions } from 'node:https';
 import { firstValueFrom } from 'rxjs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { httpTransport, type HttpTransportOptions, type HttpTransportTlsOptions } from '../src/index.js';
 import { startLoopbackVtn, type LoopbackVtn } from './support/loopback-vtn.js';
 import { createPki, encryptedKeyPem, pkcs12Of, type Pki } from './support/pki-fixtures.js';
+import { testScope, transportFailure } from './support/test-scope.js';
 
 let rsa: Pki;
 let ec: Pki;
@@ -15,10 +16,7 @@ beforeAll(async () => {
   [rsa, ec, stranger] = await Promise.all([createPki('rsa'), createPki('ec'), createPki('ec', 'stranger')]);
 });
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, transportFor, exchange } = testScope();
 
 /** A loopback VTN that requires a client certificate from `pki.ca`; extra options override. */
 async function mtlsVtn(pki: Pki, extra: ServerOptions = {}): Promise<LoopbackVtn> {
@@ -38,25 +36,7 @@ function clientTls(pki: Pki, extra: HttpTransportTlsOptions = {}): HttpTransport
   return { cert: pki.client.certPem, key: pki.client.keyPem, ca: pki.ca.certPem, ...extra };
 }
 
-function transportFor(options: HttpTransportOptions): ReturnType<typeof httpTransport> {
-  const transport = httpTransport(options);
-  cleanups.push(() => transport.close?.() ?? Promise.resolve());
-  return transport;
-}
-
-async function exchange(options: HttpTransportOptions): Promise<string> {
-  return firstValueFrom(transportFor(options).send({ service: 'EiEvent', body: '<req/>' }));
-}
-
-async function failureOf(options: HttpTransportOptions): Promise<TransportError> {
-  try {
-    await exchange(options);
-  } catch (error) {
-    if (error instanceof TransportError) return error;
-    throw error;
-  }
-  throw new Error('expected the exchange to fail');
-}
+const failureOf = (options: HttpTransportOptions): Promise<TransportError> => transportFailure(exchange(options));
 
 describe('httpTransport with mutual TLS (OPENADR.md §7.1)', () => {
   it.each([

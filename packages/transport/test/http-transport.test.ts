@@ -2,31 +2,15 @@ import { TransportError } from '@rxadr/core';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { firstValueFrom } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { httpTransport, parseVtnUrl, type HttpTransportOptions } from '../src/index.js';
+import { httpTransport, parseVtnUrl } from '../src/index.js';
 import { startLoopbackVtn, startSilentServer } from './support/loopback-vtn.js';
+import { testScope, transportFailure } from './support/test-scope.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, transportFor } = testScope();
 
-function transportFor(options: HttpTransportOptions): ReturnType<typeof httpTransport> {
-  const transport = httpTransport(options);
-  cleanups.push(() => transport.close?.() ?? Promise.resolve());
-  return transport;
-}
-
-async function failureOf(transport: ReturnType<typeof httpTransport>, body = '<x/>'): Promise<TransportError> {
-  try {
-    await firstValueFrom(transport.send({ service: 'OadrPoll', body }));
-  } catch (error) {
-    if (error instanceof TransportError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
+const failureOf = (transport: ReturnType<typeof httpTransport>, body = '<x/>'): Promise<TransportError> => transportFailure(firstValueFrom(transport.send({ service: 'OadrPoll', body })));
 
 /** A one-off http server with a custom handler. */
 async function startRawServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {

@@ -1,10 +1,10 @@
 import { TransportError, type InboundExchange } from '@rxadr/core';
-import { firstValueFrom } from 'rxjs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { httpPushServer, httpTransport, type HttpTransportOptions, type PushServer } from '../src/index.js';
 import { createTestCa, type TestCa, type TestIdentity } from '../../testing/src/pki/pki.js';
 import { startLoopbackVtn, type LoopbackVtn } from './support/loopback-vtn.js';
+import { testScope } from './support/test-scope.js';
 
 /**
  * Certificates under intermediates, as in the OpenADR PKI (OPENADR.md §7.1): one root, a VTN CA
@@ -32,21 +32,14 @@ beforeAll(async () => {
   ]);
 });
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, exchange } = testScope();
 
 function chainOf(identity: TestIdentity): string {
   if (identity.chainPem === undefined) throw new Error(`${identity.commonName} was not issued by an intermediate`);
   return identity.chainPem;
 }
 
-async function send(options: HttpTransportOptions): Promise<string> {
-  const transport = httpTransport(options);
-  cleanups.push(() => transport.close?.() ?? Promise.resolve());
-  return firstValueFrom(transport.send({ service: 'EiEvent', body: '<req/>' }));
-}
+const send = (options: HttpTransportOptions): Promise<string> => exchange(options);
 
 async function tlsFailureOf(sending: Promise<unknown>): Promise<TransportError> {
   const error = await sending.then(

@@ -1,8 +1,7 @@
-import { TransportError } from '@rxadr/core';
 import { createHash, X509Certificate } from 'node:crypto';
 import { request as httpsRequest, type ServerOptions } from 'node:https';
-import { firstValueFrom, type Subscription } from 'rxjs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Subscription } from 'rxjs';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
   certificateFingerprint,
@@ -16,6 +15,7 @@ import {
 import type { TestIdentity } from '../../testing/src/pki/pki.js';
 import { startLoopbackVtn, type LoopbackVtn } from './support/loopback-vtn.js';
 import { createPki, type Pki } from './support/pki-fixtures.js';
+import { testScope, transportFailure } from './support/test-scope.js';
 
 const DAY = 86_400_000;
 let pki: Pki; // the CA, a VTN server certificate for 127.0.0.1 and a VTN client certificate
@@ -38,10 +38,7 @@ beforeAll(async () => {
   crl = await pki.ca.crl([revokedVtn.certPem]);
 });
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, exchange } = testScope();
 
 async function vtnWith(identity: TestIdentity, extra: ServerOptions = {}): Promise<LoopbackVtn> {
   const server = await startLoopbackVtn({ cert: identity.certPem, key: identity.keyPem, ...extra });
@@ -50,21 +47,9 @@ async function vtnWith(identity: TestIdentity, extra: ServerOptions = {}): Promi
   return server;
 }
 
-function send(options: HttpTransportOptions): Promise<string> {
-  const transport = httpTransport(options);
-  cleanups.push(() => transport.close?.() ?? Promise.resolve());
-  return firstValueFrom(transport.send({ service: 'EiEvent', body: '<req/>' }));
-}
+const send = (options: HttpTransportOptions): Promise<string> => exchange(options);
 
-async function failureOf(result: Promise<unknown>): Promise<TransportError> {
-  try {
-    await result;
-  } catch (error) {
-    if (error instanceof TransportError) return error;
-    throw error;
-  }
-  throw new Error('expected the exchange to fail');
-}
+const failureOf = transportFailure;
 
 function configError(run: () => unknown): TransportConfigError {
   try {
