@@ -1,6 +1,7 @@
 import { concat, map, mergeMap, of, timer, type Subscription } from 'rxjs';
 import { optIn, optOut, type ControlValue } from '@rxadr/core';
 import { check, checkEqual } from './scenario-assert.js';
+import type { EventSpec } from '../mock-vtn/event-authoring.js';
 import type { ScenarioHarness } from './scenario-harness.js';
 import { eventResponses, fromNow } from './event-scenarios.js';
 import { ScenarioSkip, type Scenario } from './scenario.js';
@@ -38,6 +39,34 @@ function timeline(values: readonly ControlValue[], from: number): Map<string, [n
   return byKey;
 }
 
+/** Opts in to everything and registers. */
+async function begin(h: ScenarioHarness): Promise<void> {
+  optInToAll(h);
+  await h.register();
+}
+
+/** Has the mock VTN publish `events`, moves `polls` poll intervals on and skips unless the VEN took them all. */
+async function publish(h: ScenarioHarness, polls: number, ...events: (EventSpec & { readonly eventID: string })[]): Promise<void> {
+  for (const event of events) h.vtn.model.createEvent(event);
+  await h.polls(polls);
+  requireAccepted(h, ...events.map((e) => e.eventID));
+}
+
+/** The keys control$ has driven active so far (fails the scenario when none). */
+function activeKeys(values: readonly ControlValue[]): string[] {
+  const keys = [...new Set(values.filter((v) => v.phase === 'active').map((v) => v.key))];
+  check(keys.length > 0, 'the event never became active on control$');
+  return keys;
+}
+
+/** Checks that every key control$ drove from `from` on went through `expected`; returns the keys. */
+function checkTimelines(values: readonly ControlValue[], from: number, expected: readonly [number, string, number | undefined, string | undefined][]): string[] {
+  const lines = timeline(values, from);
+  check(lines.size > 0, 'control$ never drove a resource for an opted-in event');
+  for (const [key, got] of lines) checkEqual(got, expected, `control$ for ${key}`);
+  return [...lines.keys()];
+}
+
 function last(values: readonly ControlValue[], key: string): ControlValue | undefined {
   return [...values].reverse().find((v) => v.key === key);
 }
@@ -49,26 +78,19 @@ export const controlScenarios: readonly Scenario[] = [
     category: 'control',
     checks: 'control$ follows an opted-in event on the VEN clock, for every resource it targets: ramp-up at start − x-eiRampUp, each interval at its start (§4.3), recovery at the end for x-eiRecovery, then normal (§4.2).',
     async run(h) {
-      optInToAll(h);
-      await h.register();
+      await begin(h);
       const w = watch(h);
       const rampAt = h.clock.now() + 2 * MINUTE;
-      h.vtn.model.createEvent({ eventID: 'ctl-steps', start: fromNow(h, 3), duration: 'PT4M', rampUp: 'PT1M', recovery: 'PT1M', intervals: [{ duration: 'PT2M', value: 1 }, { duration: 'PT2M', value: 3 }] });
-      await h.polls(1);
-      requireAccepted(h, 'ctl-steps');
+      await publish(h, 1, { eventID: 'ctl-steps', start: fromNow(h, 3), duration: 'PT4M', rampUp: 'PT1M', recovery: 'PT1M', intervals: [{ duration: 'PT2M', value: 1 }, { duration: 'PT2M', value: 3 }] });
       await h.advance(8 * MINUTE);
       w.sub.unsubscribe();
-      const lines = timeline(w.values, rampAt);
-      check(lines.size > 0, 'control$ never drove a resource for an opted-in event');
-      for (const [key, got] of lines) {
-        checkEqual(got, [
-          [0, 'ramp-up', 1, 'ctl-steps'],
-          [1 * MINUTE, 'active', 1, 'ctl-steps'],
-          [3 * MINUTE, 'active', 3, 'ctl-steps'],
-          [5 * MINUTE, 'recovery', 3, 'ctl-steps'],
-          [6 * MINUTE, 'normal', undefined, undefined],
-        ], `control$ for ${key}`);
-      }
+      checkTimelines(w.values, rampAt, [
+        [0, 'ramp-up', 1, 'ctl-steps'],
+        [1 * MINUTE, 'active', 1, 'ctl-steps'],
+        [3 * MINUTE, 'active', 3, 'ctl-steps'],
+        [5 * MINUTE, 'recovery', 3, 'ctl-steps'],
+        [6 * MINUTE, 'normal', undefined, undefined],
+      ]);
     },
   },
   {
@@ -76,25 +98,24 @@ export const controlScenarios: readonly Scenario[] = [
     category: 'control',
     checks: 'Two events overlap across market contexts: the higher priority (lower number, 0 lowest) wins while both run and names the other as superseded; the first resumes after (rule 18).',
     async run(h) {
-      optInToAll(h);
-      await h.register();
+      await begin(h);
       const w = watch(h);
       const startAt = h.clock.now() + 2 * MINUTE;
-      h.vtn.model.createEvent({ eventID: 'ctl-base', start: fromNow(h, 2), duration: 'PT6M', priority: 2, intervals: [{ duration: 'PT6M', value: 1 }] });
-      h.vtn.model.createEvent({ eventID: 'ctl-peak', start: fromNow(h, 4), duration: 'PT2M', priority: 1, marketContext: 'http://mock-vtn.example/programs/peak', intervals: [{ duration: 'PT2M', value: 3 }] });
-      await h.polls(2);
-      requireAccepted(h, 'ctl-base', 'ctl-peak');
+      await publish(
+        h,
+        2,
+        { eventID: 'ctl-base', start: fromNow(h, 2), duration: 'PT6M', priority: 2, intervals: [{ duration: 'PT6M', value: 1 }] },
+        { eventID: 'ctl-peak', start: fromNow(h, 4), duration: 'PT2M', priority: 1, marketContext: 'http://mock-vtn.example/programs/peak', intervals: [{ duration: 'PT2M', value: 3 }] },
+      );
       await h.advance(8 * MINUTE);
       w.sub.unsubscribe();
-      const lines = timeline(w.values, startAt);
-      check(lines.size > 0, 'control$ never drove a resource');
-      for (const [key, got] of lines) {
-        checkEqual(got, [
-          [0, 'active', 1, 'ctl-base'],
-          [2 * MINUTE, 'active', 3, 'ctl-peak'],
-          [4 * MINUTE, 'active', 1, 'ctl-base'],
-          [6 * MINUTE, 'normal', undefined, undefined],
-        ], `control$ for ${key}`);
+      const keys = checkTimelines(w.values, startAt, [
+        [0, 'active', 1, 'ctl-base'],
+        [2 * MINUTE, 'active', 3, 'ctl-peak'],
+        [4 * MINUTE, 'active', 1, 'ctl-base'],
+        [6 * MINUTE, 'normal', undefined, undefined],
+      ]);
+      for (const key of keys) {
         const during = w.values.find((v) => v.key === key && v.event?.eventID === 'ctl-peak');
         checkEqual(during?.superseded.map((s) => s.eventID), ['ctl-base'], `superseded while ctl-peak is in force (${key})`);
       }
@@ -105,15 +126,11 @@ export const controlScenarios: readonly Scenario[] = [
     category: 'control',
     checks: 'A cancellation mid-interval (rule 59, no startafter) returns every resource to normal as soon as the VEN receives it, not at the scheduled end.',
     async run(h) {
-      optInToAll(h);
-      await h.register();
+      await begin(h);
       const w = watch(h);
-      h.vtn.model.createEvent({ eventID: 'ctl-cancel', start: fromNow(h, 1), duration: 'PT30M' });
-      await h.polls(1);
-      requireAccepted(h, 'ctl-cancel');
+      await publish(h, 1, { eventID: 'ctl-cancel', start: fromNow(h, 1), duration: 'PT30M' });
       await h.advance(3 * MINUTE);
-      const keys = [...new Set(w.values.filter((v) => v.phase === 'active').map((v) => v.key))];
-      check(keys.length > 0, 'the event never became active on control$');
+      const keys = activeKeys(w.values);
       h.vtn.model.cancelEvent('ctl-cancel');
       const cancelledAt = h.clock.now();
       await h.until('the cancellation is answered', () => eventResponses(h).some((r) => r.qualifiedEventID.modificationNumber === 1));
@@ -152,15 +169,11 @@ export const controlScenarios: readonly Scenario[] = [
     category: 'control',
     checks: 'When the VTN cancels the registration (§3.1) nothing it sent is in force any more: every resource returns to normal at once.',
     async run(h) {
-      optInToAll(h);
-      await h.register();
+      await begin(h);
       const w = watch(h);
-      h.vtn.model.createEvent({ eventID: 'ctl-reg', start: fromNow(h, 1), duration: 'PT30M' });
-      await h.polls(1);
-      requireAccepted(h, 'ctl-reg');
+      await publish(h, 1, { eventID: 'ctl-reg', start: fromNow(h, 1), duration: 'PT30M' });
       await h.advance(2 * MINUTE);
-      const keys = [...new Set(w.values.filter((v) => v.phase === 'active').map((v) => v.key))];
-      check(keys.length > 0, 'the event never became active on control$');
+      const keys = activeKeys(w.values);
       h.vtn.model.cancelRegistration(h.venID());
       await h.until('the registration is cancelled', () => h.ven.status.state === 'cancelled');
       w.sub.unsubscribe();
@@ -172,14 +185,15 @@ export const controlScenarios: readonly Scenario[] = [
     category: 'control',
     checks: 'A test event (ei:testEvent other than `false`, rule 6) is answered like any other but drives no resource unless the run says the VEN lets test events drive them (`drivesTestEvents`); a real event after it does.',
     async run(h) {
-      optInToAll(h);
-      await h.register();
+      await begin(h);
       const w = watch(h);
-      h.vtn.model.createEvent({ eventID: 'ctl-test', start: fromNow(h, 1), duration: 'PT3M', testEvent: 'true', intervals: [{ duration: 'PT3M', value: 2 }] });
-      h.vtn.model.createEvent({ eventID: 'ctl-real', start: fromNow(h, 5), duration: 'PT2M', intervals: [{ duration: 'PT2M', value: 1 }] });
-      await h.polls(1);
+      await publish(
+        h,
+        1,
+        { eventID: 'ctl-test', start: fromNow(h, 1), duration: 'PT3M', testEvent: 'true', intervals: [{ duration: 'PT3M', value: 2 }] },
+        { eventID: 'ctl-real', start: fromNow(h, 5), duration: 'PT2M', intervals: [{ duration: 'PT2M', value: 1 }] },
+      );
       check(eventResponses(h).some((r) => r.qualifiedEventID.eventID === 'ctl-test'), 'the test event was not answered');
-      requireAccepted(h, 'ctl-test', 'ctl-real');
       await h.advance(8 * MINUTE);
       w.sub.unsubscribe();
       const driven = (eventID: string) => w.values.filter((v) => v.phase === 'active' && v.event?.eventID === eventID);
@@ -198,11 +212,8 @@ export const controlScenarios: readonly Scenario[] = [
     needs: ['store'],
     checks: 'A VEN restarted in the middle of an event has the value in force back at once, from its store, before it talks to the VTN (DESIGN.md: state survives a restart).',
     async run(h) {
-      optInToAll(h);
-      await h.register();
-      h.vtn.model.createEvent({ eventID: 'ctl-restart', start: fromNow(h, 1), duration: 'PT30M', intervals: [{ duration: 'PT30M', value: 2 }] });
-      await h.polls(1);
-      requireAccepted(h, 'ctl-restart');
+      await begin(h);
+      await publish(h, 1, { eventID: 'ctl-restart', start: fromNow(h, 1), duration: 'PT30M', intervals: [{ duration: 'PT30M', value: 2 }] });
       await h.advance(3 * MINUTE);
       await h.restart();
       const w = watch(h);
