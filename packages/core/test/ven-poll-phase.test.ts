@@ -2,7 +2,7 @@ import { delay } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createVen, type Transport, type Ven, type VenOptions } from '@rxadr/core';
 import { createMockVtn, createSchemaCheck, createVirtualClock } from '@rxadr/testing';
-import { firstPollDelay, pollPhaseOf } from '../src/ven/poll-phase.js';
+import { firstPollDelay, nextPollAt, pollPhaseOf } from '../src/ven/poll-phase.js';
 
 const PERIOD = 10_000;
 const sent = createSchemaCheck();
@@ -108,6 +108,16 @@ describe('the phase of periodic polls (pollPhase)', () => {
     expect(await pollsWith(3_000)).toEqual([0, 2_500, 13_000, 23_500, 34_000, 44_500, 55_000]);
     // Later than a whole period: the poll due meanwhile (23.5 s) is skipped, the next one a whole period after it.
     expect(await pollsWith(12_000)).toEqual([0, 2_500, 13_000, 33_500, 44_000, 54_500]);
+  });
+
+  it('counts the next poll from when the last was due: skipping whole periods when late, never more than one wait ahead', () => {
+    expect(nextPollAt(10_000, 10_500, 10_000, 10_000)).toBe(20_500);
+    expect(nextPollAt(10_000, 10_500, 10_000, 13_000)).toBe(20_500);
+    expect(nextPollAt(10_000, 10_500, 10_000, 20_500)).toBe(30_500);
+    expect(nextPollAt(10_000, 10_500, 10_000, 45_000)).toBe(50_500);
+    // Ran early, or the clock was set back an hour: one wait from now.
+    expect(nextPollAt(10_001, 10_500, 10_000, 10_000)).toBe(20_500);
+    expect(nextPollAt(3_610_000, 10_500, 10_000, 10_000)).toBe(20_500);
   });
 
   it('refuses a phase outside [0, 1) with a config error', () => {
