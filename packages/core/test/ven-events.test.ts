@@ -1,6 +1,6 @@
 import { NEVER, concat, map, mergeMap, of, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createVen, encodeMessage, optIn, optOut, type DecisionOperator, type EventSnapshot, type VenOptions } from '@rxadr/core';
+import { createMemoryStore, createVen, encodeMessage, optIn, optOut, type DecisionOperator, type EventSnapshot, type VenOptions, type VenState } from '@rxadr/core';
 import { authorEvent, createMockVtn, createVirtualClock } from '@rxadr/testing';
 import { collect, venTestBench } from './ven-test-bench.js';
 
@@ -149,6 +149,28 @@ describe('decisions', () => {
     expect(created.at(-1)?.at.getTime()).toBe(T0 + 13_000);
     expect(responses().slice(-2).map((r) => `${r.qualifiedEventID.eventID}:${r.optType}`)).toEqual(['slow:optOut', 'fast:optIn']);
     expect(errors.map((e) => e.code)).toContain('decision');
+  });
+
+  /** The answers each save of the VEN state holds, from a poll that delivers one new event to 5 s after it. */
+  const savesOfOneDistribution = (decide: DecisionOperator): string[] => {
+    const store = createMemoryStore();
+    const saved: VenState[] = [];
+    const { clock, vtn, poll } = setup('saves', { decide, store: { journal: store.journal, load: store.load, save: (state) => (saved.push(state), store.save(state)) } });
+    clock.advanceBy(9_000);
+    const before = saved.length;
+    vtn.model.createEvent({ eventID: 'e1', start: at(60) });
+    poll();
+    clock.advanceBy(5_000);
+    return saved.slice(before).map((state) => state.events.map((r) => r.answer?.optType ?? 'undecided').join());
+  };
+
+  it('a distribution decided at once is saved once, with its answer', () => {
+    expect(savesOfOneDistribution((events$) => events$.pipe(map(optIn)))).toEqual(['optIn']);
+  });
+
+  it('a distribution still being decided is saved at once, and again with the answer', () => {
+    const decide: DecisionOperator = (events$) => events$.pipe(mergeMap((e) => timer(2_000, bench.clock()).pipe(map(() => optIn(e)))));
+    expect(savesOfOneDistribution(decide)).toEqual(['undecided', 'optIn']);
   });
 
   it('a later change of mind sends a new oadrCreatedEvent for that event, with the same requestID', () => {

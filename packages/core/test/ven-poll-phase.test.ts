@@ -1,7 +1,8 @@
+import { delay } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createVen, type Ven, type VenOptions } from '@rxadr/core';
+import { createVen, type Transport, type Ven, type VenOptions } from '@rxadr/core';
 import { createMockVtn, createSchemaCheck, createVirtualClock } from '@rxadr/testing';
-import { firstPollDelay, pollPhaseOf } from '../src/ven/poll-phase.js';
+import { firstPollDelay, nextPollAt, pollPhaseOf } from '../src/ven/poll-phase.js';
 
 const PERIOD = 10_000;
 const sent = createSchemaCheck();
@@ -81,6 +82,42 @@ describe('the phase of periodic polls (pollPhase)', () => {
     const polls = vtn.recorder.requests.filter((r) => r.message?.type === 'oadrPoll').map((r) => r.at.getTime() - clock.epoch);
     expect(polls).toEqual([12_000, 17_000, 27_000]);
     await ven.stop();
+  });
+
+  it('keeps its phase when a poll is answered late: the next poll is due a period after the last one was due', async () => {
+    // The third poll (due at 12.5 s) is answered `lateMs` later, as by a busy process or a slow VTN.
+    const pollsWith = async (lateMs: number) => {
+      const clock = createVirtualClock('2026-01-01T00:00:00Z');
+      const vtn = createMockVtn({ scheduler: clock, pollFrequency: 'PT10S' });
+      const door = vtn.transport();
+      let pollsSent = 0;
+      const transport: Transport = {
+        send: (request) => {
+          if (request.service === 'OadrPoll') pollsSent += 1;
+          return pollsSent === 3 && request.service === 'OadrPoll' ? door.send(request).pipe(delay(lateMs, clock)) : door.send(request);
+        },
+      };
+      const ven = createVen({ venName: 'ven-0', transport, scheduler: clock, pollPhase: 0.25, pollJitter: 0.1, random: () => 0.5 });
+      ven.start();
+      clock.advanceBy(60_000);
+      await ven.stop();
+      return vtn.recorder.requests.filter((r) => r.message?.type === 'oadrPoll').map((r) => r.at.getTime() - clock.epoch);
+    };
+    expect(await pollsWith(0)).toEqual([0, 2_500, 13_000, 23_500, 34_000, 44_500, 55_000]);
+    // 3 s late: the fourth poll stays at 23.5 s (it was at 26.5 s when waits were counted from the answer).
+    expect(await pollsWith(3_000)).toEqual([0, 2_500, 13_000, 23_500, 34_000, 44_500, 55_000]);
+    // Later than a whole period: the poll due meanwhile (23.5 s) is skipped, the next one a whole period after it.
+    expect(await pollsWith(12_000)).toEqual([0, 2_500, 13_000, 33_500, 44_000, 54_500]);
+  });
+
+  it('counts the next poll from when the last was due: skipping whole periods when late, never more than one wait ahead', () => {
+    expect(nextPollAt(10_000, 10_500, 10_000, 10_000)).toBe(20_500);
+    expect(nextPollAt(10_000, 10_500, 10_000, 13_000)).toBe(20_500);
+    expect(nextPollAt(10_000, 10_500, 10_000, 20_500)).toBe(30_500);
+    expect(nextPollAt(10_000, 10_500, 10_000, 45_000)).toBe(50_500);
+    // Ran early, or the clock was set back an hour: one wait from now.
+    expect(nextPollAt(10_001, 10_500, 10_000, 10_000)).toBe(20_500);
+    expect(nextPollAt(3_610_000, 10_500, 10_000, 10_000)).toBe(20_500);
   });
 
   it('refuses a phase outside [0, 1) with a config error', () => {

@@ -70,9 +70,13 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
     sequence += 1;
     return `ob-${scheduler.now().toString(36)}-${sequence.toString(36)}-${Math.floor(random() * 36 ** 6).toString(36)}`;
   };
+  // The stored form of each sized record, built once: its length is the record's size, and `put` journals it.
+  const storedForms = new WeakMap<Obligation, Record<string, unknown>>();
   const sized = (record: Omit<Obligation, 'bytes'>): Obligation => {
-    const withBytes = { ...record, bytes: 0 } as Obligation;
-    return { ...withBytes, bytes: JSON.stringify(obligationToJson(withBytes)).length };
+    const json = obligationToJson(record as Obligation);
+    const result = { ...record, bytes: JSON.stringify(json).length } as Obligation;
+    storedForms.set(result, json);
+    return result;
   };
 
   /** One batch of changes: applied to the live set, counted, journaled, then announced. */
@@ -85,7 +89,9 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
         if (before) liveBytes -= before.bytes;
         live.set(record.id, record);
         liveBytes += record.bytes;
-        ops.push({ op: 'put', id: record.id, value: obligationToJson(record) });
+        const value = storedForms.get(record) ?? obligationToJson(record);
+        storedForms.delete(record);
+        ops.push({ op: 'put', id: record.id, value });
         announced.push({ record, previous });
       },
       end(record: Obligation, state: Exclude<Obligation['state'], 'pending'>, extra: Partial<Obligation> = {}): Obligation {

@@ -55,8 +55,9 @@ export function createMemoryJournal(initial: ReadonlyArray<readonly [string, unk
     load: () => [...entries],
     append(ops) {
       appends += 1;
-      // Stored as JSON text would be: a later change to a value object must not leak in.
-      applyOps(entries, ops.map((op) => (op.op === 'put' ? { ...op, value: structuredClone(op.value) } : op)));
+      // Values are kept as given, not copied: the ledger builds a fresh value for every put and
+      // never changes one afterwards (a caller of `append` must not either).
+      applyOps(entries, ops);
     },
   };
 }

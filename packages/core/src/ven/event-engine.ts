@@ -1,4 +1,4 @@
-import { EMPTY, Subject, Subscription, concat, concatMap, defer, forkJoin, from, map, of, type Observable, type SchedulerLike } from 'rxjs';
+import { EMPTY, Subject, Subscription, concat, concatMap, defer, forkJoin, from, map, merge, of, type Observable, type SchedulerLike } from 'rxjs';
 import type { MessageOf, OadrMessage } from '../model/message.js';
 import type { OptType } from '../model/model-exports.js';
 import { createdEvent, refusedDistribution, type EventAnswerLine } from './created-event.js';
@@ -82,7 +82,12 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
     );
   };
 
-  const setTable = (next: EventTable): void => {
+  /** Whether a changed record may have other status boundaries (a recorded answer leaves them). */
+  const rescheduled = (before: EventRecord | undefined, record: EventRecord): boolean =>
+    before?.event !== record.event || before.cancellation !== record.cancellation || before.randomOffsetMs !== record.randomOffsetMs;
+
+  /** Replaces the table: timers re-armed where the schedule changed, snapshots emitted, then saved unless `save` is false. */
+  const setTable = (next: EventTable, save = true): void => {
     const before = table;
     table = next;
     for (const eventID of before.keys()) {
@@ -91,12 +96,13 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
       arm(eventID);
     }
     for (const [eventID, record] of next) {
-      if (before.get(eventID) === record) continue;
-      if (record.cancellation || before.get(eventID)?.event !== record.event) deps.decisions.drop(eventID);
-      arm(eventID);
+      const prior = before.get(eventID);
+      if (prior === record) continue;
+      if (record.cancellation || prior?.event !== record.event) deps.decisions.drop(eventID);
+      if (rescheduled(prior, record)) arm(eventID);
       emit(eventID);
     }
-    deps.changed();
+    if (save) deps.changed();
   };
 
   const handle = (message: MessageOf<'oadrDistributeEvent'>, rejected: readonly RejectedEvent[]): Observable<void> =>
@@ -107,21 +113,26 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
         deps.answer(refusedDistribution(venID, message.requestID, result.refused.code, result.refused.description));
         return EMPTY;
       }
-      setTable(result.events);
+      setTable(result.events, false);
       for (const o of result.outcomes) {
         if (o.code.startsWith('4')) deps.error?.(new VenError('event-rejected', `event ${o.eventID} #${o.modificationNumber}: answered ${o.code}${o.description ? ` (${o.description})` : ''}`, { eventID: o.eventID, responseCode: o.code }));
       }
       const asks = result.outcomes
         .filter((o) => o.needsDecision && table.has(o.eventID))
         .map((o) => deps.decisions.ask(eventSnapshot(table.get(o.eventID)!, now())).pipe(map((optType) => [o.eventID, optType] as const)));
-      return (asks.length > 0 ? forkJoin(asks) : of([])).pipe(
+      let saved = asks.length === 0;
+      if (saved) deps.changed();
+      const answered$ = (asks.length > 0 ? forkJoin(asks) : of([])).pipe(
         concatMap((decided) => {
           const decisions = new Map<string, OptType>(decided);
           const answers = new Map<string, { modificationNumber: number; optType: OptType }>();
           for (const [eventID, optType] of decisions) {
             answers.set(eventID, { modificationNumber: table.get(eventID)!.event.eiEvent.eventDescriptor.modificationNumber, optType });
           }
-          if (answers.size > 0) setTable(recordAnswers(table, answers));
+          if (answers.size > 0) {
+            saved = true;
+            setTable(recordAnswers(table, answers));
+          }
           const lines: EventAnswerLine[] = result.outcomes
             .filter((o) => o.respond)
             .map((o) => ({
@@ -135,6 +146,15 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
           const answer = createdEvent(venID, lines);
           if (answer) deps.answer(answer);
           for (const [eventID, { modificationNumber }] of answers) deps.answered?.(eventID, modificationNumber);
+          return EMPTY;
+        }),
+      );
+      // Decisions taken at once (the usual case) save the distribution once, with its answers; while
+      // one is still pending, the distribution is saved now, and again when the decision comes.
+      return merge(
+        answered$,
+        defer(() => {
+          if (!saved) deps.changed();
           return EMPTY;
         }),
       );

@@ -39,3 +39,20 @@ export function pollPhaseOf(phase: PollPhase, venName: string, venID: string): n
 export function firstPollDelay(fraction: number, everyMs: number): number {
   return fraction === 0 ? everyMs : Math.max(1, Math.round(fraction * everyMs));
 }
+
+/**
+ * When the next periodic poll is due: `waitMs` (a period plus jitter) after the previous poll was
+ * due, not after it ran, so a poll that ran or was answered late (a busy process, a slow VTN)
+ * does not shift the later ones: polls that bunched up spread out again at their phases. A poll
+ * already due by `now` moves on whole periods `everyMs` until it is in the future; one more than
+ * `waitMs` ahead (the clock was set back) is due `waitMs` from now.
+ *
+ * @example
+ * nextPollAt(10_000, 10_000, 10_000, 13_000); // 20 000, though the poll at 10 s ran at 13 s
+ * nextPollAt(10_000, 10_000, 10_000, 25_000); // 30 000: the one at 20 s is skipped
+ */
+export function nextPollAt(dueAt: number, waitMs: number, everyMs: number, now: number): number {
+  const next = dueAt + waitMs;
+  if (next > now + waitMs) return now + waitMs;
+  return next > now ? next : next + (Math.floor((now - next) / everyMs) + 1) * everyMs;
+}

@@ -11,7 +11,7 @@ import type { VenStatus } from './ven-status.js';
 import { createPartyRegistration, readRegistration } from './registration.js';
 import { dispatchVtnMessage } from './vtn-dispatch.js';
 import { refuseForeignVenID } from './foreign-ven.js';
-import { firstPollDelay, pollPhaseOf } from './poll-phase.js';
+import { firstPollDelay, nextPollAt, pollPhaseOf } from './poll-phase.js';
 import { sendReportMessages } from './report-handler.js';
 import type { RegistrationState } from './ven-store.js';
 
@@ -68,6 +68,10 @@ export function createVenLoop(ctx: VenContext, driver: LedgerDriver): VenLoop {
   let immediatePolls = 0;
   // The next periodic wait is the first after a registration: it puts the polls at the VEN's phase.
   let phasing = false;
+  // When the last periodic poll was due: the next one is due a period (plus jitter) after it, not
+  // after the poll ran, so polls run late by a busy process keep their phase (see `nextPollAt`).
+  // Undefined after a failed poll: the wait after the retry that succeeds counts from its answer.
+  let pollDueAt: number | undefined;
   // A registration is underway: owed records that need one wait.
   let reconciling = false;
   // The registration underway renews an earlier one (the report module ends requests not renewed).
@@ -142,14 +146,14 @@ export function createVenLoop(ctx: VenContext, driver: LedgerDriver): VenLoop {
     if (gen !== generation) return;
     const registration = ctx.registration;
     const every = registration?.pollFrequencyMs ?? options.defaultPollFrequencyMs;
+    const now = scheduler.now();
     if (phasing) {
       // A fleet registered in the same second polls spread over the period (see `pollPhase`).
       phasing = false;
       const fraction = pollPhaseOf(options.pollPhase, options.venName, registration?.venID ?? currentVenID(ctx));
-      sleep(firstPollDelay(fraction, every), () => poll(gen));
-      return;
-    }
-    sleep(every + Math.round(options.pollJitter * every * options.random()), () => poll(gen));
+      pollDueAt = now + firstPollDelay(fraction, every);
+    } else pollDueAt = nextPollAt(pollDueAt ?? now, every + Math.round(options.pollJitter * every * options.random()), every, now);
+    sleep(pollDueAt - now, () => poll(gen));
   };
 
   const pollAnswer = (gen: number, answer: Inbound | undefined): Observable<unknown> => {
@@ -200,6 +204,7 @@ export function createVenLoop(ctx: VenContext, driver: LedgerDriver): VenLoop {
                 return EMPTY;
               }
               pollFailures += 1;
+              pollDueAt = undefined;
               const delayMs = retryDelay(retry, pollFailures, options.random);
               setStatus({ state: 'backoff', phase: 'poll', attempt: pollFailures, delayMs, cause: error instanceof Error ? error : new Error(String(error)) });
               sleep(delayMs, () => poll(gen));

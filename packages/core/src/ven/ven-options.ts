@@ -42,7 +42,9 @@ export interface VenOptions {
    * Where the periodic polls fall within the poll period. After each registration (and on
    * resume from the store) the VEN sends oadrRequestEvent and polls at once, as ever; the first
    * periodic poll then comes after `phase` × the poll period, and the ones after it every period
-   * (plus `pollJitter`). Default `'spread'`: the phase is a hash of `venName` and the venID, so a
+   * (plus `pollJitter`), counted from when the previous poll was due, not from when it ran: a
+   * poll delayed by a busy process or a slow answer does not shift the later ones (one later
+   * than a whole period is skipped), so the phase holds. Default `'spread'`: the phase is a hash of `venName` and the venID, so a
    * fleet that registers in the same second (started together, or back after an outage) polls
    * spread evenly over the period and one event does not make every VEN work at once, while each
    * VEN keeps the same phase on every run (deterministic under a virtual clock). A number in

@@ -41,8 +41,9 @@ export function schemaInvalid(xml: string): string {
 export function createVtnExchange(deps: { model: VtnModel; faults: VtnFaults; recorder: VtnRecorder; signing: VtnSigning; scheduler: SchedulerLike }) {
   const { model, faults, recorder, signing, scheduler } = deps;
   const lastAnswer = new Map<OadrService, string>();
-  // Idle polls and their oadrResponse 200 repeat for every VEN: each is decoded or encoded once.
-  const codec = createVtnCodecMemo(() => 2 * model.vens.size + 64);
+  // Idle polls and their oadrResponse 200 repeat for every VEN: each is decoded or encoded once;
+  // so is an event distributed to the fleet (but for each VEN's requestID).
+  const codec = createVtnCodecMemo(() => 2 * model.vens.size + 64, { distributions: !signing.signs });
   const now = (): Date => new Date(scheduler.now());
   const status = (code: number, body: string): VtnOutcome => ({ reply: { kind: 'status', status: code, body }, delayMs: 0 });
 

@@ -15,6 +15,8 @@ export interface MockVtnSigningOptions {
 export interface VtnSigning {
   /** The document to decode (only what was signed, STYLE.md rule 12), or why it is refused. */
   verify(xml: string): { readonly ok: true; readonly xml: string } | { readonly ok: false; readonly reason: string };
+  /** True when an identity is configured: what the VTN sends is signed. */
+  readonly signs: boolean;
   /** Signs `xml` when an identity is configured; '' and documents that cannot be signed (raw test XML) stay as they are. */
   sign(xml: string): string;
   /** Signs and then corrupts the SignatureValue (the `bad-signature` fault). */
@@ -44,6 +46,7 @@ export function createVtnSigning(options: MockVtnSigningOptions | undefined, sch
       const result = verifyPayload(xml, options.trust, { now: now(), replayCache, ...(options.replayWindowMs !== undefined ? { replayWindowMs: options.replayWindowMs } : {}) });
       return result.ok ? { ok: true, xml: result.signedObjectXml } : { ok: false, reason: `${result.reason}: ${result.message}` };
     },
+    signs: options?.identity !== undefined,
     sign,
     signBadly(xml) {
       if (!options?.identity) return undefined;
