@@ -121,6 +121,19 @@ function matchOption(field: ElementField<unknown, Card>, el: XmlElement): Option
   return undefined;
 }
 
+type ReusedPath = { parent: Path; key: string; index: number };
+
+/**
+ * The path of the next child read, in the object that held the previous child's: a read uses its
+ * path only while it runs (as text, for an issue), so one object serves all the children in turn.
+ */
+function reusedChild(reused: ReusedPath | undefined, parent: Path, key: string, index: number): ReusedPath {
+  if (reused === undefined) return { parent, key, index };
+  reused.key = key;
+  reused.index = index;
+  return reused;
+}
+
 function expectedNames(field: ElementField<unknown, Card>): string {
   return field.options.map((o) => `<${o.name}>`).join(' or ');
 }
@@ -242,6 +255,7 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
     }
     const children = el.children;
     let i = 0;
+    let reused: ReusedPath | undefined;
     for (let e = 0; e < elementFields.length; e++) {
       const key = elementKeys[e]!;
       const field = elementFields[e]!;
@@ -259,7 +273,8 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
           const c = children[i]!;
           const option = matchOption(field, c);
           if (!option) break;
-          const value = readOption(option, c, child(path, c.name, found), issues);
+          reused = reusedChild(reused, path, c.name, found);
+          const value = readOption(option, c, reused, issues);
           if (values === undefined) values = [value];
           else values.push(value);
           found++;
@@ -270,7 +285,8 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
         const c = children[i]!;
         const option = matchOption(field, c);
         if (option) {
-          out[key] = readOption(option, c, child(path, c.name), issues);
+          reused = reusedChild(reused, path, c.name, -1);
+          out[key] = readOption(option, c, reused, issues);
           found = 1;
           i++;
         }

@@ -13,7 +13,10 @@ export interface CodecIssue {
   readonly found: string;
 }
 
-/** A linked path, materialised only when an issue is recorded. */
+/**
+ * A linked path, materialised only when an issue is recorded. A codec's `read` must not keep its
+ * path past its own return: a sequence hands the same path object to its children in turn.
+ */
 export type Path = { readonly parent: Path; readonly key: string; readonly index: number } | undefined;
 
 export function pathText(path: Path): string {
