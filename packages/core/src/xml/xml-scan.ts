@@ -62,6 +62,16 @@ function notXml(message: string): never {
 const NONE: never[] = [];
 Object.freeze(NONE);
 
+/**
+ * The engine's internalized copy of `text` (property keys are internalized): codecs compare
+ * names and namespace URIs with constants, and two internalized strings compare by identity
+ * instead of character by character.
+ */
+function intern(text: string): string {
+  for (const key in { [text]: 0 }) return key;
+  return text;
+}
+
 interface SplitName {
   readonly prefix: string;
   readonly local: string;
@@ -79,12 +89,12 @@ function splitName(qname: string): SplitName {
   if (cached !== undefined) return cached;
   const colon = qname.indexOf(':');
   let split: SplitName;
-  if (colon < 0) split = { prefix: '', local: qname };
+  if (colon < 0) split = { prefix: '', local: intern(qname) };
   else {
     const prefix = qname.slice(0, colon);
     const local = qname.slice(colon + 1);
     if (prefix === '' || local === '' || local.includes(':')) notXml(`'${qname}' is not a namespace-well-formed name`);
-    split = { prefix, local };
+    split = { prefix: intern(prefix), local: intern(local) };
   }
   if (SPLIT_CACHE.size < SPLIT_CACHE_LIMIT) SPLIT_CACHE.set(qname, split);
   return split;
@@ -142,7 +152,7 @@ function declaration(qname: string, uri: string): XmlNamespaceDeclaration {
   }
   if (prefix !== '' && uri === '') notXml(`the prefix '${prefix}' must not be undeclared (xmlns:${prefix}="")`);
   if (prefix.includes(':')) notXml(`'${qname}' is not a namespace-well-formed name`);
-  return { prefix, uri };
+  return { prefix, uri: intern(uri) };
 }
 
 /**
