@@ -84,7 +84,25 @@ interface SplitName {
 const SPLIT_CACHE = new Map<string, SplitName>();
 const SPLIT_CACHE_LIMIT = 2048;
 
+/**
+ * In front of the map, a small table indexed by a hash of a name's length and two of its
+ * characters: a fresh name from saxes is compared with one candidate instead of hashed whole.
+ */
+const RECENT_SIZE = 256;
+const recentNames: string[] = new Array<string>(RECENT_SIZE).fill('');
+const recentSplits: SplitName[] = new Array<SplitName>(RECENT_SIZE).fill({ prefix: '', local: '' });
+
 function splitName(qname: string): SplitName {
+  const n = qname.length;
+  const slot = (n * 7 + qname.charCodeAt(n >> 1) * 31 + qname.charCodeAt(n - 1)) & (RECENT_SIZE - 1);
+  if (recentNames[slot] === qname) return recentSplits[slot]!;
+  const split = splitNameInMap(qname);
+  recentNames[slot] = qname;
+  recentSplits[slot] = split;
+  return split;
+}
+
+function splitNameInMap(qname: string): SplitName {
   const cached = SPLIT_CACHE.get(qname);
   if (cached !== undefined) return cached;
   const colon = qname.indexOf(':');
@@ -152,7 +170,18 @@ function declaration(qname: string, uri: string): XmlNamespaceDeclaration {
   }
   if (prefix !== '' && uri === '') notXml(`the prefix '${prefix}' must not be undeclared (xmlns:${prefix}="")`);
   if (prefix.includes(':')) notXml(`'${qname}' is not a namespace-well-formed name`);
-  return { prefix, uri: intern(uri) };
+  return { prefix, uri: internUri(uri) };
+}
+
+/** Namespace URIs declared so far, internalized; bounded like the names (each document redeclares a few). */
+const URI_CACHE = new Map<string, string>();
+
+function internUri(uri: string): string {
+  const cached = URI_CACHE.get(uri);
+  if (cached !== undefined) return cached;
+  const interned = intern(uri);
+  if (URI_CACHE.size < SPLIT_CACHE_LIMIT) URI_CACHE.set(interned, interned);
+  return interned;
 }
 
 /**
