@@ -6,7 +6,10 @@ import { rememberEncoded } from '../xml/encoded-documents.js';
 import { XmlWriter } from '../xml/xml-writer.js';
 import type { XmlElement } from '../xml/xml-node.js';
 import { rememberedDecode } from './decoded-documents.js';
-import { CodecEncodeError, INVALID, UNTRACKED, XmlCodec, child, describeValue, issueMessage, type CodecIssue, type Path } from './xml-codec.js';
+import { giveUp, streamRead } from './stream-read.js';
+import type { XmlReadFailure } from '../xml/read-limits.js';
+import type { XmlScanTag } from '../xml/xml-scan.js';
+import { CodecEncodeError, INVALID, UNTRACKED, XmlCodec, child, describeValue, issueMessage, type CodecIssue, type Path, type TypeOf } from './xml-codec.js';
 
 /** Why a document was rejected. */
 export type DecodeErrorKind =
@@ -59,11 +62,23 @@ export function decodeMessage(xml: string, options: DecodeOptions = {}): DecodeR
   // A document the signature verifier has just decoded in its own pass (see decoded-documents.ts).
   const remembered = rememberedDecode(xml, options.maxBytes ?? DEFAULT_MAX_BYTES, options.maxDepth ?? DEFAULT_MAX_DEPTH);
   if (remembered !== undefined) return remembered;
-  const read = readXml(xml, options);
-  if (!read.ok) {
-    return failure(read.failure.kind, [{ path: '', expected: 'a well-formed XML document', found: read.failure.message }]);
+  const fast = streamRead(xml, oadrPayloadCodec as unknown as XmlCodec<unknown>, options, checkRoot);
+  if (fast !== undefined) {
+    if ('failure' in fast) return readFailure(fast.failure);
+    return decoded(fast.value as TypeOf<typeof oadrPayloadCodec>);
   }
+  // Something the codecs report (or a root that is not oadrPayload): the tree path names it.
+  const read = readXml(xml, options);
+  if (!read.ok) return readFailure(read.failure);
   return decodeElement(read.root);
+}
+
+function checkRoot(tag: XmlScanTag): void {
+  if (tag.local !== 'oadrPayload' || tag.ns !== NS.oadr) giveUp();
+}
+
+function readFailure(read: XmlReadFailure): DecodeResult {
+  return failure(read.kind, [{ path: '', expected: 'a well-formed XML document', found: read.message }]);
 }
 
 /** Decodes an already parsed element tree (see `readXml`). */
@@ -82,6 +97,10 @@ export function decodeElement(root: XmlElement): DecodeResult {
   const issues: CodecIssue[] = [];
   const value = oadrPayloadCodec.read(root, child(undefined, 'oadrPayload'), issues);
   if (value === INVALID || issues.length > 0) return failure('invalid', issues);
+  return decoded(value);
+}
+
+function decoded(value: TypeOf<typeof oadrPayloadCodec>): DecodeResult {
   return {
     ok: true,
     message: value.oadrSignedObject.message,

@@ -1,6 +1,7 @@
 import type { Scalar } from './scalars.js';
 import { element, sequence } from './sequence.js';
 import { INVALID, XmlCodec } from './xml-codec.js';
+import { readPlan, setReadPlan } from './read-plan.js';
 
 /**
  * An element that only wraps a list of one repeated child (`strm:intervals` → `ei:interval+`,
@@ -9,7 +10,7 @@ import { INVALID, XmlCodec } from './xml-codec.js';
 export function listOf<A>(ns: string, name: string, codec: XmlCodec<A> | Scalar<A>, card: 'many' | 'some'): XmlCodec<A[]> {
   const inner = sequence(`list of ${name}`, { [name]: element(card, ns, name, codec) }) as unknown as XmlCodec<Record<string, A[]>>;
   const wrap = (items: A[]): Record<string, A[]> => ({ [name]: items });
-  return new XmlCodec<A[]>(inner.name, {
+  const list = new XmlCodec<A[]>(inner.name, {
     is: (u): u is A[] => Array.isArray(u) && inner.is(wrap(u)),
     read(el, path, issues) {
       const value = inner.read(el, path, issues);
@@ -23,4 +24,7 @@ export function listOf<A>(ns: string, name: string, codec: XmlCodec<A> | Scalar<
       return value === INVALID ? INVALID : (value[name] ?? []);
     },
   });
+  const plan = readPlan(inner as XmlCodec<unknown>);
+  if (plan?.kind === 'sequence') setReadPlan(list as XmlCodec<unknown>, { ...plan, finish: (value) => value[name] ?? [] });
+  return list;
 }

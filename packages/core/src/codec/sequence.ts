@@ -2,6 +2,7 @@ import type { XmlAttribute, XmlContent, XmlElement } from '../xml/xml-node.js';
 import { NS } from '../xml/namespaces.js';
 import { elementTags, qualifiedName, type ElementTags, type TextElement, type XmlWriter } from '../xml/xml-writer.js';
 import type { Scalar } from './scalars.js';
+import { setReadPlan } from './read-plan.js';
 import {
   INVALID,
   XmlCodec,
@@ -20,7 +21,7 @@ import {
 /** How often an element may occur: 1, 0..1, 0..n, 1..n (XSD minOccurs/maxOccurs). */
 export type Card = 'one' | 'opt' | 'many' | 'some';
 
-interface Option {
+export interface Option {
   readonly ns: string;
   readonly name: string;
   readonly codec: XmlCodec<unknown>;
@@ -108,7 +109,7 @@ export function choice<C extends Card, O extends ChoiceOptions>(card: C, options
 }
 
 /** True when `text` is only XML whitespace (what `trim() === ''` tested, without a new string). */
-function isBlank(text: string): boolean {
+export function isBlank(text: string): boolean {
   for (let k = 0; k < text.length; k++) {
     const code = text.charCodeAt(k);
     if (code !== 0x20 && code !== 0x0a && code !== 0x09 && code !== 0x0d) return text.trim() === '';
@@ -116,9 +117,27 @@ function isBlank(text: string): boolean {
   return true;
 }
 
-function matchOption(field: ElementField<unknown, Card>, el: XmlElement): Option | undefined {
-  for (const option of field.options) if (option.name === el.name && option.ns === el.ns) return option;
+/** The option of `field` for an element named `name` in `ns`, if any. */
+export function matchOption(field: ElementField<unknown, Card>, ns: string, name: string): Option | undefined {
+  const options = field.options;
+  for (let k = 0; k < options.length; k++) {
+    const option = options[k]!;
+    if (option.name === name && option.ns === ns) return option;
+  }
   return undefined;
+}
+
+type ReusedPath = { parent: Path; key: string; index: number };
+
+/**
+ * The path of the next child read, in the object that held the previous child's: a read uses its
+ * path only while it runs (as text, for an issue), so one object serves all the children in turn.
+ */
+function reusedChild(reused: ReusedPath | undefined, parent: Path, key: string, index: number): ReusedPath {
+  if (reused === undefined) return { parent, key, index };
+  reused.key = key;
+  reused.index = index;
+  return reused;
 }
 
 function expectedNames(field: ElementField<unknown, Card>): string {
@@ -242,6 +261,7 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
     }
     const children = el.children;
     let i = 0;
+    let reused: ReusedPath | undefined;
     for (let e = 0; e < elementFields.length; e++) {
       const key = elementKeys[e]!;
       const field = elementFields[e]!;
@@ -257,9 +277,10 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
         let values: unknown[] | undefined;
         while (i < children.length) {
           const c = children[i]!;
-          const option = matchOption(field, c);
+          const option = matchOption(field, c.ns, c.name);
           if (!option) break;
-          const value = readOption(option, c, child(path, c.name, found), issues);
+          reused = reusedChild(reused, path, c.name, found);
+          const value = readOption(option, c, reused, issues);
           if (values === undefined) values = [value];
           else values.push(value);
           found++;
@@ -268,9 +289,10 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
         if (values !== undefined) out[key] = values;
       } else if (i < children.length) {
         const c = children[i]!;
-        const option = matchOption(field, c);
+        const option = matchOption(field, c.ns, c.name);
         if (option) {
-          out[key] = readOption(option, c, child(path, c.name), issues);
+          reused = reusedChild(reused, path, c.name, -1);
+          out[key] = readOption(option, c, reused, issues);
           found = 1;
           i++;
         }
@@ -458,6 +480,8 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
     return issues.length === 0;
   };
 
-  return new XmlCodec<A>(name, { is, read, write, emit, toJson, fromJson });
+  const codec = new XmlCodec<A>(name, { is, read, write, emit, toJson, fromJson });
+  setReadPlan(codec as XmlCodec<unknown>, { kind: 'sequence', attributeKeys, attributeFields, elementKeys, elementFields, finish: undefined });
+  return codec;
 }
 

@@ -22,9 +22,14 @@ Object.freeze(NONE);
 /**
  * Builds the element tree from the scanner's events: `root` is set when the outermost element
  * closes. A single-pass reader can feed it the events of one subtree (e.g. a signed object).
+ * The children of the open elements wait on one shared stack and each element gets an array of
+ * exactly its children when it closes (arrays grown by push keep a dozen spare slots each).
  */
 export class XmlTreeBuilder implements XmlScanHandler {
   private readonly stack: Building[] = [];
+  /** Children of the open elements, innermost last; `firsts[d]` is where those of `stack[d]` start. */
+  private readonly pending: XmlElement[] = [];
+  private readonly firsts: number[] = [];
   private current: Building | undefined;
   root: XmlElement | undefined;
 
@@ -37,13 +42,12 @@ export class XmlTreeBuilder implements XmlScanHandler {
     const element: Building = { ns: tag.ns, name: tag.local, attrs, children: NONE, text: '' };
     const parent = this.current;
     if (parent) {
-      if (parent.children === NONE) {
-        // Indentation before the first child is not content: drop it now, so the parent's text stays ''.
-        if (parent.text !== '' && isXmlWhitespace(parent.text)) parent.text = '';
-        parent.children = [element];
-      } else parent.children.push(element);
+      // Indentation before the first child is not content: drop it now, so the parent's text stays ''.
+      if (this.pending.length === this.firsts[this.firsts.length - 1] && parent.text !== '' && isXmlWhitespace(parent.text)) parent.text = '';
+      this.pending.push(element);
     }
     this.stack.push(element);
+    this.firsts.push(this.pending.length);
     this.current = element;
   }
 
@@ -51,12 +55,18 @@ export class XmlTreeBuilder implements XmlScanHandler {
     const current = this.current!;
     // Whitespace between child elements (a VTN's indentation) is not kept: no string is built up
     // from it, and codecs find the text of an element with children blank without scanning it.
-    if (current.children !== NONE && isXmlWhitespace(text)) return;
+    if (this.pending.length > this.firsts[this.firsts.length - 1]! && isXmlWhitespace(text)) return;
     current.text = current.text === '' ? text : current.text + text;
   }
 
   close(): void {
-    const done = this.stack.pop();
+    const done = this.stack.pop()!;
+    const first = this.firsts.pop()!;
+    const pending = this.pending;
+    if (pending.length > first) {
+      done.children = pending.slice(first);
+      pending.length = first;
+    }
     this.current = this.stack[this.stack.length - 1];
     if (this.current === undefined) this.root = done;
   }

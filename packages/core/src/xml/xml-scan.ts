@@ -62,6 +62,16 @@ function notXml(message: string): never {
 const NONE: never[] = [];
 Object.freeze(NONE);
 
+/**
+ * The engine's internalized copy of `text` (property keys are internalized): codecs compare
+ * names and namespace URIs with constants, and two internalized strings compare by identity
+ * instead of character by character.
+ */
+function intern(text: string): string {
+  for (const key in { [text]: 0 }) return key;
+  return text;
+}
+
 interface SplitName {
   readonly prefix: string;
   readonly local: string;
@@ -74,17 +84,35 @@ interface SplitName {
 const SPLIT_CACHE = new Map<string, SplitName>();
 const SPLIT_CACHE_LIMIT = 2048;
 
+/**
+ * In front of the map, a small table indexed by a hash of a name's length and two of its
+ * characters: a fresh name from saxes is compared with one candidate instead of hashed whole.
+ */
+const RECENT_SIZE = 256;
+const recentNames: string[] = new Array<string>(RECENT_SIZE).fill('');
+const recentSplits: SplitName[] = new Array<SplitName>(RECENT_SIZE).fill({ prefix: '', local: '' });
+
 function splitName(qname: string): SplitName {
+  const n = qname.length;
+  const slot = (n * 7 + qname.charCodeAt(n >> 1) * 31 + qname.charCodeAt(n - 1)) & (RECENT_SIZE - 1);
+  if (recentNames[slot] === qname) return recentSplits[slot]!;
+  const split = splitNameInMap(qname);
+  recentNames[slot] = qname;
+  recentSplits[slot] = split;
+  return split;
+}
+
+function splitNameInMap(qname: string): SplitName {
   const cached = SPLIT_CACHE.get(qname);
   if (cached !== undefined) return cached;
   const colon = qname.indexOf(':');
   let split: SplitName;
-  if (colon < 0) split = { prefix: '', local: qname };
+  if (colon < 0) split = { prefix: '', local: intern(qname) };
   else {
     const prefix = qname.slice(0, colon);
     const local = qname.slice(colon + 1);
     if (prefix === '' || local === '' || local.includes(':')) notXml(`'${qname}' is not a namespace-well-formed name`);
-    split = { prefix, local };
+    split = { prefix: intern(prefix), local: intern(local) };
   }
   if (SPLIT_CACHE.size < SPLIT_CACHE_LIMIT) SPLIT_CACHE.set(qname, split);
   return split;
@@ -142,7 +170,18 @@ function declaration(qname: string, uri: string): XmlNamespaceDeclaration {
   }
   if (prefix !== '' && uri === '') notXml(`the prefix '${prefix}' must not be undeclared (xmlns:${prefix}="")`);
   if (prefix.includes(':')) notXml(`'${qname}' is not a namespace-well-formed name`);
-  return { prefix, uri };
+  return { prefix, uri: internUri(uri) };
+}
+
+/** Namespace URIs declared so far, internalized; bounded like the names (each document redeclares a few). */
+const URI_CACHE = new Map<string, string>();
+
+function internUri(uri: string): string {
+  const cached = URI_CACHE.get(uri);
+  if (cached !== undefined) return cached;
+  const interned = intern(uri);
+  if (URI_CACHE.size < SPLIT_CACHE_LIMIT) URI_CACHE.set(interned, interned);
+  return interned;
 }
 
 /**

@@ -1,0 +1,300 @@
+import type { XmlReadFailure, XmlReadLimits } from '../xml/read-limits.js';
+import { XmlTreeBuilder } from '../xml/read-xml.js';
+import { scanXml, type XmlScanHandler, type XmlScanTag } from '../xml/xml-scan.js';
+import { readPlan, type ReadPlan } from './read-plan.js';
+import { isBlank, matchOption, type Card, type ElementField, type FixedField } from './sequence.js';
+import { INVALID, type CodecIssue, type XmlCodec } from './xml-codec.js';
+
+/** Thrown by the reader at the first thing a codec's `read` would report. */
+class GiveUp extends Error {}
+const GIVE_UP = new GiveUp('not on the fast path');
+
+function giveUp(): never {
+  throw GIVE_UP;
+}
+
+const SEQUENCE = 0;
+const LEAF = 1;
+const WRAPPER = 2;
+/** Read from its subtree, built as a tree (`rawElement`, codecs without a plan). */
+const SUBTREE = 3;
+/** A `fixed` element: its content is not read. */
+const SKIP = 4;
+
+/** One open element being read. Frames are kept per depth and reused, so reading allocates none. */
+interface Frame {
+  kind: number;
+  codec: XmlCodec<unknown>;
+  plan: ReadPlan | undefined;
+  /** SEQUENCE: the object being filled, the field at hand and how many of its elements were read. */
+  out: Record<string, unknown> | undefined;
+  field: number;
+  found: number;
+  /** SEQUENCE: the array of the repeated field at hand. */
+  values: unknown[] | undefined;
+  /** SEQUENCE: the field and substitution tag of the open child. */
+  childField: number;
+  childTag: string | undefined;
+  /** LEAF: the text so far. WRAPPER: the number of children. */
+  text: string;
+  children: number;
+  /** WRAPPER: the value of its child. */
+  value: unknown;
+  /** SUBTREE, SKIP: open elements inside; SUBTREE: the tree being built. */
+  nested: number;
+  tree: XmlTreeBuilder | undefined;
+}
+
+function newFrame(): Frame {
+  return {
+    kind: SKIP,
+    codec: undefined as unknown as XmlCodec<unknown>,
+    plan: undefined,
+    out: undefined,
+    field: 0,
+    found: 0,
+    values: undefined,
+    childField: 0,
+    childTag: undefined,
+    text: '',
+    children: 0,
+    value: undefined,
+    nested: 0,
+    tree: undefined,
+  };
+}
+
+const isRepeated = (card: Card): boolean => card === 'many' || card === 'some';
+
+/**
+ * Builds the value of `codec` for the document element straight from the scanner's events, with
+ * no element tree: the fast path of decoding. `checkRoot` vets the document element first.
+ */
+class StreamReader implements XmlScanHandler {
+  private readonly frames: Frame[] = [];
+  private depth = 0;
+  value: unknown = INVALID;
+
+  constructor(
+    private readonly codec: XmlCodec<unknown>,
+    private readonly checkRoot: (tag: XmlScanTag) => void,
+  ) {}
+
+  open(tag: XmlScanTag): void {
+    const depth = this.depth;
+    let codec: XmlCodec<unknown>;
+    if (depth === 0) {
+      this.checkRoot(tag);
+      codec = this.codec;
+    } else {
+      const parent = this.frames[depth - 1]!;
+      switch (parent.kind) {
+        case SUBTREE:
+          parent.nested++;
+          parent.tree!.open(tag);
+          return;
+        case SKIP:
+          parent.nested++;
+          return;
+        case LEAF:
+          giveUp();
+        case WRAPPER: {
+          const plan = parent.plan as Extract<ReadPlan, { kind: 'wrapper' }>;
+          if (parent.children++ > 0 || tag.local !== plan.name || tag.ns !== plan.ns) giveUp();
+          codec = plan.inner;
+          break;
+        }
+        default: {
+          const next = this.nextChild(parent, tag);
+          if (next === undefined) {
+            this.enter(depth, SKIP, parent.codec, undefined);
+            return;
+          }
+          codec = next;
+        }
+      }
+    }
+    const plan = readPlan(codec);
+    if (plan === undefined) {
+      const frame = this.enter(depth, SUBTREE, codec, undefined);
+      frame.tree = new XmlTreeBuilder();
+      frame.tree.open(tag);
+      return;
+    }
+    const frame = this.enter(depth, plan.kind === 'sequence' ? SEQUENCE : plan.kind === 'leaf' ? LEAF : WRAPPER, codec, plan);
+    if (plan.kind === 'sequence') frame.out = readAttributes(plan, tag);
+  }
+
+  private enter(depth: number, kind: number, codec: XmlCodec<unknown>, plan: ReadPlan | undefined): Frame {
+    let frame = this.frames[depth];
+    if (frame === undefined) {
+      frame = newFrame();
+      this.frames.push(frame);
+    }
+    frame.kind = kind;
+    frame.codec = codec;
+    frame.plan = plan;
+    frame.out = undefined;
+    frame.field = 0;
+    frame.found = 0;
+    frame.values = undefined;
+    frame.text = '';
+    frame.children = 0;
+    frame.value = undefined;
+    frame.nested = 0;
+    frame.tree = undefined;
+    this.depth = depth + 1;
+    return frame;
+  }
+
+  /** The codec of a sequence's next child (undefined for a `fixed` one), as `read` walks the fields. */
+  private nextChild(parent: Frame, tag: XmlScanTag): XmlCodec<unknown> | undefined {
+    const fields = (parent.plan as Extract<ReadPlan, { kind: 'sequence' }>).elementFields;
+    while (parent.field < fields.length) {
+      const field = fields[parent.field]!;
+      if (field.kind === 'fixed') {
+        if (tag.local !== field.name || tag.ns !== field.ns) giveUp();
+        parent.field++;
+        return undefined;
+      }
+      const option = matchOption(field, tag.ns, tag.local);
+      if (option !== undefined) {
+        parent.childField = parent.field;
+        parent.childTag = option.tag;
+        if (isRepeated(field.card)) parent.found++;
+        else {
+          parent.field++;
+          parent.found = 0;
+          parent.values = undefined;
+        }
+        return option.codec;
+      }
+      if (parent.found === 0 && (field.card === 'one' || field.card === 'some')) giveUp();
+      parent.field++;
+      parent.found = 0;
+      parent.values = undefined;
+    }
+    return giveUp();
+  }
+
+  text(text: string): void {
+    const frame = this.frames[this.depth - 1]!;
+    switch (frame.kind) {
+      case LEAF:
+        frame.text = frame.text === '' ? text : frame.text + text;
+        return;
+      case SEQUENCE:
+        if (!isBlank(text)) giveUp();
+        return;
+      case SUBTREE:
+        frame.tree!.text(text);
+    }
+  }
+
+  close(): void {
+    const frame = this.frames[this.depth - 1]!;
+    let value: unknown;
+    switch (frame.kind) {
+      case SUBTREE: {
+        frame.tree!.close();
+        if (frame.nested-- > 0) return;
+        const issues: CodecIssue[] = [];
+        value = frame.codec.read(frame.tree!.root!, undefined, issues);
+        frame.tree = undefined;
+        if (value === INVALID || issues.length > 0) giveUp();
+        break;
+      }
+      case SKIP:
+        if (frame.nested-- > 0) return;
+        this.depth--;
+        return;
+      case LEAF:
+        value = (frame.plan as Extract<ReadPlan, { kind: 'leaf' }>).scalar.parse(frame.text);
+        if (value === undefined) giveUp();
+        break;
+      case WRAPPER:
+        if (frame.children === 0) giveUp();
+        value = frame.value;
+        break;
+      default:
+        value = finishSequence(frame);
+    }
+    this.depth--;
+    if (this.depth === 0) {
+      this.value = value;
+      return;
+    }
+    const parent = this.frames[this.depth - 1]!;
+    if (parent.kind === WRAPPER) {
+      parent.value = value;
+      return;
+    }
+    // A sequence: the child's field, as `read` fills it.
+    if (parent.childTag !== undefined) (value as { type?: string }).type = parent.childTag;
+    const plan = parent.plan as Extract<ReadPlan, { kind: 'sequence' }>;
+    const field = plan.elementFields[parent.childField] as ElementField<unknown, Card>;
+    const key = plan.elementKeys[parent.childField]!;
+    if (!isRepeated(field.card)) parent.out![key] = value;
+    else if (parent.values === undefined) parent.out![key] = parent.values = [value];
+    else parent.values.push(value);
+  }
+}
+
+function readAttributes(plan: Extract<ReadPlan, { kind: 'sequence' }>, tag: XmlScanTag): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const attrs = tag.attrs;
+  for (let a = 0; a < plan.attributeFields.length; a++) {
+    const field = plan.attributeFields[a]!;
+    let found = false;
+    for (let k = 0; k < attrs.length; k++) {
+      const attr = attrs[k]!;
+      if (attr.local !== field.name || attr.ns !== field.ns) continue;
+      const value = field.scalar.parse(attr.value);
+      if (value === undefined) giveUp();
+      out[plan.attributeKeys[a]!] = value;
+      found = true;
+      break;
+    }
+    if (!found && field.card === 'one') giveUp();
+  }
+  return out;
+}
+
+/** The sequence's value once its element closes: every field after the last one read must be optional. */
+function finishSequence(frame: Frame): unknown {
+  const plan = frame.plan as Extract<ReadPlan, { kind: 'sequence' }>;
+  const fields = plan.elementFields;
+  for (let e = frame.field; e < fields.length; e++) {
+    const field = fields[e]! as ElementField<unknown, Card> | FixedField;
+    if (field.kind === 'fixed') giveUp();
+    if ((e > frame.field || frame.found === 0) && (field.card === 'one' || field.card === 'some')) giveUp();
+  }
+  return plan.finish === undefined ? frame.out : plan.finish(frame.out!);
+}
+
+/** What {@link streamRead} found: the value, a scanner failure, or undefined to take the tree path. */
+export type StreamReadResult = { readonly value: unknown } | { readonly failure: XmlReadFailure } | undefined;
+
+/**
+ * Reads `xml` into the value of `codec` in one pass over the scanner's events. Gives up (returns
+ * undefined) wherever the codec's `read` would record an issue, or where `checkRoot` calls
+ * {@link giveUp} for the document element; the caller then decodes through the tree, which reports it.
+ */
+export function streamRead(
+  xml: string,
+  codec: XmlCodec<unknown>,
+  limits: XmlReadLimits,
+  checkRoot: (tag: XmlScanTag) => void,
+): StreamReadResult {
+  const reader = new StreamReader(codec, checkRoot);
+  try {
+    const failure = scanXml(xml, reader, limits);
+    if (failure !== undefined) return { failure };
+  } catch (error) {
+    if (error === GIVE_UP) return undefined;
+    throw error;
+  }
+  return reader.value === INVALID ? undefined : { value: reader.value };
+}
+
+export { giveUp };
