@@ -9,6 +9,8 @@ const KINDS: readonly ObligationKind[] = [
   'cancel-opt',
   'created-report',
   'canceled-report',
+  'create-report',
+  'cancel-report',
   'register-report',
   'report-delivery',
   'canceled-party-registration',

@@ -6,6 +6,8 @@ import type { OadrMessage, OadrMessageType } from '../model/message.js';
  * - `create-opt` / `cancel-opt`: oadrCreateOpt / oadrCancelOpt (§6)
  * - `created-report` / `canceled-report`: the answers to oadrCreateReport / oadrCancelReport (§5)
  * - `register-report`: the VEN's METADATA oadrRegisterReport (§5.3)
+ * - `create-report` / `cancel-report`: the VEN's own oadrCreateReport / oadrCancelReport for one of the
+ *   VTN's reports (§5.4, `requestVtnReport`), keyed `vtn-report:<reportRequestID>`
  * - `report-delivery`: one oadrUpdateReport with data for a report request's intervals
  * - `canceled-party-registration`: the answer to the VTN's oadrCancelPartyRegistration (§3.1)
  */
@@ -17,6 +19,8 @@ export type ObligationKind =
   | 'canceled-report'
   | 'register-report'
   | 'report-delivery'
+  | 'create-report'
+  | 'cancel-report'
   | 'canceled-party-registration';
 
 /** What a record answers: the identities it is about (the fields that apply to its kind). */

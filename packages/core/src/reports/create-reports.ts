@@ -1,7 +1,7 @@
 import { BehaviorSubject, Subject, Subscription } from 'rxjs';
 import { messageToJson } from '../codec/message-json.js';
 import type { Obligation, ObligationSubject } from '../ledger/obligation.js';
-import { classifyExchange, type ExchangeVerdict } from '../ledger/retry-policy.js';
+import type { ExchangeVerdict } from '../ledger/retry-policy.js';
 import type { MessageOf, OadrMessage } from '../model/message.js';
 import type { CancelReport, ReportRequest } from '../model/report.js';
 import { deliveryMessage } from './delivery-item.js';
@@ -21,7 +21,8 @@ import type { RequestRecord } from './request-record.js';
 import { createRequestRunners, type RequestRunners } from './request-runners.js';
 import { METADATA_SPECIFIER } from './request-validation.js';
 import type { SampledWindow } from './sampled-window.js';
-import { createVtnReports, type ControlItem } from './vtn-reports.js';
+import { createVtnRequestLedger } from './vtn-request-ledger.js';
+import { createVtnReports } from './vtn-reports.js';
 
 const DROP_COUNTER: Record<DropReason, keyof ReportCounters> = {
   overflow: 'droppedOverflow',
@@ -110,6 +111,8 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   let renewal: { readonly metadataRequestID: string; readonly held: Set<string>; readonly renewed: Set<string> } | undefined;
   /** `reregistered` was called: the next `registered` starts a renewal. */
   let renewing = false;
+  /** `reregistered` was called: the next `registered` makes the VEN's own requests for the VTN's reports again. */
+  let renewVtnRequests = false;
   /**
    * Resumed from the store with a METADATA offer still owed (restored from the ledger): that record is
    * this start's offer, so the engine's `registered` on resume makes no second one (see `attach`).
@@ -122,9 +125,8 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   const nowMs = (): number => (session ? session.host.scheduler.now() : lastNowMs);
   const nextId = (prefix: string): string => `${prefix}-${nowMs().toString(36)}-${(++seq).toString(36)}`;
   const currentStats = (): ReportStats => ({ ...counters, pending: requests.length, buffered: obligations.pendingDeliveries() + held.length });
-  const vtn = createVtnReports({ nextId, enqueue: (item) => sendOnce(item) });
 
-  const toJson = () => reportStateToJson({ venID, seq, requests, held, counters, samples: inProgress });
+  const toJson = () => reportStateToJson({ venID, seq, requests, held, counters, samples: inProgress, vtnRequests: vtnRequests.toJson() });
   const saveNow = (): void => {
     if (!session) return;
     session.saveTimer?.unsubscribe();
@@ -138,23 +140,6 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   };
   const count = (key: keyof ReportCounters): void => {
     counters = { ...counters, [key]: counters[key] + 1 };
-  };
-
-  /** The VEN's requests for the VTN's own reports: sent once, at once; a failure ends the user's stream. */
-  const sendOnce = (item: ControlItem): void => {
-    const host = session?.host;
-    const ven = host?.venID();
-    if (!host || ven === undefined) throw new ReportError('not-attached', `${item.description}: the report module is not attached to a registered VEN`);
-    let answer: OadrMessage | undefined;
-    host.send(item.build(ven)).subscribe({
-      next: (a) => (answer = a),
-      error: (error: unknown) => item.failed(classifyExchange(item.expects, { error })),
-      complete: () => {
-        const verdict = classifyExchange(item.expects, { answer });
-        if (verdict.kind === 'settled') item.answered(verdict.answer);
-        else item.failed(verdict);
-      },
-    });
   };
 
   /** Owes a report control message (a ledger record) when attached; else hands it to the engine to send. */
@@ -284,6 +269,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
 
   /** How each owed record ended (the ledger calls back; records restored after a restart too). */
   const settled = (record: Obligation, answer: OadrMessage | undefined): void => {
+    if (vtnRequests.settled(record)) return;
     if (record.kind === 'report-delivery') {
       count('delivered');
       if (answer?.type === 'oadrUpdatedReport' && answer.oadrCancelReport) cancel(answer.oadrCancelReport, session?.host.venID() ?? venID ?? '', nowMs());
@@ -294,6 +280,8 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   };
   const refused = (record: Obligation, verdict: ExchangeVerdict): void => {
     if (record.kind === 'report-delivery') onDropped(record.message, 'rejected', verdict);
+    // A refused request of the VEN's own ends its stream with the code; a refused cancel is reported below.
+    else if (vtnRequests.refused(record, verdict) && record.kind === 'create-report') return;
     else {
       const code = verdict.kind === 'terminal' ? verdict.responseCode : undefined;
       errors.next(new ReportError('rejected', `the VTN refused ${record.message.type}: ${verdict.kind === 'terminal' ? `${verdict.responseCode}${verdict.description ? ` ${verdict.description}` : ''}` : verdict.kind}`, code ? { responseCode: code } : {}));
@@ -313,6 +301,15 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     },
   });
   const stats = new BehaviorSubject<ReportStats>(currentStats());
+  const vtnRequests = createVtnRequestLedger({
+    obligations,
+    nextId,
+    attached: () => session !== undefined,
+    venID: () => session?.host.venID() ?? venID ?? undefined,
+    streams: () => vtn,
+    changed: () => changed(),
+  });
+  const vtn = createVtnReports({ nextId, sink: vtnRequests.sink });
 
   /** Ends every request: the registration ended, or a fresh registration (another venID) starts with none. */
   const dropAll = (reason: 'registration-ended' | 'request-ended'): void => {
@@ -323,6 +320,8 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     requests = [];
     dropHeld(() => false, reason);
     obligations.dropAll(reason);
+    // The VEN's own requests for the VTN's reports end with the registration; under a fresh one they are made again (`registered`).
+    if (reason === 'registration-ended') vtnRequests.ended('the registration ended');
     changed();
   };
 
@@ -339,6 +338,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
         held.push({ message: deliveryMessage(item, venID ?? '', config.missingReading), subject: { reportRequestID: w.reportRequestID, fromMs: w.fromMs, toMs: w.toMs, intervals: Math.max(1, w.intervals.length) } });
       }
       for (const [id, map] of state.samples) inProgress.set(id, map);
+      vtnRequests.load(state.vtnRequests ?? []);
     } catch (error) {
       errors.next(isReportError(error) ? error : new ReportError('state', 'the persisted report state is unreadable', { cause: error }));
     }
@@ -384,6 +384,8 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     session = current;
     const ledgerAttachment = obligations.attach(host);
     for (const subject of obligations.owedDeliveries()) skipOwed(subject);
+    // Requests of the VEN's own for the VTN's reports whose stream is gone (a restart) are cancelled.
+    vtnRequests.revive();
     // Resuming a stored registration (restart from the state file), the engine calls `registered` again,
     // so METADATA is offered again (§5.3 step 1); reports held in the slot are owed now.
     const resumed = host.venID();
@@ -434,6 +436,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
       // live on only if the VTN requests them again (see `registered`, which follows at once).
       if (venID !== null && venID !== context.venID) dropAll('request-ended');
       else if (requests.length > 0) renewing = true;
+      renewVtnRequests = true;
     },
     registered(context) {
       lastNowMs = context.now.getTime();
@@ -442,8 +445,13 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
       // Resuming the stored registration with the offer restored from the ledger: that one is this start's METADATA.
       const offered = offerRestored && !renewing && venID === context.venID;
       offerRestored = false;
-      if (venID !== null && venID !== context.venID) dropAll('request-ended');
+      const fresh = venID !== null && venID !== context.venID;
+      if (fresh) dropAll('request-ended');
       venID = context.venID;
+      // After a re-registration the VTN may have forgotten the VEN (under a fresh venID it holds none of its
+      // requests): the VEN's own live requests for the VTN's reports are made again, same reportRequestIDs.
+      if (fresh || renewVtnRequests) vtnRequests.renew(fresh);
+      renewVtnRequests = false;
       const metadata = registerReport(catalog, { requestID: nextId('req'), venID: context.venID, now: context.now });
       // After a re-registration the VTN may have lost its view (§5.3 step 1): requests held from before live
       // on only if the VTN requests them again — embedded in its answer to this METADATA, or by

@@ -6,11 +6,13 @@
  * - `rejected`: the VTN refused a report message for good with an OpenADR 4xx code (`responseCode` set, §8); it is
  *   not sent again and is counted. Transport failures, HTTP errors, bodies that are not OpenADR, the wrong reply
  *   and OpenADR 5xx are never errors here: they are retried (§1.5)
- * - `delivery-failed`: a request of the VEN's to the VTN's own reports (`requestVtnReport`) could not be sent; it
- *   is sent once, so the stream ends with this error (subscribe again to retry)
+ * - `request-ended`: a request of the VEN's to the VTN's own reports (`requestVtnReport`) ended without the user
+ *   unsubscribing: the registration ended, or a fresh registration (another venID) started; its stream ends with
+ *   this error (subscribe again to request it anew). Failures to send it are never errors: it is a ledger record,
+ *   retried until the VTN answers
  * - `not-attached`: an operation needs the engine (`attach`) and was called before it or after `stop`
  */
-export type ReportErrorCode = 'config' | 'state' | 'source' | 'rejected' | 'delivery-failed' | 'not-attached';
+export type ReportErrorCode = 'config' | 'state' | 'source' | 'rejected' | 'request-ended' | 'not-attached';
 
 /** What a {@link ReportError} may carry besides its code and message. */
 export interface ReportErrorOptions {

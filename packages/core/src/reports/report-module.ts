@@ -71,9 +71,12 @@ export interface ReportModule extends ReportHandler {
   /** The reports the VTN offers (its oadrRegisterReport, §5.3 step 3): the current list first, then every change. */
   readonly vtnReports$: Observable<readonly VtnReportOffer[]>;
   /**
-   * Requests one of the VTN's reports: subscribing sends oadrCreateReport, the data arrives as
-   * typed intervals, unsubscribing sends oadrCancelReport. Errors with `ReportError('rejected')`
-   * when the VTN refuses. Throws `ReportError('config')` for bad options.
+   * Requests one of the VTN's reports. Subscribing owes oadrCreateReport, the data arrives as
+   * typed intervals, and unsubscribing owes oadrCancelReport. Both are ledger records (docs/ledger.md):
+   * a VTN that is down or answers errors gets them again, and the stream stays open. Errors with
+   * `ReportError('rejected')` when the VTN refuses (4xx), and with `'request-ended'` when the
+   * registration is cancelled. Throws `ReportError('config')` for bad options; errors with
+   * `'not-attached'` before the VEN has registered.
    *
    * @example
    * reports.requestVtnReport({ reportSpecifierID: 'vtn-prices', granularity: 'PT1H', reportBackDuration: 'PT1H' })

@@ -11,12 +11,29 @@ import type { ReportHost } from './report-host.js';
 import type { HeldDelivery } from './report-state.js';
 
 /** The report messages the VEN owes, as ledger kinds (DESIGN.md "the ledger"). */
-export type ReportObligationKind = Extract<ObligationKind, 'report-delivery' | 'register-report' | 'created-report' | 'canceled-report'>;
+export type ReportObligationKind = Extract<ObligationKind, 'report-delivery' | 'register-report' | 'created-report' | 'canceled-report' | 'create-report' | 'cancel-report'>;
 
 /** The ledger key of the METADATA offer (see `owe`): a newer offer supersedes an unsent older one. */
 const OFFER_KEY = 'register-report:offer';
 
-const KINDS: readonly ReportObligationKind[] = ['report-delivery', 'register-report', 'created-report', 'canceled-report'];
+const KINDS: readonly ReportObligationKind[] = ['report-delivery', 'register-report', 'created-report', 'canceled-report', 'create-report', 'cancel-report'];
+
+/** The ledger key of the VEN's own request for a VTN report: its oadrCancelReport supersedes its unsent oadrCreateReport. */
+export const vtnRequestKey = (reportRequestID: string): string => `vtn-report:${reportRequestID}`;
+
+/** The reportRequestID a report control message is about, when it names one. */
+function reportRequestOf(message: OadrMessage): string | undefined {
+  switch (message.type) {
+    case 'oadrRegisterReport':
+      return message.reportRequestID;
+    case 'oadrCreateReport':
+      return message.oadrReportRequest[0]?.reportRequestID;
+    case 'oadrCancelReport':
+      return message.reportRequestID[0];
+    default:
+      return undefined;
+  }
+}
 
 /** Why waiting report data was not sent. */
 export type DeliveryDropReason = 'overflow' | 'request-ended' | 'registration-ended';
@@ -38,12 +55,16 @@ export interface ReportObligations {
   deliver(message: MessageOf<'oadrUpdateReport'>, subject: HeldDelivery['subject']): void;
   /** Takes every pending delivery back out of the ledger (not counted), oldest first, to be owed again later with the same identities. */
   takeBackDeliveries(): HeldDelivery[];
-  /** Owes one report control message: METADATA, oadrCreatedReport, oadrCanceledReport. */
+  /** Owes one report control message: METADATA, oadrCreatedReport, oadrCanceledReport, or the VEN's own oadrCreateReport / oadrCancelReport. */
   owe(kind: Exclude<ReportObligationKind, 'report-delivery'>, message: OadrMessage): void;
   /** Ends the waiting deliveries of the given requests (their data is not sent); counted through `dropped`. */
   dropDeliveries(predicate: (reportRequestID: string) => boolean, reason: DeliveryDropReason): void;
   /** Ends every pending report record (another registration: they name the old venID). */
   dropAll(reason: DeliveryDropReason): void;
+  /** Ends the pending record with `key` without sending it (counted `superseded`); returns it. */
+  withdraw(key: string): Obligation | undefined;
+  /** The pending records of one kind, oldest first. */
+  pendingOf(kind: ReportObligationKind): readonly Obligation[];
   /** Report deliveries pending in the ledger. */
   pendingDeliveries(): number;
   /** What the pending report deliveries cover (reportRequestID and interval range), oldest first. */
@@ -121,9 +142,16 @@ export function createReportObligations(config: {
     },
     owe(kind, message) {
       const requestID = 'requestID' in message ? String(message.requestID) : 'eiResponse' in message ? message.eiResponse.requestID : '';
-      // A newer METADATA offer supersedes an unsent older one; answers are keyed by the request they answer.
-      const key = kind === 'register-report' ? `register-report:${message.type === 'oadrRegisterReport' ? (message.reportRequestID ?? 'offer') : requestID}` : `${kind}:${requestID}`;
-      const subject = message.type === 'oadrRegisterReport' && message.reportRequestID !== undefined ? { requestID, reportRequestID: message.reportRequestID } : { requestID };
+      // A newer METADATA offer supersedes an unsent older one; answers are keyed by the request they answer;
+      // the VEN's own create and cancel of a VTN report share one key per reportRequestID.
+      const reportRequestID = reportRequestOf(message);
+      const key =
+        kind === 'create-report' || kind === 'cancel-report'
+          ? vtnRequestKey(reportRequestID ?? requestID)
+          : kind === 'register-report'
+            ? `register-report:${message.type === 'oadrRegisterReport' ? (message.reportRequestID ?? 'offer') : requestID}`
+            : `${kind}:${requestID}`;
+      const subject = reportRequestID !== undefined ? { requestID, reportRequestID } : { requestID };
       need().add({ kind, key, subject, message, expects: expectedReply(message.type) });
       driver?.kick();
     },
@@ -145,6 +173,16 @@ export function createReportObligations(config: {
         dropping = undefined;
       }
     },
+    withdraw(key) {
+      if (!ledger) return undefined;
+      dropping = 'taken-back';
+      try {
+        return ledger.drop((record) => record.key === key, 'taken-back')[0];
+      } finally {
+        dropping = undefined;
+      }
+    },
+    pendingOf: (kind) => (ledger ? ledger.pending().filter((r) => r.kind === kind) : []),
     pendingDeliveries: () => (ledger ? ledger.pending().filter(isDelivery).length : 0),
     owedDeliveries: () => (ledger ? ledger.pending().filter(isDelivery).map((r) => r.subject) : []),
     pendingOffer() {

@@ -47,6 +47,8 @@ export interface ReportStateJson {
   readonly counters: ReportCounters;
   /** Samples taken for intervals not yet delivered, per reportRequestID: `[interval end, readings]` (null = missing). */
   readonly samples?: Readonly<Record<string, ReadonlyArray<readonly [number, ReadonlyArray<Reading | null>]>>>;
+  /** The VEN's own requests for the VTN's reports that the VTN accepted and the VEN has not cancelled (reportRequestIDs). */
+  readonly vtnRequests?: readonly string[];
 }
 
 /** The slot read back. */
@@ -59,6 +61,8 @@ export interface ReportState {
   readonly held: readonly HeldDelivery[];
   readonly counters: ReportCounters;
   readonly samples: ReadonlyMap<string, Map<number, Array<Reading | undefined>>>;
+  /** See {@link ReportStateJson.vtnRequests}. */
+  readonly vtnRequests?: readonly string[];
 }
 
 /** The counters of a module that has delivered nothing yet. */
@@ -132,7 +136,9 @@ export function reportStateFromJson(json: unknown): ReportState | undefined {
     }
     samples.set(id, map);
   }
-  return { venID, seq, requests: requests as RequestRecord[], deliveries: items, held, counters: counters as unknown as ReportCounters, samples };
+  const vtnRequests = json['vtnRequests'] ?? [];
+  if (!Array.isArray(vtnRequests) || !vtnRequests.every((id) => typeof id === 'string')) return bad('vtnRequests');
+  return { venID, seq, requests: requests as RequestRecord[], deliveries: items, held, counters: counters as unknown as ReportCounters, samples, vtnRequests };
 }
 
 /** The JSON form of the slot: requests, samples in progress, held reports and counters — never the owed deliveries. */
@@ -144,6 +150,7 @@ export function reportStateToJson(state: Omit<ReportState, 'deliveries'>): Repor
     requests: state.requests,
     ...(state.held.length > 0 ? { held: state.held.map((h) => ({ subject: h.subject, message: messageToJson(h.message) })) } : {}),
     counters: state.counters,
+    ...(state.vtnRequests && state.vtnRequests.length > 0 ? { vtnRequests: state.vtnRequests } : {}),
     samples: Object.fromEntries(
       [...state.samples].filter(([, map]) => map.size > 0).map(([id, map]) => [id, [...map].map(([end, row]) => [end, Array.from(row, (r) => r ?? null)] as const)]),
     ),

@@ -2,21 +2,20 @@ import { BehaviorSubject, Observable } from 'rxjs';
 import { Duration } from '../codec/duration.js';
 import type { MessageOf } from '../model/message.js';
 import type { DataQuality, ResourceStatus } from '../model/model-exports.js';
-import type { ReportDescription, ReportName } from '../model/report.js';
+import type { ReportDescription, ReportName, ReportRequest } from '../model/report.js';
 import { ReportError } from './report-error.js';
 import type { ExchangeVerdict } from '../ledger/retry-policy.js';
-import type { OadrMessage, OadrMessageType } from '../model/message.js';
 
-/** A request of the VEN's to the VTN's reports (oadrCreateReport / oadrCancelReport): sent once, at once. */
-export interface ControlItem {
-  readonly description: string;
-  /** The reply that settles it. */
-  readonly expects: OadrMessageType;
-  build(venID: string): OadrMessage;
-  /** The expected reply with a 2xx code. */
-  answered(answer: OadrMessage | undefined): void;
-  /** Anything else: the VTN refused it, or it was not delivered. */
-  failed(verdict: ExchangeVerdict): void;
+/**
+ * Where the VEN's own requests for the VTN's reports go (OPENADR.md §5.4, the VEN as requester):
+ * each one is a ledger record keyed `vtn-report:<reportRequestID>`, sent and retried like
+ * everything the VEN owes (see create-reports).
+ */
+export interface VtnRequestSink {
+  /** Owes oadrCreateReport for one request. Throws `ReportError('not-attached')` when there is no registered VEN to send it. */
+  create(request: ReportRequest): void;
+  /** Its stream ended: owes oadrCancelReport, or withdraws a create that was never sent. */
+  cancel(reportRequestID: string): void;
 }
 
 /** A report the VTN offers (its own oadrRegisterReport, OPENADR.md §5.3 step 3). */
@@ -73,8 +72,12 @@ export interface VtnReports {
   /** Routes the VTN's data to the requests; returns the reportRequestIDs nobody asked for. */
   update(message: MessageOf<'oadrUpdateReport'>): string[];
   request(options: VtnReportRequestOptions): Observable<VtnReportInterval>;
-  /** Completes every request stream and the offers. */
-  close(): void;
+  /** The requests with a live stream, by reportRequestID. */
+  active(): ReadonlyMap<string, ReportRequest>;
+  /** The VTN refused a request for good (OpenADR 4xx): its stream errors with `ReportError('rejected')`. */
+  refused(reportRequestID: string, responseCode: string, description: string | undefined): void;
+  /** Every request ended with the registration: each stream errors with `ReportError('request-ended')`. */
+  endAll(why: string): void;
 }
 
 function duration(name: string, value: Duration | string): Duration {
@@ -83,11 +86,52 @@ function duration(name: string, value: Duration | string): Duration {
   return parsed;
 }
 
-/** Creates the VTN-reports side; `enqueue` sends a message through the module's outbox. */
-export function createVtnReports(deps: { nextId(prefix: string): string; enqueue(item: ControlItem): void }): VtnReports {
+function intervalOf(reportRequestID: string, report: NonNullable<MessageOf<'oadrUpdateReport'>['oadrReport']>[number], iv: NonNullable<typeof report.intervals>[number]): VtnReportInterval {
+  const values: VtnReportValue[] = [];
+  for (const p of iv.streamPayloadBase) {
+    if (p.type !== 'oadrReportPayload') continue;
+    const { type: _kind, ...status } = p.payloadBase;
+    values.push({
+      rID: p.rID,
+      value: p.payloadBase.type === 'payloadFloat' ? p.payloadBase.value : (status as ResourceStatus),
+      ...(p.oadrDataQuality !== undefined ? { quality: p.oadrDataQuality } : {}),
+      ...(p.confidence !== undefined ? { confidence: p.confidence } : {}),
+      ...(p.accuracy !== undefined ? { accuracy: p.accuracy } : {}),
+    });
+  }
+  return {
+    reportRequestID,
+    reportSpecifierID: report.reportSpecifierID,
+    eiReportID: report.eiReportID,
+    createdDateTime: report.createdDateTime,
+    start: iv.dtstart ?? report.dtstart,
+    duration: iv.duration,
+    values,
+  };
+}
+
+interface Stream {
+  readonly request: ReportRequest;
+  next(interval: VtnReportInterval): void;
+  fail(error: ReportError): void;
+}
+
+/**
+ * Creates the VTN-reports side. Subscribing owes oadrCreateReport through `sink`; the VTN's
+ * data goes to the stream; unsubscribing owes oadrCancelReport. Transient failures are retried
+ * by the ledger and never end a stream; a 4xx ends it (`rejected`), so does the end of the
+ * registration (`request-ended`).
+ */
+export function createVtnReports(deps: { nextId(prefix: string): string; sink: VtnRequestSink }): VtnReports {
   const offers = new BehaviorSubject<readonly VtnReportOffer[]>([]);
-  const active = new Map<string, (interval: VtnReportInterval) => void>();
-  const closers = new Set<() => void>();
+  const streams = new Map<string, Stream>();
+
+  const end = (reportRequestID: string, error: ReportError): void => {
+    const stream = streams.get(reportRequestID);
+    if (!stream) return;
+    streams.delete(reportRequestID);
+    stream.fail(error);
+  };
 
   const request = (options: VtnReportRequestOptions): Observable<VtnReportInterval> => {
     const granularity = duration('granularity', options.granularity);
@@ -98,55 +142,34 @@ export function createVtnReports(deps: { nextId(prefix: string): string; enqueue
     if (rIDs.length === 0) throw new ReportError('config', `requestVtnReport: give rIDs, or wait until the VTN offers report '${options.reportSpecifierID}' (see vtnReports$)`);
     return new Observable<VtnReportInterval>((subscriber) => {
       const reportRequestID = options.reportRequestID ?? deps.nextId('vrr');
-      let open = true;
-      active.set(reportRequestID, (iv) => subscriber.next(iv));
-      const close = () => subscriber.complete();
-      closers.add(close);
-      deps.enqueue({
-        description: `oadrCreateReport ${reportRequestID}`,
-        expects: 'oadrCreatedReport',
-        build: (venID) => ({
-          type: 'oadrCreateReport',
-          requestID: deps.nextId('req'),
-          oadrReportRequest: [
-            {
-              reportRequestID,
-              reportSpecifier: {
-                reportSpecifierID: options.reportSpecifierID,
-                granularity,
-                reportBackDuration,
-                ...(interval ? { reportInterval: interval } : {}),
-                specifierPayload: rIDs.map((rID) => ({ rID, readingType: 'x-notApplicable' as const })),
-              },
-            },
-          ],
-          venID,
-        }),
-        answered: () => undefined,
-        failed: (verdict) => {
-          if (!open) return;
-          open = false;
-          active.delete(reportRequestID);
-          const code = verdict.kind === 'terminal' || verdict.kind === 'reconcile' ? verdict.responseCode : undefined;
-          subscriber.error(
-            code
-              ? new ReportError('rejected', `the VTN refused report request ${reportRequestID}: ${code}`, { responseCode: code, reportRequestID })
-              : new ReportError('delivery-failed', `report request ${reportRequestID} could not be sent (${verdict.kind === 'transient' ? verdict.reason : verdict.kind}); subscribe again to retry`, { reportRequestID }),
-          );
+      if (streams.has(reportRequestID)) {
+        subscriber.error(new ReportError('config', `requestVtnReport: report request ${reportRequestID} is already subscribed`, { reportRequestID }));
+        return undefined;
+      }
+      const request: ReportRequest = {
+        reportRequestID,
+        reportSpecifier: {
+          reportSpecifierID: options.reportSpecifierID,
+          granularity,
+          reportBackDuration,
+          ...(interval ? { reportInterval: interval } : {}),
+          specifierPayload: rIDs.map((rID) => ({ rID, readingType: 'x-notApplicable' as const })),
         },
-      });
+      };
+      const stream: Stream = { request, next: (iv) => subscriber.next(iv), fail: (error) => subscriber.error(error) };
+      // Listed first: a synchronous transport may answer (and refuse) within `create`.
+      streams.set(reportRequestID, stream);
+      try {
+        deps.sink.create(request);
+      } catch (error) {
+        streams.delete(reportRequestID);
+        throw error;
+      }
       return () => {
-        closers.delete(close);
-        active.delete(reportRequestID);
-        if (!open) return;
-        open = false;
-        deps.enqueue({
-          description: `oadrCancelReport ${reportRequestID}`,
-          expects: 'oadrCanceledReport',
-          build: (venID) => ({ type: 'oadrCancelReport', requestID: deps.nextId('req'), reportRequestID: [reportRequestID], reportToFollow: false, venID }),
-          answered: () => undefined,
-          failed: () => undefined,
-        });
+        // Ended by the VTN or the registration: nothing to cancel.
+        if (streams.get(reportRequestID) !== stream) return;
+        streams.delete(reportRequestID);
+        deps.sink.cancel(reportRequestID);
       };
     });
   };
@@ -166,41 +189,22 @@ export function createVtnReports(deps: { nextId(prefix: string): string; enqueue
     update(message) {
       const unknown: string[] = [];
       for (const report of message.oadrReport ?? []) {
-        const emit = active.get(report.reportRequestID);
-        if (!emit) {
+        const stream = streams.get(report.reportRequestID);
+        if (!stream) {
           unknown.push(report.reportRequestID);
           continue;
         }
-        for (const iv of report.intervals ?? []) {
-          const values: VtnReportValue[] = [];
-          for (const p of iv.streamPayloadBase) {
-            if (p.type !== 'oadrReportPayload') continue;
-            const { type: _kind, ...status } = p.payloadBase;
-            values.push({
-              rID: p.rID,
-              value: p.payloadBase.type === 'payloadFloat' ? p.payloadBase.value : (status as ResourceStatus),
-              ...(p.oadrDataQuality !== undefined ? { quality: p.oadrDataQuality } : {}),
-              ...(p.confidence !== undefined ? { confidence: p.confidence } : {}),
-              ...(p.accuracy !== undefined ? { accuracy: p.accuracy } : {}),
-            });
-          }
-          emit({
-            reportRequestID: report.reportRequestID,
-            reportSpecifierID: report.reportSpecifierID,
-            eiReportID: report.eiReportID,
-            createdDateTime: report.createdDateTime,
-            start: iv.dtstart ?? report.dtstart,
-            duration: iv.duration,
-            values,
-          });
-        }
+        for (const iv of report.intervals ?? []) stream.next(intervalOf(report.reportRequestID, report, iv));
       }
       return unknown;
     },
     request,
-    close() {
-      for (const close of [...closers]) close();
-      offers.complete();
+    active: () => new Map([...streams].map(([id, s]) => [id, s.request] as const)),
+    refused(reportRequestID, responseCode, description) {
+      end(reportRequestID, new ReportError('rejected', `the VTN refused report request ${reportRequestID}: ${responseCode}${description ? ` ${description}` : ''}`, { responseCode, reportRequestID }));
+    },
+    endAll(why) {
+      for (const id of [...streams.keys()]) end(id, new ReportError('request-ended', `report request ${id} ended: ${why}; subscribe again to request it anew`, { reportRequestID: id }));
     },
   };
 }

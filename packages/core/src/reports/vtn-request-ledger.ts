@@ -1,0 +1,128 @@
+import type { Obligation } from '../ledger/obligation.js';
+import type { ExchangeVerdict } from '../ledger/retry-policy.js';
+import type { MessageOf } from '../model/message.js';
+import type { ReportRequest } from '../model/report.js';
+import { ReportError } from './report-error.js';
+import { vtnRequestKey, type ReportObligations } from './report-obligations.js';
+import type { VtnReports, VtnRequestSink } from './vtn-reports.js';
+
+/** What the VEN's own requests for the VTN's reports need from the report module. */
+export interface VtnRequestLedgerDeps {
+  readonly obligations: ReportObligations;
+  nextId(prefix: string): string;
+  /** True while the module is attached to a VEN (its ledger is there). */
+  attached(): boolean;
+  /** The venID to address the messages to (the VEN's, else the one stored), if any. */
+  venID(): string | undefined;
+  /** The streams (late-bound: they are made with this ledger's sink). */
+  streams(): VtnReports;
+  /** Something persisted changed. */
+  changed(): void;
+}
+
+/**
+ * The VEN's own oadrCreateReport / oadrCancelReport (`requestVtnReport`, §5.4) as ledger records
+ * (kinds `create-report` and `cancel-report`, one key per reportRequestID): sent and retried by the
+ * one retry policy like everything the VEN owes, settled only by oadrCreatedReport /
+ * oadrCanceledReport with a 2xx code. A transient failure never ends the user's stream; a 4xx ends
+ * it with `ReportError('rejected')`. A cancel supersedes a create that was never attempted (nothing
+ * is sent then) and is owed only once the create may have reached the VTN. The requests the VTN
+ * accepted are persisted (`accepted`), so after a restart — when nobody listens to them any more —
+ * each one, and each create still owed that was already attempted, becomes an oadrCancelReport.
+ */
+export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
+  const { obligations } = deps;
+  /** The requests the VTN accepted (oadrCreatedReport 2xx) and the VEN has not cancelled yet. */
+  const accepted = new Set<string>();
+
+  const address = (): string => {
+    const ven = deps.venID();
+    if (!deps.attached() || ven === undefined) throw new ReportError('not-attached', 'requestVtnReport: the report module is not attached to a registered VEN');
+    return ven;
+  };
+  const pendingWith = (reportRequestID: string): Obligation | undefined => {
+    const key = vtnRequestKey(reportRequestID);
+    return [...obligations.pendingOf('create-report'), ...obligations.pendingOf('cancel-report')].find((r) => r.key === key);
+  };
+
+  /** Owes the cancel of a request nobody listens to, unless it can never have reached the VTN. */
+  const cancel = (reportRequestID: string): void => {
+    const owed = pendingWith(reportRequestID);
+    if (owed?.kind === 'cancel-report') return;
+    if (owed?.kind === 'create-report' && owed.attempts === 0 && !accepted.has(reportRequestID)) {
+      obligations.withdraw(owed.key);
+      deps.changed();
+      return;
+    }
+    if (!owed && !accepted.has(reportRequestID)) return;
+    const message: MessageOf<'oadrCancelReport'> = { type: 'oadrCancelReport', requestID: deps.nextId('req'), reportRequestID: [reportRequestID], reportToFollow: false, venID: address() };
+    obligations.owe('cancel-report', message);
+  };
+
+  const create = (request: ReportRequest): void => {
+    const message: MessageOf<'oadrCreateReport'> = { type: 'oadrCreateReport', requestID: deps.nextId('req'), oadrReportRequest: [request], venID: address() };
+    obligations.owe('create-report', message);
+  };
+
+  const sink: VtnRequestSink = {
+    create,
+    // Detached (the VEN stopped): the next attach finds the request without a stream and cancels it.
+    cancel: (reportRequestID) => (deps.attached() ? cancel(reportRequestID) : undefined),
+  };
+
+  return {
+    sink,
+    /** The persisted form: the requests the VTN accepted. */
+    toJson: (): string[] => [...accepted],
+    load(ids: readonly string[]): void {
+      accepted.clear();
+      for (const id of ids) accepted.add(id);
+    },
+    /** A create-report or cancel-report record settled (2xx); true when it was one. */
+    settled(record: Obligation): boolean {
+      const id = record.subject.reportRequestID;
+      if (id === undefined || (record.kind !== 'create-report' && record.kind !== 'cancel-report')) return false;
+      if (record.kind === 'cancel-report') accepted.delete(id);
+      else {
+        accepted.add(id);
+        // Its stream ended while the answer was on its way: cancel it now.
+        if (!deps.streams().active().has(id)) cancel(id);
+      }
+      deps.changed();
+      return true;
+    },
+    /** A create-report or cancel-report record was refused for good (4xx); true when it was one. */
+    refused(record: Obligation, verdict: ExchangeVerdict): boolean {
+      const id = record.subject.reportRequestID;
+      if (id === undefined || (record.kind !== 'create-report' && record.kind !== 'cancel-report')) return false;
+      accepted.delete(id);
+      if (record.kind === 'create-report' && verdict.kind === 'terminal') deps.streams().refused(id, verdict.responseCode, verdict.description);
+      deps.changed();
+      return true;
+    },
+    /** On attach: every request without a stream (restored after a restart, or unsubscribed while detached) is cancelled. */
+    revive(): void {
+      const active = deps.streams().active();
+      const orphans = new Set([...obligations.pendingOf('create-report').map((r) => r.subject.reportRequestID ?? ''), ...accepted]);
+      for (const id of orphans) if (id !== '' && !active.has(id)) cancel(id);
+    },
+    /**
+     * A re-registration: the VTN may have forgotten (or, `fresh`, registered the VEN anew under another
+     * venID, holding none of them), so every live request is made again, with the same reportRequestID.
+     */
+    renew(fresh = false): void {
+      if (fresh) accepted.clear();
+      if (!deps.attached()) return;
+      for (const request of deps.streams().active().values()) create(request);
+      deps.changed();
+    },
+    /** The registration ended: the VTN holds none of them any more; every stream ends (`request-ended`). */
+    ended(why: string): void {
+      accepted.clear();
+      deps.streams().endAll(why);
+      deps.changed();
+    },
+  };
+}
+
+export type VtnRequestLedger = ReturnType<typeof createVtnRequestLedger>;
