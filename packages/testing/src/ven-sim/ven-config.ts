@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { OptType } from '@rxadr/core';
+import type { OptType, VenResource } from '@rxadr/core';
 import { createConfigReader, VenConfigError, type ConfigReader } from './config-reader.js';
 import type { DecisionPolicy, PolicyRule } from './decision-policy.js';
 
@@ -62,7 +62,8 @@ export interface VenSimConfig {
   readonly policy: DecisionPolicy;
   readonly reports: readonly ReportConfig[];
   readonly marketContexts: readonly string[] | undefined;
-  readonly resources: readonly string[] | undefined;
+  /** The resources behind the VEN (a name, or a name with the groups, parties, … that name it), §4.4. */
+  readonly resources: readonly VenResource[] | undefined;
   readonly pollJitter: number | undefined;
   /** Log every XML body (default true). */
   readonly logXml: boolean;
@@ -74,6 +75,37 @@ const TOP = ['vtnUrl', 'venName', 'venId', 'tls', 'signing', 'stateFile', 'polic
 function strings(r: ConfigReader, value: unknown, path: string): string[] | undefined {
   const list = r.array(value, path);
   return list?.map((item, i) => r.string(item, `${path}[${i}]`, true) ?? '');
+}
+
+/** The target kinds a resource may be named by in the configuration (each a list of strings). */
+const RESOURCE_TARGETS = ['groupID', 'groupName', 'partyID', 'endDeviceAsset', 'meterAsset', 'pnode', 'aggregatedPnode', 'serviceDeliveryPoint'] as const;
+
+/** `"battery-1"`, or `{ "resourceID": "battery-1", "targets": { "groupID": ["north"] }, "marketContexts": [...] }`. */
+function readResources(r: ConfigReader, value: unknown): VenResource[] | undefined {
+  const list = r.array(value, '$.resources');
+  if (!list) return undefined;
+  const resources = list.map((item, i): VenResource => {
+    const path = `$.resources[${i}]`;
+    if (typeof item === 'string') return { resourceID: r.string(item, path, true) ?? '' };
+    const o = r.object(item, path);
+    if (!o) return { resourceID: '' };
+    r.known(o, path, ['resourceID', 'targets', 'marketContexts']);
+    const resourceID = r.string(o['resourceID'], `${path}.resourceID`, true) ?? '';
+    const targetsIn = o['targets'] === undefined ? undefined : r.object(o['targets'], `${path}.targets`);
+    if (targetsIn) r.known(targetsIn, `${path}.targets`, [...RESOURCE_TARGETS]);
+    const targets = Object.fromEntries(RESOURCE_TARGETS.flatMap((kind) => {
+      const names = targetsIn && strings(r, targetsIn[kind], `${path}.targets.${kind}`);
+      return names ? [[kind, names]] : [];
+    }));
+    const marketContexts = strings(r, o['marketContexts'], `${path}.marketContexts`);
+    return { resourceID, ...(Object.keys(targets).length > 0 ? { targets } : {}), ...(marketContexts ? { marketContexts } : {}) };
+  });
+  const seen = new Set<string>();
+  resources.forEach((res, i) => {
+    if (res.resourceID !== '' && seen.has(res.resourceID)) r.fail(`$.resources[${i}]`, `resourceID "${res.resourceID}" is listed twice`);
+    seen.add(res.resourceID);
+  });
+  return resources;
 }
 
 function readPolicy(r: ConfigReader, value: unknown): DecisionPolicy {
@@ -197,7 +229,7 @@ export function parseVenConfig(json: unknown, baseDir: string, readFile: (path: 
     policy: readPolicy(r, top['policy']),
     reports: (r.array(top['reports'], '$.reports') ?? []).map((v, i) => readReport(r, v, `$.reports[${i}]`)).filter((x): x is ReportConfig => x !== undefined),
     marketContexts: strings(r, top['marketContexts'], '$.marketContexts'),
-    resources: strings(r, top['resources'], '$.resources'),
+    resources: readResources(r, top['resources']),
     pollJitter: r.number(top['pollJitter'], '$.pollJitter', (n) => (n >= 0 && n < 1 ? undefined : 'must be a fraction in [0, 1)')),
     logXml: r.boolean(top['logXml'], '$.logXml') ?? true,
   };

@@ -97,7 +97,7 @@ export function startVenSimulator(config: VenSimConfig, write: (entry: SimLogEnt
     decide: policyOperator(config.policy),
     xmlSignature: config.signing !== undefined,
     ...(config.marketContexts ? { marketContexts: config.marketContexts } : {}),
-    ...(config.resources ? { targets: { resourceID: [...config.resources] } } : {}),
+    ...(config.resources ? { resources: config.resources } : {}),
     ...(config.pollJitter !== undefined ? { pollJitter: config.pollJitter } : {}),
     ...(reports ? { reports } : {}),
     logger: {
@@ -121,6 +121,10 @@ export function startVenSimulator(config: VenSimConfig, write: (entry: SimLogEnt
   });
   ven.events$.subscribe((e) =>
     log('event', { eventID: e.eventID, modificationNumber: e.modificationNumber, status: e.status, optType: e.optType, start: e.start.toISOString(), end: e.end?.toISOString(), signals: e.signals.map((s) => ({ signalName: s.signalName, currentValue: s.currentValue })) }),
+  );
+  // The value in force per resource and signal (§4.4), at start and on every change.
+  ven.control$.subscribe((c) =>
+    log('control', { resourceID: c.resourceID, signalName: c.signal.signalName, phase: c.phase, value: c.value ?? null, eventID: c.event?.eventID ?? null, until: c.until?.toISOString() ?? null }),
   );
   reports?.stats$.subscribe((stats) => {
     reportStats = stats;
