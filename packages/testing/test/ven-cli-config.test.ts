@@ -5,21 +5,14 @@ import { describe, expect, it } from 'vitest';
 import type { EventSnapshot } from '@rxadr/core';
 import { VenConfigError, decideByPolicy, parseVenConfig, ruleMatches, simulatedReports, type DecisionPolicy } from '@rxadr/testing';
 import { runCli } from '../src/cli/cli.js';
+import { configIssues } from './config-issues.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rxadr-ven-cli-'));
 writeFileSync(join(dir, 'ven.crt'), 'CERT');
 writeFileSync(join(dir, 'ven.key'), 'KEY');
 const read = (path: string): string => readFileSync(path, 'utf8');
 const parse = (json: unknown) => parseVenConfig(json, dir, read);
-const issues = (json: unknown): string[] => {
-  try {
-    parse(json);
-  } catch (error) {
-    if (error instanceof VenConfigError) return error.issues.map((i) => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  return [];
-};
+const issues = configIssues(parse);
 
 function event(values: number[], extra: Partial<EventSnapshot> = {}): EventSnapshot {
   const at = new Date('2026-01-01T00:00:00Z');

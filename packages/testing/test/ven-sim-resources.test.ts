@@ -1,18 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { VenConfigError, createHttpMockVtn, parseVenConfig, startVenSimulator, type SimLogEntry } from '@rxadr/testing';
+import { createHttpMockVtn, parseVenConfig, startVenSimulator, type SimLogEntry } from '@rxadr/testing';
 import { formatVenLine } from '../src/cli/ven-cli.js';
+import { configIssues } from './config-issues.js';
 
 const base = { vtnUrl: 'http://127.0.0.1:1', venName: 'site' };
 const parse = (resources: unknown) => parseVenConfig({ ...base, resources }, '.', () => '');
-const issues = (resources: unknown): string[] => {
-  try {
-    parse(resources);
-  } catch (error) {
-    if (error instanceof VenConfigError) return error.issues.map((i) => `${i.path}: ${i.message}`);
-    throw error;
-  }
-  return [];
-};
+const issues = configIssues(parse);
 
 describe('rxadr ven configuration: resources (§4.4)', () => {
   it('takes names, and names with the target kinds and market contexts that name each resource', () => {
