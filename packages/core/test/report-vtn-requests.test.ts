@@ -145,6 +145,24 @@ describe('unsubscribing', () => {
     expect(sent(r, 'oadrCreateReport')).toEqual([]);
     expect(sent(r, 'oadrCancelReport')).toEqual([]);
   });
+
+  it('withdrawn while it may have been in flight: data the VTN sends for it is answered 452, and the request is cancelled', () => {
+    const r = startVen('vtn-request-withdrawn-in-flight');
+    r.vtn.faults.inject({ kind: 'delay', ms: 5 * SEC }, { service: 'OadrPoll', times: 1 });
+    r.run(POLL + SEC);
+    subscribe(r).subscription.unsubscribe();
+    r.run(POLL);
+    // As if the create had reached the VTN before the withdrawal.
+    sendPrice(r, 'vrr-1', 0.3);
+    expect(r.vtn.recorder.messages('oadrUpdatedReport').at(-1)?.eiResponse).toMatchObject({ responseCode: '452' });
+    r.run(POLL);
+    expect(r.vtn.recorder.messages('oadrCancelReport').map((m) => m.reportRequestID)).toEqual([['vrr-1']]);
+    // Only once: more data for it is answered 452 without another cancel.
+    sendPrice(r, 'vrr-1', 0.35);
+    r.run(MIN);
+    expect(r.vtn.recorder.messages('oadrCancelReport')).toHaveLength(1);
+    expect(r.ven.ledger.pending()).toEqual([]);
+  });
 });
 
 describe('the registration', () => {

@@ -424,8 +424,11 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
         case 'oadrRegisterReport':
           vtn.register(message);
           return [registeredReport(message.requestID, context.venID)];
-        case 'oadrUpdateReport':
-          return [updatedReport(message.requestID, vtn.update(message), context.venID)];
+        case 'oadrUpdateReport': {
+          const unknown = vtn.update(message);
+          vtnRequests.unknownData(unknown);
+          return [updatedReport(message.requestID, unknown, context.venID)];
+        }
       }
     },
     reregistered(context) {

@@ -34,6 +34,11 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
   const { obligations } = deps;
   /** The requests the VTN accepted (oadrCreatedReport 2xx) and the VEN has not cancelled yet. */
   const accepted = new Set<string>();
+  /**
+   * Creates withdrawn before any attempt had ended. One may still have been in flight and reached the
+   * VTN: if the VTN sends data for it, the VEN cancels it then (see `unknownData`).
+   */
+  const withdrawn = new Set<string>();
 
   const address = (): string => {
     const ven = deps.venID();
@@ -51,6 +56,7 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
     if (owed?.kind === 'cancel-report') return;
     if (owed?.kind === 'create-report' && owed.attempts === 0 && !accepted.has(reportRequestID)) {
       obligations.withdraw(owed.key);
+      withdrawn.add(reportRequestID);
       deps.changed();
       return;
     }
@@ -99,6 +105,14 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
       if (record.kind === 'create-report' && verdict.kind === 'terminal') deps.streams().refused(id, verdict.responseCode, verdict.description);
       deps.changed();
       return true;
+    },
+    /** The VTN sent data for requests the VEN does not know: those it withdrew unsent may have reached the VTN after all, so they are cancelled. */
+    unknownData(reportRequestIDs: readonly string[]): void {
+      if (!deps.attached()) return;
+      for (const id of reportRequestIDs) {
+        if (!withdrawn.delete(id) || pendingWith(id) || deps.streams().active().has(id)) continue;
+        obligations.owe('cancel-report', { type: 'oadrCancelReport', requestID: deps.nextId('req'), reportRequestID: [id], reportToFollow: false, venID: address() });
+      }
     },
     /** On attach: every request without a stream (restored after a restart, or unsubscribed while detached) is cancelled. */
     revive(): void {
