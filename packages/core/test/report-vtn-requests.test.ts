@@ -196,6 +196,23 @@ describe('the registration', () => {
     expect(got.map((iv) => iv.values[0]?.value)).toEqual([0.4]);
     expect(state).toEqual({ completed: false });
   });
+
+  it('asked to re-register, the VEN makes the request again; a VTN that refuses the duplicate keeps the stream, the refusal is reported', () => {
+    const r = startVen('vtn-request-reregistration');
+    const { got, state } = subscribe(r);
+    const errors: ReportError[] = [];
+    r.reports.errors$.subscribe((e) => errors.push(e));
+    r.run(POLL);
+    r.vtn.faults.inject({ kind: 'openadr-code', code: '454', description: 'duplicate reportRequestID' }, { service: 'EiReport', type: 'oadrCreateReport', times: 1 });
+    r.vtn.model.requestReregistration(r.venID);
+    r.run(MIN);
+    expect(r.vtn.model.registered()[0]?.venID).toBe(r.venID);
+    expect(sent(r, 'oadrCreateReport').map((c) => c.ok)).toEqual([true, false]);
+    expect(errors).toEqual([expect.objectContaining({ code: 'rejected', responseCode: '454' })]);
+    expect(state).toEqual({ completed: false });
+    sendPrice(r, 'vrr-1', 0.5);
+    expect(got.map((iv) => iv.values[0]?.value)).toEqual([0.5]);
+  });
 });
 
 describe('a restart on a real file store', () => {

@@ -97,10 +97,16 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
       deps.changed();
       return true;
     },
-    /** A create-report or cancel-report record was refused for good (4xx); true when it was one. */
+    /**
+     * A create-report or cancel-report record was refused for good (4xx). A refused create ends its
+     * stream (true), unless it was made again after a re-registration and the VTN had accepted it
+     * before: the VTN still holds it as far as the VEN knows (a VTN may refuse a reportRequestID it
+     * already has), so the stream goes on and the refusal is only reported (false).
+     */
     refused(record: Obligation, verdict: ExchangeVerdict): boolean {
       const id = record.subject.reportRequestID;
       if (id === undefined || (record.kind !== 'create-report' && record.kind !== 'cancel-report')) return false;
+      if (record.kind === 'create-report' && accepted.has(id)) return false;
       accepted.delete(id);
       if (record.kind === 'create-report' && verdict.kind === 'terminal') deps.streams().refused(id, verdict.responseCode, verdict.description);
       deps.changed();
