@@ -134,6 +134,7 @@ describe('installed from the tarballs', () => {
 
 /** What a README fragment assumes exists; `after` checks that a runnable block did what it says. */
 const HARNESSES: Record<string, { before: string; after: string }> = {
+  'a-transport': { before: "import { createVen, type Transport } from '@rxadr/core';\ndeclare const transport: Transport;", after: '' },
   'tls-files': { before: 'declare const cert: string, key: string, ca: string;', after: '' },
   'a-ven': { before: "import { map } from 'rxjs';\nimport { optIn, optOut, type Ven } from '@rxadr/core';\ndeclare const ven: Ven;", after: '' },
   meter: {
