@@ -191,6 +191,12 @@ class StreamReader implements XmlScanHandler {
     }
   }
 
+  /** Only a leaf keeps its whitespace (and a subtree, where its builder wants it). */
+  wantsBlankText(): boolean {
+    const frame = this.frames[this.depth - 1]!;
+    return frame.kind === LEAF || (frame.kind === SUBTREE && frame.tree!.wantsBlankText());
+  }
+
   close(): void {
     const frame = this.frames[this.depth - 1]!;
     let value: unknown;

@@ -59,6 +59,11 @@ export class XmlTreeBuilder implements XmlScanHandler {
     current.text = current.text === '' ? text : current.text + text;
   }
 
+  /** Whitespace after a child element is dropped (see `text`). */
+  wantsBlankText(): boolean {
+    return this.pending.length === this.firsts[this.firsts.length - 1];
+  }
+
   close(): void {
     const done = this.stack.pop()!;
     const first = this.firsts.pop()!;

@@ -1,4 +1,4 @@
-import { SaxesParser } from 'saxes';
+import { createScanParser } from './scan-parser.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type XmlReadFailure, type XmlReadLimits } from './read-limits.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -44,6 +44,12 @@ export interface XmlScanHandler {
   /** Character data (entity and character references resolved); CDATA sections arrive here too. */
   text(text: string): void;
   close(): void;
+  /**
+   * Whether text of only spaces, tabs and line feeds at this point is to be reported (when absent:
+   * always). A reader that drops the whitespace between child elements answers false there, and
+   * the scanner skips it without building a string.
+   */
+  wantsBlankText?(): boolean;
   /** A processing instruction inside the document element. */
   processingInstruction?(target: string, body: string): void;
 }
@@ -199,7 +205,7 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
   if (xml.length > maxBytes) {
     return { kind: 'too-large', message: `document of ${xml.length} characters exceeds the limit of ${maxBytes}` };
   }
-  const parser = new SaxesParser({ xmlns: false, position: false });
+  const parser = createScanParser(handler.wantsBlankText === undefined ? always : () => handler.wantsBlankText!());
   const scope = new Scope();
   let depth = 0;
   let seenRoot = false;
@@ -275,6 +281,8 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
   if (!seenRoot) return { kind: 'not-xml', message: 'no root element' };
   return undefined;
 }
+
+const always = (): boolean => true;
 
 function checkUniqueAttributes(attrs: readonly XmlScanAttribute[], element: string): void {
   for (let i = 1; i < attrs.length; i++) {
