@@ -71,6 +71,8 @@ const isRepeated = (card: Card): boolean => card === 'many' || card === 'some';
  * no element tree: the fast path of decoding. `checkRoot` vets the document element first.
  */
 class StreamReader implements XmlScanHandler {
+  /** Tags are read during `open` only (a subtree's builder copies what it keeps). */
+  readonly reusesTag = true;
   private readonly frames: Frame[] = [];
   private depth = 0;
   value: unknown = INVALID;

@@ -32,6 +32,8 @@ export class XmlTreeBuilder implements XmlScanHandler {
   private readonly firsts: number[] = [];
   private current: Building | undefined;
   root: XmlElement | undefined;
+  /** `open` copies what it keeps of a tag. */
+  readonly reusesTag = true;
 
   open(tag: XmlScanTag): void {
     let attrs: XmlAttribute[] = NONE;

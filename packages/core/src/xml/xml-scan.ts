@@ -40,6 +40,11 @@ export interface XmlScanTag {
  * whitespace around the root are checked and dropped; comments inside are dropped too).
  */
 export interface XmlScanHandler {
+  /**
+   * When true, every `open` receives the same tag object, refilled for each element (fewer
+   * allocations): valid only during the call, so a handler that keeps tags leaves this unset.
+   */
+  readonly reusesTag?: boolean;
   open(tag: XmlScanTag): void;
   /** Character data (entity and character references resolved); CDATA sections arrive here too. */
   text(text: string): void;
@@ -136,8 +141,16 @@ class Scope {
   /** Per open element: undefined when it declared nothing, else the (prefix, shadowed uri) pairs. */
   private readonly undo: (Array<string | undefined> | undefined)[] = [];
 
+  /** The last prefix looked up and its binding: most elements of a document share a prefix or two. */
+  private lastPrefix: string | undefined;
+  private lastUri: string | undefined;
+
   lookup(prefix: string): string | undefined {
-    return this.current.get(prefix);
+    if (prefix === this.lastPrefix) return this.lastUri;
+    const uri = this.current.get(prefix);
+    this.lastPrefix = prefix;
+    this.lastUri = uri;
+    return uri;
   }
 
   enter(declarations: readonly XmlNamespaceDeclaration[]): void {
@@ -145,6 +158,7 @@ class Scope {
       this.undo.push(undefined);
       return;
     }
+    this.lastPrefix = undefined;
     const shadowed: Array<string | undefined> = [];
     for (const declaration of declarations) {
       shadowed.push(declaration.prefix, this.current.get(declaration.prefix));
@@ -156,6 +170,7 @@ class Scope {
   leave(): void {
     const shadowed = this.undo.pop();
     if (shadowed === undefined) return;
+    this.lastPrefix = undefined;
     // Restore in reverse, so a prefix declared twice on one element (refused by saxes anyway) unwinds right.
     for (let i = shadowed.length - 2; i >= 0; i -= 2) {
       const prefix = shadowed[i]!;
@@ -217,18 +232,21 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
   parser.on('doctype', () => {
     throw new Stop({ kind: 'doctype', message: 'DOCTYPE declarations are not accepted (entity declarations are refused)' });
   });
+  // The attributes of the tag being read, as saxes reports them one by one before the tag: no
+  // walk over saxes' per-tag attribute dictionary (most tags have none).
+  const attributes: Array<{ name: string; value: string }> = [];
+  parser.on('attribute', (attribute) => {
+    attributes.push(attribute);
+  });
+  const reused = handler.reusesTag === true ? new ReusedTag() : undefined;
   parser.on('opentag', (tag) => {
     if (depth >= maxDepth) throw new Stop({ kind: 'too-deep', message: `element nesting exceeds the limit of ${maxDepth}` });
-    const raw = tag.attributes as Record<string, string>;
     let declarations: XmlNamespaceDeclaration[] = NONE;
-    let names: string[] = NONE;
-    for (const qname in raw) {
+    for (let a = 0; a < attributes.length; a++) {
+      const qname = attributes[a]!.name;
       if (qname === 'xmlns' || qname.startsWith('xmlns:')) {
         if (declarations === NONE) declarations = [];
-        declarations.push(declaration(qname, raw[qname]!));
-      } else {
-        if (names === NONE) names = [];
-        names.push(qname);
+        declarations.push(declaration(qname, attributes[a]!.value));
       }
     }
     scope.enter(declarations);
@@ -236,9 +254,11 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
     const ns = scope.lookup(prefix);
     if (ns === undefined) notXml(`the prefix '${prefix}' of <${tag.name}> is not bound to a namespace`);
     let attrs: XmlScanAttribute[] = NONE;
-    if (names !== NONE) {
+    if (attributes.length > declarations.length) {
       attrs = [];
-      for (const qname of names) {
+      for (let a = 0; a < attributes.length; a++) {
+        const { name: qname, value } = attributes[a]!;
+        if (qname === 'xmlns' || qname.startsWith('xmlns:')) continue;
         const split = splitName(qname);
         let attrNs = '';
         if (split.prefix !== '') {
@@ -246,13 +266,23 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
           if (bound === undefined) notXml(`the prefix '${split.prefix}' of attribute ${qname} is not bound to a namespace`);
           attrNs = bound;
         }
-        attrs.push({ qname, prefix: split.prefix, local: split.local, ns: attrNs, value: raw[qname]! });
+        attrs.push({ qname, prefix: split.prefix, local: split.local, ns: attrNs, value });
       }
       if (attrs.length > 1) checkUniqueAttributes(attrs, tag.name);
     }
+    if (attributes.length > 0) attributes.length = 0;
     depth += 1;
     seenRoot = true;
-    handler.open({ qname: tag.name, prefix, local, ns, attrs, declarations });
+    if (reused === undefined) handler.open({ qname: tag.name, prefix, local, ns, attrs, declarations });
+    else {
+      reused.qname = tag.name;
+      reused.prefix = prefix;
+      reused.local = local;
+      reused.ns = ns;
+      reused.attrs = attrs;
+      reused.declarations = declarations;
+      handler.open(reused);
+    }
   });
   parser.on('text', (text) => {
     if (depth > 0) handler.text(text);
@@ -283,6 +313,16 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
 }
 
 const always = (): boolean => true;
+
+/** The one tag object refilled for each element, for a handler that {@link XmlScanHandler.reusesTag}. */
+class ReusedTag implements XmlScanTag {
+  qname = '';
+  prefix = '';
+  local = '';
+  ns = '';
+  attrs: readonly XmlScanAttribute[] = NONE;
+  declarations: readonly XmlNamespaceDeclaration[] = NONE;
+}
 
 function checkUniqueAttributes(attrs: readonly XmlScanAttribute[], element: string): void {
   for (let i = 1; i < attrs.length; i++) {
