@@ -83,3 +83,29 @@ describe('scalars', () => {
     expect(duration.is(Duration.ZERO)).toBe(true);
   });
 });
+
+describe('number forms, read without a regex', () => {
+  // Every string of up to five characters over the ones that matter, against the XML Schema patterns.
+  const alphabet = ['', '+', '-', '.', 'e', 'E', '0', '7', ' ', 'x'];
+  const strings = new Set<string>();
+  const grow = (prefix: string, left: number): void => {
+    strings.add(prefix);
+    if (left > 0) for (const c of alphabet) if (c !== '') grow(prefix + c, left - 1);
+  };
+  grow('', 5);
+
+  it('accepts exactly the xs:float, xs:decimal and xs:unsignedInt forms', () => {
+    const float = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+    const decimal = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+    const unsigned = /^\+?\d+$/;
+    const wrong: string[] = [];
+    for (const s of strings) {
+      const v = s.trim();
+      if (xsFloat.parse(s) !== (float.test(v) ? Number(v) : undefined)) wrong.push(`float ${JSON.stringify(s)}`);
+      if (xsDecimal.parse(s) !== (decimal.test(v) ? Number(v) : undefined)) wrong.push(`decimal ${JSON.stringify(s)}`);
+      if (unsignedInt.parse(s) !== (unsigned.test(v) ? Number(v) : undefined)) wrong.push(`unsignedInt ${JSON.stringify(s)}`);
+    }
+    expect(strings.size).toBeGreaterThan(50_000);
+    expect(wrong).toEqual([]);
+  });
+});

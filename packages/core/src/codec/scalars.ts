@@ -41,7 +41,47 @@ export const anyUri = scalar<string>(
   (s) => s,
 );
 
-const FLOAT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * Whether `v` is `[+-]?(\d+(\.\d*)?|\.\d+)`, followed, when `exponent`, by an optional
+ * `[eE][+-]?\d+`: the lexical forms of xs:decimal and (finite) xs:float, checked without a regex.
+ */
+function isDecimalForm(v: string, exponent: boolean): boolean {
+  let i = 0;
+  let c = v.charCodeAt(0);
+  if (c === 0x2b || c === 0x2d) c = v.charCodeAt(++i);
+  let digits = 0;
+  while (c >= 0x30 && c <= 0x39) {
+    digits++;
+    c = v.charCodeAt(++i);
+  }
+  if (c === 0x2e) {
+    c = v.charCodeAt(++i);
+    while (c >= 0x30 && c <= 0x39) {
+      digits++;
+      c = v.charCodeAt(++i);
+    }
+  }
+  if (digits === 0) return false;
+  if (exponent && (c === 0x65 || c === 0x45)) {
+    c = v.charCodeAt(++i);
+    if (c === 0x2b || c === 0x2d) c = v.charCodeAt(++i);
+    const start = i;
+    while (c >= 0x30 && c <= 0x39) c = v.charCodeAt(++i);
+    if (i === start) return false;
+  }
+  return i === v.length;
+}
+
+/** Whether `v` is `\+?\d+` (xs:unsignedInt before its range check). */
+function isUnsignedForm(v: string): boolean {
+  let i = v.charCodeAt(0) === 0x2b ? 1 : 0;
+  if (i === v.length) return false;
+  for (; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
 
 /** xs:float / xs:double: `1`, `1.5`, `-2E3`, `INF`, `-INF`, `NaN`. */
 export const xsFloat = scalar<number>(
@@ -52,7 +92,7 @@ export const xsFloat = scalar<number>(
     if (v === 'INF' || v === '+INF') return Infinity;
     if (v === '-INF') return -Infinity;
     if (v === 'NaN') return NaN;
-    return FLOAT.test(v) ? Number(v) : undefined;
+    return isDecimalForm(v, true) ? Number(v) : undefined;
   },
   (n) => (Number.isNaN(n) ? 'NaN' : n === Infinity ? 'INF' : n === -Infinity ? '-INF' : String(n)),
 );
@@ -63,7 +103,7 @@ export const xsDecimal = scalar<number>(
   (u): u is number => typeof u === 'number' && Number.isFinite(u),
   (s) => {
     const v = s.trim();
-    return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(v) ? Number(v) : undefined;
+    return isDecimalForm(v, false) ? Number(v) : undefined;
   },
   (n) => {
     const text = String(n);
@@ -80,7 +120,7 @@ export const unsignedInt = scalar<number>(
   isUInt,
   (s) => {
     const v = s.trim();
-    if (!/^\+?\d+$/.test(v)) return undefined;
+    if (!isUnsignedForm(v)) return undefined;
     const n = Number(v);
     return isUInt(n) ? n : undefined;
   },
