@@ -131,15 +131,17 @@ function splitNameInMap(qname: string): SplitName {
 
 /**
  * Namespace bindings in scope: the current binding of each prefix in a map (one lookup per name),
- * and, per open element that declared something, the bindings it shadowed, restored when it closes.
+ * and, per open element that declared something (nothing is kept for the others), its depth and
+ * the bindings it shadowed, restored when it closes.
  */
 class Scope {
   private readonly current = new Map<string, string>([
     ['xml', XML_NS],
     ['', ''],
   ]);
-  /** Per open element: undefined when it declared nothing, else the (prefix, shadowed uri) pairs. */
-  private readonly undo: (Array<string | undefined> | undefined)[] = [];
+  /** Per open element that declared something: its depth, and the (prefix, shadowed uri) pairs. */
+  private readonly undoDepths: number[] = [];
+  private readonly undo: Array<string | undefined>[] = [];
 
   /** The last prefix looked up and its binding: most elements of a document share a prefix or two. */
   private lastPrefix: string | undefined;
@@ -153,11 +155,9 @@ class Scope {
     return uri;
   }
 
-  enter(declarations: readonly XmlNamespaceDeclaration[]): void {
-    if (declarations.length === 0) {
-      this.undo.push(undefined);
-      return;
-    }
+  /** The element at `depth` (the root is 0) declares `declarations`. */
+  enter(declarations: readonly XmlNamespaceDeclaration[], depth: number): void {
+    if (declarations.length === 0) return;
     this.lastPrefix = undefined;
     const shadowed: Array<string | undefined> = [];
     for (const declaration of declarations) {
@@ -165,11 +165,15 @@ class Scope {
       this.current.set(declaration.prefix, declaration.uri);
     }
     this.undo.push(shadowed);
+    this.undoDepths.push(depth);
   }
 
-  leave(): void {
-    const shadowed = this.undo.pop();
-    if (shadowed === undefined) return;
+  /** The element at `depth` closes. */
+  leave(depth: number): void {
+    const depths = this.undoDepths;
+    if (depths.length === 0 || depths[depths.length - 1] !== depth) return;
+    depths.pop();
+    const shadowed = this.undo.pop()!;
     this.lastPrefix = undefined;
     // Restore in reverse, so a prefix declared twice on one element (refused by saxes anyway) unwinds right.
     for (let i = shadowed.length - 2; i >= 0; i -= 2) {
@@ -249,7 +253,7 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
         declarations.push(declaration(qname, attributes[a]!.value));
       }
     }
-    scope.enter(declarations);
+    scope.enter(declarations, depth);
     const { prefix, local } = splitName(tag.name);
     const ns = scope.lookup(prefix);
     if (ns === undefined) notXml(`the prefix '${prefix}' of <${tag.name}> is not bound to a namespace`);
@@ -299,7 +303,7 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
   });
   parser.on('closetag', () => {
     depth -= 1;
-    scope.leave();
+    scope.leave(depth);
     handler.close();
   });
   try {
