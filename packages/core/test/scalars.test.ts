@@ -83,3 +83,50 @@ describe('scalars', () => {
     expect(duration.is(Duration.ZERO)).toBe(true);
   });
 });
+
+describe('number forms, read without a regex', () => {
+  // Every string of up to five characters over the ones that matter, against the XML Schema patterns.
+  const alphabet = ['', '+', '-', '.', 'e', 'E', '0', '7', ' ', 'x'];
+  const strings = new Set<string>();
+  const grow = (prefix: string, left: number): void => {
+    strings.add(prefix);
+    if (left > 0) for (const c of alphabet) if (c !== '') grow(prefix + c, left - 1);
+  };
+  grow('', 5);
+
+  it('accepts exactly the xs:float, xs:decimal and xs:unsignedInt forms', () => {
+    const float = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+    const decimal = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+    const unsigned = /^\+?\d+$/;
+    const wrong: string[] = [];
+    for (const s of strings) {
+      const v = s.trim();
+      if (!Object.is(xsFloat.parse(s), float.test(v) ? Number(v) : undefined)) wrong.push(`float ${JSON.stringify(s)}`);
+      if (!Object.is(xsDecimal.parse(s), decimal.test(v) ? Number(v) : undefined)) wrong.push(`decimal ${JSON.stringify(s)}`);
+      if (!Object.is(unsignedInt.parse(s), unsigned.test(v) ? Number(v) : undefined)) wrong.push(`unsignedInt ${JSON.stringify(s)}`);
+    }
+    expect(strings.size).toBeGreaterThan(50_000);
+    expect(wrong).toEqual([]);
+  });
+
+  it('reads the same double as Number() for decimals of every length and scale', () => {
+    // A fixed linear congruential sequence: the same cases on every run.
+    let seed = 12345;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const wrong: string[] = [];
+    for (let k = 0; k < 20_000; k++) {
+      const digits = Array.from({ length: 1 + next(19) }, () => String(next(10))).join('');
+      const point = next(digits.length + 1);
+      let text = `${['', '-', '+'][next(3)]}${digits.slice(0, point)}.${digits.slice(point)}`;
+      if (text.endsWith('.') && next(2) === 0) text = text.slice(0, -1);
+      if (/^[+-]?\.$/.test(text)) continue;
+      const withExponent = next(2) === 0 ? `${text}e${next(2) ? '-' : ''}${next(30)}` : text;
+      if (!Object.is(xsFloat.parse(withExponent), Number(withExponent))) wrong.push(withExponent);
+      if (!Object.is(xsDecimal.parse(text), Number(text))) wrong.push(text);
+    }
+    expect(wrong).toEqual([]);
+  });
+});

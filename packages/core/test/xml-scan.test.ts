@@ -65,3 +65,29 @@ describe('readXml: indentation between child elements', () => {
     expect(mixed.ok && mixed.root.text).toBe('\n lead tail\n');
   });
 });
+
+describe('scanXml: blank text the handler does not want', () => {
+  const doc = '<r>\n\t<a> \t</a>\n  <b>x\n y</b>\r\n <c>\n</c> &#32; <d/>\n</r>';
+
+  function texts(wantsBlankText?: () => boolean): string[] {
+    const seen: string[] = [];
+    const handler = { open: () => {}, text: (text: string) => seen.push(text), close: () => {} };
+    expect(scanXml(doc, wantsBlankText ? { ...handler, wantsBlankText } : handler)).toBeUndefined();
+    return seen;
+  }
+
+  it('is skipped where the handler says so; all other text arrives as saxes reads it', () => {
+    const all = ['\n\t', ' \t', '\n  ', 'x\n y', '\n ', '\n', '   ', '\n'];
+    expect(texts()).toEqual(all);
+    expect(texts(() => true)).toEqual(all);
+    // Blanks ending at '<' go; a carriage return or a reference sends the run to saxes.
+    expect(texts(() => false)).toEqual(['x\n y', '\n ', '   ']);
+  });
+
+  it('leaves the refusals as they were after a skipped blank', () => {
+    const handler = { open: () => {}, text: () => {}, close: () => {}, wantsBlankText: () => false };
+    expect(scanXml('<r>\n  <x>\n</r>', handler)).toMatchObject({ kind: 'not-xml' });
+    expect(scanXml('<r>\n  <\n</r>', handler)).toMatchObject({ kind: 'not-xml' });
+    expect(scanXml('<r>\n  <x/>\n</r>\n  <y/>', handler)).toMatchObject({ kind: 'not-xml' });
+  });
+});

@@ -41,7 +41,68 @@ export const anyUri = scalar<string>(
   (s) => s,
 );
 
-const FLOAT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** Exact powers of ten as doubles (10^22 is the largest). */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * The number written `v` when it is `[+-]?(\d+(\.\d*)?|\.\d+)`, followed, when `exponent`, by
+ * an optional `[eE][+-]?\d+` (the lexical forms of xs:decimal and finite xs:float), else
+ * undefined; read without a regex. With at most 15 digits and a power of ten up to 22 the value is
+ * one correctly rounded IEEE operation on two exact doubles, the same double `Number(v)` gives;
+ * other numbers go to `Number`.
+ */
+function readDecimal(v: string, exponent: boolean): number | undefined {
+  let i = 0;
+  let c = v.charCodeAt(0);
+  const negative = c === 0x2d;
+  if (negative || c === 0x2b) c = v.charCodeAt(++i);
+  let digits = 0;
+  let mantissa = 0;
+  let scale = 0;
+  while (c >= 0x30 && c <= 0x39) {
+    digits++;
+    mantissa = mantissa * 10 + (c - 0x30);
+    c = v.charCodeAt(++i);
+  }
+  if (c === 0x2e) {
+    c = v.charCodeAt(++i);
+    while (c >= 0x30 && c <= 0x39) {
+      digits++;
+      scale--;
+      mantissa = mantissa * 10 + (c - 0x30);
+      c = v.charCodeAt(++i);
+    }
+  }
+  if (digits === 0) return undefined;
+  if (exponent && (c === 0x65 || c === 0x45)) {
+    c = v.charCodeAt(++i);
+    const minus = c === 0x2d;
+    if (minus || c === 0x2b) c = v.charCodeAt(++i);
+    const start = i;
+    let e = 0;
+    while (c >= 0x30 && c <= 0x39) {
+      if (e < 1e6) e = e * 10 + (c - 0x30);
+      c = v.charCodeAt(++i);
+    }
+    if (i === start) return undefined;
+    scale += minus ? -e : e;
+  }
+  if (i !== v.length) return undefined;
+  if (digits > 15 || scale > 22 || scale < -22) return Number(v);
+  const magnitude = scale >= 0 ? mantissa * POWERS_OF_TEN[scale]! : mantissa / POWERS_OF_TEN[-scale]!;
+  return negative ? -magnitude : magnitude;
+}
+
+/** Whether `v` is `\+?\d+` (xs:unsignedInt before its range check). */
+function isUnsignedForm(v: string): boolean {
+  let i = v.charCodeAt(0) === 0x2b ? 1 : 0;
+  if (i === v.length) return false;
+  for (; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
 
 /** xs:float / xs:double: `1`, `1.5`, `-2E3`, `INF`, `-INF`, `NaN`. */
 export const xsFloat = scalar<number>(
@@ -52,7 +113,7 @@ export const xsFloat = scalar<number>(
     if (v === 'INF' || v === '+INF') return Infinity;
     if (v === '-INF') return -Infinity;
     if (v === 'NaN') return NaN;
-    return FLOAT.test(v) ? Number(v) : undefined;
+    return readDecimal(v, true);
   },
   (n) => (Number.isNaN(n) ? 'NaN' : n === Infinity ? 'INF' : n === -Infinity ? '-INF' : String(n)),
 );
@@ -63,7 +124,7 @@ export const xsDecimal = scalar<number>(
   (u): u is number => typeof u === 'number' && Number.isFinite(u),
   (s) => {
     const v = s.trim();
-    return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(v) ? Number(v) : undefined;
+    return readDecimal(v, false);
   },
   (n) => {
     const text = String(n);
@@ -80,7 +141,7 @@ export const unsignedInt = scalar<number>(
   isUInt,
   (s) => {
     const v = s.trim();
-    if (!/^\+?\d+$/.test(v)) return undefined;
+    if (!isUnsignedForm(v)) return undefined;
     const n = Number(v);
     return isUInt(n) ? n : undefined;
   },

@@ -32,8 +32,9 @@ interface Frame {
   found: number;
   /** SEQUENCE: the array of the repeated field at hand. */
   values: unknown[] | undefined;
-  /** SEQUENCE: the field and substitution tag of the open child. */
-  childField: number;
+  /** SEQUENCE: the key, repetition and substitution tag of the open child's field. */
+  childKey: string;
+  childRepeated: boolean;
   childTag: string | undefined;
   /** LEAF: the text so far. WRAPPER: the number of children. */
   text: string;
@@ -54,7 +55,8 @@ function newFrame(): Frame {
     field: 0,
     found: 0,
     values: undefined,
-    childField: 0,
+    childKey: '',
+    childRepeated: false,
     childTag: undefined,
     text: '',
     children: 0,
@@ -71,6 +73,8 @@ const isRepeated = (card: Card): boolean => card === 'many' || card === 'some';
  * no element tree: the fast path of decoding. `checkRoot` vets the document element first.
  */
 class StreamReader implements XmlScanHandler {
+  /** Tags are read during `open` only (a subtree's builder copies what it keeps). */
+  readonly reusesTag = true;
   private readonly frames: Frame[] = [];
   private depth = 0;
   value: unknown = INVALID;
@@ -149,7 +153,8 @@ class StreamReader implements XmlScanHandler {
 
   /** The codec of a sequence's next child (undefined for a `fixed` one), as `read` walks the fields. */
   private nextChild(parent: Frame, tag: XmlScanTag): XmlCodec<unknown> | undefined {
-    const fields = (parent.plan as Extract<ReadPlan, { kind: 'sequence' }>).elementFields;
+    const plan = parent.plan as Extract<ReadPlan, { kind: 'sequence' }>;
+    const fields = plan.elementFields;
     while (parent.field < fields.length) {
       const field = fields[parent.field]!;
       if (field.kind === 'fixed') {
@@ -159,9 +164,10 @@ class StreamReader implements XmlScanHandler {
       }
       const option = matchOption(field, tag.ns, tag.local);
       if (option !== undefined) {
-        parent.childField = parent.field;
+        parent.childKey = plan.elementKeys[parent.field]!;
         parent.childTag = option.tag;
-        if (isRepeated(field.card)) parent.found++;
+        parent.childRepeated = isRepeated(field.card);
+        if (parent.childRepeated) parent.found++;
         else {
           parent.field++;
           parent.found = 0;
@@ -189,6 +195,12 @@ class StreamReader implements XmlScanHandler {
       case SUBTREE:
         frame.tree!.text(text);
     }
+  }
+
+  /** Only a leaf keeps its whitespace (and a subtree, where its builder wants it). */
+  wantsBlankText(): boolean {
+    const frame = this.frames[this.depth - 1]!;
+    return frame.kind === LEAF || (frame.kind === SUBTREE && frame.tree!.wantsBlankText());
   }
 
   close(): void {
@@ -231,11 +243,8 @@ class StreamReader implements XmlScanHandler {
     }
     // A sequence: the child's field, as `read` fills it.
     if (parent.childTag !== undefined) (value as { type?: string }).type = parent.childTag;
-    const plan = parent.plan as Extract<ReadPlan, { kind: 'sequence' }>;
-    const field = plan.elementFields[parent.childField] as ElementField<unknown, Card>;
-    const key = plan.elementKeys[parent.childField]!;
-    if (!isRepeated(field.card)) parent.out![key] = value;
-    else if (parent.values === undefined) parent.out![key] = parent.values = [value];
+    if (!parent.childRepeated) parent.out![parent.childKey] = value;
+    else if (parent.values === undefined) parent.out![parent.childKey] = parent.values = [value];
     else parent.values.push(value);
   }
 }

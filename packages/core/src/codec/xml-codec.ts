@@ -4,7 +4,7 @@ import { NS, canonicalPrefix } from '../xml/namespaces.js';
 import { elementTags, type XmlWriter } from '../xml/xml-writer.js';
 import { Duration } from './duration.js';
 import type { Scalar } from './scalars.js';
-import { setReadPlan } from './read-plan.js';
+import { setReadPlan, type ReadPlan } from './read-plan.js';
 
 /** One problem found while decoding or encoding, with the element path where it was found. */
 export interface CodecIssue {
@@ -68,6 +68,8 @@ export class XmlCodec<A> extends t.Type<A, XmlContent, XmlElement> implements Co
   readonly emit: NonNullable<CodecImpl<A>['emit']>;
   readonly toJson: CodecImpl<A>['toJson'];
   readonly fromJson: CodecImpl<A>['fromJson'];
+  /** How the single-pass reader builds the value (read-plan.ts); undefined: read from its subtree. */
+  plan: ReadPlan | undefined;
 
   constructor(name: string, impl: CodecImpl<A>) {
     super(
@@ -93,6 +95,7 @@ export class XmlCodec<A> extends t.Type<A, XmlContent, XmlElement> implements Co
     this.emit = impl.emit ?? ((value, path, issues, out) => emitContent(impl.write(value, path, issues), out));
     this.toJson = impl.toJson;
     this.fromJson = impl.fromJson;
+    this.plan = undefined;
   }
 }
 

@@ -32,6 +32,8 @@ export class XmlTreeBuilder implements XmlScanHandler {
   private readonly firsts: number[] = [];
   private current: Building | undefined;
   root: XmlElement | undefined;
+  /** `open` copies what it keeps of a tag. */
+  readonly reusesTag = true;
 
   open(tag: XmlScanTag): void {
     let attrs: XmlAttribute[] = NONE;
@@ -57,6 +59,11 @@ export class XmlTreeBuilder implements XmlScanHandler {
     // from it, and codecs find the text of an element with children blank without scanning it.
     if (this.pending.length > this.firsts[this.firsts.length - 1]! && isXmlWhitespace(text)) return;
     current.text = current.text === '' ? text : current.text + text;
+  }
+
+  /** Whitespace after a child element is dropped (see `text`). */
+  wantsBlankText(): boolean {
+    return this.pending.length === this.firsts[this.firsts.length - 1];
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import { SaxesParser } from 'saxes';
+import { createScanParser } from './scan-parser.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type XmlReadFailure, type XmlReadLimits } from './read-limits.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -40,10 +40,21 @@ export interface XmlScanTag {
  * whitespace around the root are checked and dropped; comments inside are dropped too).
  */
 export interface XmlScanHandler {
+  /**
+   * When true, every `open` receives the same tag object, refilled for each element (fewer
+   * allocations): valid only during the call, so a handler that keeps tags leaves this unset.
+   */
+  readonly reusesTag?: boolean;
   open(tag: XmlScanTag): void;
   /** Character data (entity and character references resolved); CDATA sections arrive here too. */
   text(text: string): void;
   close(): void;
+  /**
+   * Whether text of only spaces, tabs and line feeds at this point is to be reported (when absent:
+   * always). A reader that drops the whitespace between child elements answers false there, and
+   * the scanner skips it without building a string.
+   */
+  wantsBlankText?(): boolean;
   /** A processing instruction inside the document element. */
   processingInstruction?(target: string, body: string): void;
 }
@@ -120,36 +131,50 @@ function splitNameInMap(qname: string): SplitName {
 
 /**
  * Namespace bindings in scope: the current binding of each prefix in a map (one lookup per name),
- * and, per open element that declared something, the bindings it shadowed, restored when it closes.
+ * and, per open element that declared something (nothing is kept for the others), its depth and
+ * the bindings it shadowed, restored when it closes.
  */
 class Scope {
   private readonly current = new Map<string, string>([
     ['xml', XML_NS],
     ['', ''],
   ]);
-  /** Per open element: undefined when it declared nothing, else the (prefix, shadowed uri) pairs. */
-  private readonly undo: (Array<string | undefined> | undefined)[] = [];
+  /** Per open element that declared something: its depth, and the (prefix, shadowed uri) pairs. */
+  private readonly undoDepths: number[] = [];
+  private readonly undo: Array<string | undefined>[] = [];
+
+  /** The last prefix looked up and its binding: most elements of a document share a prefix or two. */
+  private lastPrefix: string | undefined;
+  private lastUri: string | undefined;
 
   lookup(prefix: string): string | undefined {
-    return this.current.get(prefix);
+    if (prefix === this.lastPrefix) return this.lastUri;
+    const uri = this.current.get(prefix);
+    this.lastPrefix = prefix;
+    this.lastUri = uri;
+    return uri;
   }
 
-  enter(declarations: readonly XmlNamespaceDeclaration[]): void {
-    if (declarations.length === 0) {
-      this.undo.push(undefined);
-      return;
-    }
+  /** The element at `depth` (the root is 0) declares `declarations`. */
+  enter(declarations: readonly XmlNamespaceDeclaration[], depth: number): void {
+    if (declarations.length === 0) return;
+    this.lastPrefix = undefined;
     const shadowed: Array<string | undefined> = [];
     for (const declaration of declarations) {
       shadowed.push(declaration.prefix, this.current.get(declaration.prefix));
       this.current.set(declaration.prefix, declaration.uri);
     }
     this.undo.push(shadowed);
+    this.undoDepths.push(depth);
   }
 
-  leave(): void {
-    const shadowed = this.undo.pop();
-    if (shadowed === undefined) return;
+  /** The element at `depth` closes. */
+  leave(depth: number): void {
+    const depths = this.undoDepths;
+    if (depths.length === 0 || depths[depths.length - 1] !== depth) return;
+    depths.pop();
+    const shadowed = this.undo.pop()!;
+    this.lastPrefix = undefined;
     // Restore in reverse, so a prefix declared twice on one element (refused by saxes anyway) unwinds right.
     for (let i = shadowed.length - 2; i >= 0; i -= 2) {
       const prefix = shadowed[i]!;
@@ -199,7 +224,7 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
   if (xml.length > maxBytes) {
     return { kind: 'too-large', message: `document of ${xml.length} characters exceeds the limit of ${maxBytes}` };
   }
-  const parser = new SaxesParser({ xmlns: false, position: false });
+  const parser = createScanParser(handler.wantsBlankText === undefined ? always : () => handler.wantsBlankText!());
   const scope = new Scope();
   let depth = 0;
   let seenRoot = false;
@@ -211,28 +236,33 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
   parser.on('doctype', () => {
     throw new Stop({ kind: 'doctype', message: 'DOCTYPE declarations are not accepted (entity declarations are refused)' });
   });
+  // The attributes of the tag being read, as saxes reports them one by one before the tag: no
+  // walk over saxes' per-tag attribute dictionary (most tags have none).
+  const attributes: Array<{ name: string; value: string }> = [];
+  parser.on('attribute', (attribute) => {
+    attributes.push(attribute);
+  });
+  const reused = handler.reusesTag === true ? new ReusedTag() : undefined;
   parser.on('opentag', (tag) => {
     if (depth >= maxDepth) throw new Stop({ kind: 'too-deep', message: `element nesting exceeds the limit of ${maxDepth}` });
-    const raw = tag.attributes as Record<string, string>;
     let declarations: XmlNamespaceDeclaration[] = NONE;
-    let names: string[] = NONE;
-    for (const qname in raw) {
+    for (let a = 0; a < attributes.length; a++) {
+      const qname = attributes[a]!.name;
       if (qname === 'xmlns' || qname.startsWith('xmlns:')) {
         if (declarations === NONE) declarations = [];
-        declarations.push(declaration(qname, raw[qname]!));
-      } else {
-        if (names === NONE) names = [];
-        names.push(qname);
+        declarations.push(declaration(qname, attributes[a]!.value));
       }
     }
-    scope.enter(declarations);
+    scope.enter(declarations, depth);
     const { prefix, local } = splitName(tag.name);
     const ns = scope.lookup(prefix);
     if (ns === undefined) notXml(`the prefix '${prefix}' of <${tag.name}> is not bound to a namespace`);
     let attrs: XmlScanAttribute[] = NONE;
-    if (names !== NONE) {
+    if (attributes.length > declarations.length) {
       attrs = [];
-      for (const qname of names) {
+      for (let a = 0; a < attributes.length; a++) {
+        const { name: qname, value } = attributes[a]!;
+        if (qname === 'xmlns' || qname.startsWith('xmlns:')) continue;
         const split = splitName(qname);
         let attrNs = '';
         if (split.prefix !== '') {
@@ -240,13 +270,23 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
           if (bound === undefined) notXml(`the prefix '${split.prefix}' of attribute ${qname} is not bound to a namespace`);
           attrNs = bound;
         }
-        attrs.push({ qname, prefix: split.prefix, local: split.local, ns: attrNs, value: raw[qname]! });
+        attrs.push({ qname, prefix: split.prefix, local: split.local, ns: attrNs, value });
       }
       if (attrs.length > 1) checkUniqueAttributes(attrs, tag.name);
     }
+    if (attributes.length > 0) attributes.length = 0;
     depth += 1;
     seenRoot = true;
-    handler.open({ qname: tag.name, prefix, local, ns, attrs, declarations });
+    if (reused === undefined) handler.open({ qname: tag.name, prefix, local, ns, attrs, declarations });
+    else {
+      reused.qname = tag.name;
+      reused.prefix = prefix;
+      reused.local = local;
+      reused.ns = ns;
+      reused.attrs = attrs;
+      reused.declarations = declarations;
+      handler.open(reused);
+    }
   });
   parser.on('text', (text) => {
     if (depth > 0) handler.text(text);
@@ -263,7 +303,7 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
   });
   parser.on('closetag', () => {
     depth -= 1;
-    scope.leave();
+    scope.leave(depth);
     handler.close();
   });
   try {
@@ -274,6 +314,18 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
   }
   if (!seenRoot) return { kind: 'not-xml', message: 'no root element' };
   return undefined;
+}
+
+const always = (): boolean => true;
+
+/** The one tag object refilled for each element, for a handler that {@link XmlScanHandler.reusesTag}. */
+class ReusedTag implements XmlScanTag {
+  qname = '';
+  prefix = '';
+  local = '';
+  ns = '';
+  attrs: readonly XmlScanAttribute[] = NONE;
+  declarations: readonly XmlNamespaceDeclaration[] = NONE;
 }
 
 function checkUniqueAttributes(attrs: readonly XmlScanAttribute[], element: string): void {
