@@ -1,5 +1,5 @@
-import { XmlTreeBuilder, scanXml } from '@rxadr/core/engine';
-import type { XmlNamespaceDeclaration, XmlScanAttribute, XmlScanHandler, XmlScanTag } from '@rxadr/core/engine';
+import { messageReader, scanXml } from '@rxadr/core/engine';
+import type { MessageReader, XmlNamespaceDeclaration, XmlScanAttribute, XmlScanHandler, XmlScanTag } from '@rxadr/core/engine';
 import { CanonicalWriter, apexNamespaces } from './canonical-stream.js';
 import { DS_NS, DSP_NS, OADR_NS } from './constants.js';
 import { SignatureError } from './signature-error.js';
@@ -41,8 +41,11 @@ export interface ScannedPayload {
   /** Every ID-like attribute value, each of which must be unique. */
   readonly ids: Map<string, ScannedElement>;
   readonly duplicate: { readonly value: string; readonly earlier: ScannedElement; readonly element: ScannedElement } | undefined;
-  /** The decode tree (a bare `oadrPayload` around the first `oadrSignedObject`), built from its canonical events. */
-  readonly tree: XmlTreeBuilder | undefined;
+  /**
+   * The message read (core's fast path, no tree) from the canonical events of the first
+   * `oadrSignedObject` inside a bare `oadrPayload`; its result is what decoding that text gives.
+   */
+  readonly reader: MessageReader | undefined;
 }
 
 /** A {@link ScannedElement}; its path is written only when a message needs it. */
@@ -97,7 +100,8 @@ class PayloadScanner implements XmlScanHandler {
   readonly nonces: ScannedElement[] = [];
   readonly ids = new Map<string, ScannedElement>();
   duplicate: ScannedPayload['duplicate'];
-  tree: XmlTreeBuilder | undefined;
+  reader: MessageReader | undefined;
+  private readerOpen = false;
   private readonly tags: XmlScanTag[] = [];
   private readonly declarations: (readonly XmlNamespaceDeclaration[])[] = [];
   private readonly records: (ScannedElement | undefined)[] = [];
@@ -135,9 +139,10 @@ class PayloadScanner implements XmlScanHandler {
     // Canonical forms of the elements a reference or the signature value may cover.
     let writer: CanonicalWriter | undefined;
     if (isSignedObject && this.signedObjects.length === 1) {
-      this.tree = new XmlTreeBuilder();
-      this.tree.open(PAYLOAD_TAG);
-      writer = new CanonicalWriter(apexNamespaces(this.declarations, tag), this.tree);
+      this.reader = messageReader();
+      this.reader.open(PAYLOAD_TAG);
+      this.readerOpen = true;
+      writer = new CanonicalWriter(apexNamespaces(this.declarations, tag), this.reader);
       this.treeWriter = writer;
     } else if (ns === DS_NS && (local === 'SignedInfo' || local === 'Object') && parent !== undefined && parent.ns === DS_NS && parent.local === 'Signature') {
       writer = new CanonicalWriter(apexNamespaces(this.declarations, tag));
@@ -204,7 +209,10 @@ class PayloadScanner implements XmlScanHandler {
       if (writer.done) finished = true;
     }
     if (finished) {
-      if (this.treeWriter?.done === true && this.tree!.root === undefined) this.tree!.close();
+      if (this.treeWriter?.done === true && this.readerOpen) {
+        this.readerOpen = false;
+        this.reader!.close();
+      }
       this.writers = this.writers.filter((writer) => !writer.done);
     }
   }
@@ -216,7 +224,7 @@ const NOT_RECORDED: ScannedElement = new Scanned(PAYLOAD_TAG, 1, undefined, []);
 /**
  * Reads a payload in one scanner pass: gathers what the structural checks need, writes the
  * canonical form of the signed object, of each SignedInfo and of each ds:Object of a signature,
- * and builds the decode tree of the signed object from its canonical events.
+ * and reads the message of the signed object from its canonical events.
  *
  * @throws SignatureError `malformed` when the document is not (namespace-)well-formed, carries a
  *   DOCTYPE, exceeds core's read limits or has content after its root element
@@ -247,6 +255,6 @@ export function scanPayload(xml: string): ScannedPayload {
     nonces: scanner.nonces,
     ids: scanner.ids,
     duplicate: scanner.duplicate,
-    tree: scanner.tree,
+    reader: scanner.reader,
   };
 }

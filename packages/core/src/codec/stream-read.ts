@@ -297,4 +297,55 @@ export function streamRead(
   return reader.value === INVALID ? undefined : { value: reader.value };
 }
 
+/**
+ * A {@link StreamReader} fed the events of another single pass (the signature verifier's scan):
+ * at the first thing the codecs would report it stops reading, without throwing into that pass,
+ * and `result` is then undefined (the caller decodes through the tree, which reports it).
+ */
+export class FedStreamReader implements XmlScanHandler {
+  private readonly reader: StreamReader;
+  private stopped = false;
+
+  constructor(codec: XmlCodec<unknown>, checkRoot: (tag: XmlScanTag) => void) {
+    this.reader = new StreamReader(codec, checkRoot);
+  }
+
+  open(tag: XmlScanTag): void {
+    if (this.stopped) return;
+    try {
+      this.reader.open(tag);
+    } catch (error) {
+      this.stop(error);
+    }
+  }
+
+  text(text: string): void {
+    if (this.stopped) return;
+    try {
+      this.reader.text(text);
+    } catch (error) {
+      this.stop(error);
+    }
+  }
+
+  close(): void {
+    if (this.stopped) return;
+    try {
+      this.reader.close();
+    } catch (error) {
+      this.stop(error);
+    }
+  }
+
+  private stop(error: unknown): void {
+    if (error !== GIVE_UP) throw error;
+    this.stopped = true;
+  }
+
+  /** The value read, once the document element has closed; undefined when reading stopped. */
+  get result(): { readonly value: unknown } | undefined {
+    return this.stopped || this.reader.value === INVALID ? undefined : { value: this.reader.value };
+  }
+}
+
 export { giveUp };
