@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { XmlNamespaceDeclaration, XmlScanAttribute, XmlScanHandler, XmlScanTag } from '@rxadr/core/engine';
 
 /** A namespace binding in scope or to render: prefix ('' for the default namespace) and URI. */
@@ -78,36 +79,53 @@ export function apexNamespaces(ancestors: readonly (readonly XmlNamespaceDeclara
  */
 export class CanonicalWriter {
   /**
-   * The text written so far, in pieces: joined every `CHUNK` characters, so a large signed object
-   * is not held as a rope of one string node per piece (which the garbage collector would have
-   * to copy around until the end) but as flat strings of about `CHUNK` characters.
+   * The text written so far: the pieces since the last chunk, and the chunks of about `CHUNK`
+   * characters before them, each hashed (SHA-256) as it is made and joined into `text` as a rope
+   * (no one large copy: a reader of `out` that needs it flat gets it flattened once, and the
+   * verifier's own decode of it matches by identity without reading it).
    */
   private readonly pieces: string[] = [];
-  private readonly chunks: string[] = [];
   private pending = 0;
-  private joined: string | undefined;
+  private text_ = '';
+  /** A high surrogate held back from the last chunk, so no character is split between two UTF-8 encodings. */
+  private held = '';
+  private readonly hash = createHash('sha256');
+  private digested: string | undefined;
 
   private write(piece: string): void {
     this.pieces.push(piece);
     this.pending += piece.length;
-    if (this.pending > CHUNK) {
-      this.chunks.push(this.pieces.join(''));
-      this.pieces.length = 0;
-      this.pending = 0;
+    if (this.pending > CHUNK) this.flush();
+  }
+
+  private flush(): void {
+    let chunk = this.held + this.pieces.join('');
+    this.pieces.length = 0;
+    this.pending = 0;
+    this.held = '';
+    const last = chunk.length === 0 ? 0 : chunk.charCodeAt(chunk.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff && !this.done) {
+      this.held = chunk.slice(-1);
+      chunk = chunk.slice(0, -1);
     }
+    if (chunk === '') return;
+    if (this.digested === undefined) this.hash.update(chunk, 'utf8');
+    this.text_ = this.text_ === '' ? chunk : this.text_ + chunk;
   }
 
   /** The canonical text; complete once `done`. */
   get out(): string {
-    if (this.joined === undefined || this.pieces.length > 0 || this.chunks.length > 1) {
-      this.chunks.push(this.pieces.join(''));
-      this.pieces.length = 0;
-      this.pending = 0;
-      this.joined = this.chunks.join('');
-      this.chunks.length = 0;
-      this.chunks.push(this.joined);
+    if (this.pieces.length > 0 || this.held !== '') this.flush();
+    return this.text_;
+  }
+
+  /** SHA-256 of the UTF-8 bytes of the canonical text, base64; call once `done`. */
+  digest(): string {
+    if (this.digested === undefined) {
+      if (this.pieces.length > 0 || this.held !== '') this.flush();
+      this.digested = this.hash.digest('base64');
     }
-    return this.joined;
+    return this.digested;
   }
 
   done = false;
