@@ -65,6 +65,42 @@ export function apexNamespaces(ancestors: readonly (readonly XmlNamespaceDeclara
   return bindings.filter((binding) => binding.uri !== '' && !own.has(binding.prefix));
 }
 
+interface TagStrings {
+  readonly start: string;
+  readonly end: string;
+}
+
+/**
+ * `<name>` and `</name>` per element name, shared across documents (a few hundred names in
+ * OpenADR), so most tags are written without building a string. Bounded: a document of fresh
+ * names builds its own.
+ */
+const TAG_STRINGS = new Map<string, TagStrings>();
+const TAG_STRINGS_LIMIT = 2048;
+/** In front of the map, a small table indexed by a name's length and two of its characters (one comparison, no hashing). */
+const RECENT_SIZE = 256;
+const recentNames: string[] = new Array<string>(RECENT_SIZE).fill('');
+const recentTags: TagStrings[] = new Array<TagStrings>(RECENT_SIZE).fill({ start: '', end: '' });
+
+function tagsOf(qname: string): TagStrings {
+  const n = qname.length;
+  const slot = (n * 7 + qname.charCodeAt(n >> 1) * 31 + qname.charCodeAt(n - 1)) & (RECENT_SIZE - 1);
+  if (recentNames[slot] === qname) return recentTags[slot]!;
+  const strings = tagsInMap(qname);
+  recentNames[slot] = qname;
+  recentTags[slot] = strings;
+  return strings;
+}
+
+function tagsInMap(qname: string): TagStrings {
+  let strings = TAG_STRINGS.get(qname);
+  if (strings === undefined) {
+    strings = { start: `<${qname}>`, end: `</${qname}>` };
+    if (TAG_STRINGS.size < TAG_STRINGS_LIMIT) TAG_STRINGS.set(qname, strings);
+  }
+  return strings;
+}
+
 /**
  * Inclusive Canonical XML 1.0 without comments of one element, written from scanner events
  * (open the apex, then its content, then close it): byte for byte what canonicalize.ts gives
@@ -142,6 +178,7 @@ export class CanonicalWriter {
   private readonly scope: NamespaceBinding[];
   private readonly scopeLengths: number[] = [];
   private readonly defaults: string[] = [];
+  /** The end tag of each open element. */
   private readonly names: string[] = [];
   private apex: readonly NamespaceBinding[] | undefined;
 
@@ -169,6 +206,23 @@ export class CanonicalWriter {
 
   open(tag: XmlScanTag): void {
     const defaultNs = this.defaults.length === 0 ? '' : this.defaults[this.defaults.length - 1]!;
+    // Most elements: no attributes, no declarations, the name's namespace already rendered; the
+    // start tag is the name alone, written from a shared string.
+    if (
+      tag.attrs.length === 0 &&
+      tag.declarations.length === 0 &&
+      this.apex === undefined &&
+      (tag.prefix === '' ? tag.ns === defaultNs : this.inScope(tag.prefix, tag.ns))
+    ) {
+      const names = tagsOf(tag.qname);
+      this.write(names.start);
+      this.defaults.push(defaultNs);
+      this.scopeLengths.push(this.scope.length);
+      this.names.push(names.end);
+      if (this.names.length > this.maxDepth) this.maxDepth = this.names.length;
+      this.sink?.open(tag);
+      return;
+    }
     this.render = undefined;
     if (tag.prefix !== '' && !this.inScope(tag.prefix, tag.ns)) this.add(tag.prefix, tag.ns);
     let localDefault: string | undefined;
@@ -219,7 +273,7 @@ export class CanonicalWriter {
     this.write(out + '>');
     this.defaults.push(newDefault);
     this.scopeLengths.push(this.scope.length);
-    this.names.push(tag.qname);
+    this.names.push(tagsOf(tag.qname).end);
     if (this.names.length > this.maxDepth) this.maxDepth = this.names.length;
     this.sink?.open(sorted === attrs ? tag : { ...tag, attrs: sorted });
   }
@@ -238,7 +292,7 @@ export class CanonicalWriter {
   }
 
   close(): void {
-    this.write('</' + this.names.pop()! + '>');
+    this.write(this.names.pop()!);
     this.defaults.pop();
     this.scopeLengths.pop();
     const length = this.scopeLengths.length === 0 ? 0 : this.scopeLengths[this.scopeLengths.length - 1]!;
