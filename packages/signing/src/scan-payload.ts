@@ -84,8 +84,10 @@ const ID_NAMES = new Set(['Id', 'ID', 'id']);
 const PAYLOAD_TAG: XmlScanTag = { qname: 'oadr:oadrPayload', prefix: 'oadr', local: 'oadrPayload', ns: OADR_NS, attrs: [], declarations: [] };
 
 function hasId(tag: XmlScanTag): boolean {
-  for (const attr of tag.attrs) if (ID_NAMES.has(attr.local)) return true;
-  for (const declaration of tag.declarations) if (ID_NAMES.has(declaration.prefix)) return true;
+  const attrs = tag.attrs;
+  for (let i = 0; i < attrs.length; i++) if (ID_NAMES.has(attrs[i]!.local)) return true;
+  const declarations = tag.declarations;
+  for (let i = 0; i < declarations.length; i++) if (ID_NAMES.has(declarations[i]!.prefix)) return true;
   return false;
 }
 
@@ -151,7 +153,8 @@ class PayloadScanner implements XmlScanHandler {
       record!.canonical = writer;
       this.writers = [...this.writers, writer];
     }
-    for (const active of this.writers) active.open(tag);
+    const writers = this.writers;
+    for (let i = 0; i < writers.length; i++) writers[i]!.open(tag);
 
     this.tags.push(tag);
     this.declarations.push(tag.declarations);
@@ -181,7 +184,8 @@ class PayloadScanner implements XmlScanHandler {
 
   text(text: string): void {
     if (this.inSignature > 0) this.appendText(text);
-    for (const writer of this.writers) writer.text(text);
+    const writers = this.writers;
+    for (let i = 0; i < writers.length; i++) writers[i]!.text(text);
   }
 
   private appendText(text: string): void {
@@ -204,7 +208,9 @@ class PayloadScanner implements XmlScanHandler {
     if (this.inSignature > 0) this.inSignature--;
     if (this.writers.length === 0) return;
     let finished = false;
-    for (const writer of this.writers) {
+    const writers = this.writers;
+    for (let i = 0; i < writers.length; i++) {
+      const writer = writers[i]!;
       writer.close();
       if (writer.done) finished = true;
     }
