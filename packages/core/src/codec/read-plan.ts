@@ -21,13 +21,12 @@ export type ReadPlan =
       readonly finish: ((value: Record<string, unknown>) => unknown) | undefined;
     };
 
-const PLANS = new WeakMap<XmlCodec<unknown>, ReadPlan>();
-
+/** Kept on the codec itself (`streamPlan`). */
 export function setReadPlan(codec: XmlCodec<unknown>, plan: ReadPlan): void {
-  PLANS.set(codec, plan);
+  codec.streamPlan = plan;
 }
 
 /** The codec's plan; undefined for codecs read from their subtree (`rawElement`, any other). */
 export function readPlan(codec: XmlCodec<unknown>): ReadPlan | undefined {
-  return PLANS.get(codec);
+  return codec.streamPlan as ReadPlan | undefined;
 }

@@ -94,6 +94,13 @@ export class XmlCodec<A> extends t.Type<A, XmlContent, XmlElement> implements Co
     this.toJson = impl.toJson;
     this.fromJson = impl.fromJson;
   }
+
+  /**
+   * How the single-pass reader builds this codec's value (read-plan.ts); a field of every codec,
+   * so the reader finds it with one property load per element.
+   * @internal
+   */
+  streamPlan: unknown = undefined;
 }
 
 export function issueMessage(issue: CodecIssue): string {
