@@ -9,21 +9,36 @@ export interface NamespaceBinding {
 
 const CHUNK = 16 * 1024;
 const UNSAFE_URI = /[&<"\t\n\r]/;
-const TEXT_SPECIAL = /[&<>\r]/;
 const TEXT_SPECIALS = /[&<>\r]/g;
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
-const ATTRIBUTE_SPECIAL = /[&<"\r\n\t]/;
 const ATTRIBUTE_SPECIALS = /[&<"\r\n\t]/g;
 const ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\r': '&#xD;', '\n': '&#xA;', '\t': '&#x9;' };
 
+/** Whether `text` holds a character text escaping replaces (a loop: cheaper than a regular expression on the short texts of a document). */
+function hasTextSpecial(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x26 || c === 0x3c || c === 0x3e || c === 0x0d) return true;
+  }
+  return false;
+}
+
+function hasAttributeSpecial(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x26 || c === 0x3c || c === 0x22 || c === 0x0d || c === 0x0a || c === 0x09) return true;
+  }
+  return false;
+}
+
 /** C14N 1.0 text escaping (§2.3 "Text Nodes"). */
 export function escapeCanonicalText(text: string): string {
-  return TEXT_SPECIAL.test(text) ? text.replace(TEXT_SPECIALS, (c) => TEXT_ESCAPES[c]!) : text;
+  return hasTextSpecial(text) ? text.replace(TEXT_SPECIALS, (c) => TEXT_ESCAPES[c]!) : text;
 }
 
 /** C14N 1.0 attribute value escaping (§2.3 "Attribute Nodes"). */
 export function escapeCanonicalAttribute(value: string): string {
-  return ATTRIBUTE_SPECIAL.test(value) ? value.replace(ATTRIBUTE_SPECIALS, (c) => ATTRIBUTE_ESCAPES[c]!) : value;
+  return hasAttributeSpecial(value) ? value.replace(ATTRIBUTE_SPECIALS, (c) => ATTRIBUTE_ESCAPES[c]!) : value;
 }
 
 /**
