@@ -56,6 +56,8 @@ export type { SignedObjectSpan } from './xml/xml-writer.js';
 export { encodedSignedObject } from './xml/encoded-documents.js';
 export type { EncodedSignedObject } from './xml/encoded-documents.js';
 export { rememberDecoded } from './codec/decoded-documents.js';
+export { messageReader } from './codec/decode-message.js';
+export type { MessageReader } from './codec/decode-message.js';
 export { xmlElement } from './xml/xml-node.js';
 export type { XmlAttribute, XmlContent, XmlElement } from './xml/xml-node.js';
 export { XmlCodec } from './codec/xml-codec.js';

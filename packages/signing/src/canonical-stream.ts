@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { XmlNamespaceDeclaration, XmlScanAttribute, XmlScanHandler, XmlScanTag } from '@rxadr/core/engine';
 
 /** A namespace binding in scope or to render: prefix ('' for the default namespace) and URI. */
@@ -8,21 +9,36 @@ export interface NamespaceBinding {
 
 const CHUNK = 16 * 1024;
 const UNSAFE_URI = /[&<"\t\n\r]/;
-const TEXT_SPECIAL = /[&<>\r]/;
 const TEXT_SPECIALS = /[&<>\r]/g;
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
-const ATTRIBUTE_SPECIAL = /[&<"\r\n\t]/;
 const ATTRIBUTE_SPECIALS = /[&<"\r\n\t]/g;
 const ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\r': '&#xD;', '\n': '&#xA;', '\t': '&#x9;' };
 
+/** Whether `text` holds a character text escaping replaces (a loop: cheaper than a regular expression on the short texts of a document). */
+function hasTextSpecial(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x26 || c === 0x3c || c === 0x3e || c === 0x0d) return true;
+  }
+  return false;
+}
+
+function hasAttributeSpecial(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x26 || c === 0x3c || c === 0x22 || c === 0x0d || c === 0x0a || c === 0x09) return true;
+  }
+  return false;
+}
+
 /** C14N 1.0 text escaping (§2.3 "Text Nodes"). */
 export function escapeCanonicalText(text: string): string {
-  return TEXT_SPECIAL.test(text) ? text.replace(TEXT_SPECIALS, (c) => TEXT_ESCAPES[c]!) : text;
+  return hasTextSpecial(text) ? text.replace(TEXT_SPECIALS, (c) => TEXT_ESCAPES[c]!) : text;
 }
 
 /** C14N 1.0 attribute value escaping (§2.3 "Attribute Nodes"). */
 export function escapeCanonicalAttribute(value: string): string {
-  return ATTRIBUTE_SPECIAL.test(value) ? value.replace(ATTRIBUTE_SPECIALS, (c) => ATTRIBUTE_ESCAPES[c]!) : value;
+  return hasAttributeSpecial(value) ? value.replace(ATTRIBUTE_SPECIALS, (c) => ATTRIBUTE_ESCAPES[c]!) : value;
 }
 
 /**
@@ -64,6 +80,42 @@ export function apexNamespaces(ancestors: readonly (readonly XmlNamespaceDeclara
   return bindings.filter((binding) => binding.uri !== '' && !own.has(binding.prefix));
 }
 
+interface TagStrings {
+  readonly start: string;
+  readonly end: string;
+}
+
+/**
+ * `<name>` and `</name>` per element name, shared across documents (a few hundred names in
+ * OpenADR), so most tags are written without building a string. Bounded: a document of fresh
+ * names builds its own.
+ */
+const TAG_STRINGS = new Map<string, TagStrings>();
+const TAG_STRINGS_LIMIT = 2048;
+/** In front of the map, a small table indexed by a name's length and two of its characters (one comparison, no hashing). */
+const RECENT_SIZE = 256;
+const recentNames: string[] = new Array<string>(RECENT_SIZE).fill('');
+const recentTags: TagStrings[] = new Array<TagStrings>(RECENT_SIZE).fill({ start: '', end: '' });
+
+function tagsOf(qname: string): TagStrings {
+  const n = qname.length;
+  const slot = (n * 7 + qname.charCodeAt(n >> 1) * 31 + qname.charCodeAt(n - 1)) & (RECENT_SIZE - 1);
+  if (recentNames[slot] === qname) return recentTags[slot]!;
+  const strings = tagsInMap(qname);
+  recentNames[slot] = qname;
+  recentTags[slot] = strings;
+  return strings;
+}
+
+function tagsInMap(qname: string): TagStrings {
+  let strings = TAG_STRINGS.get(qname);
+  if (strings === undefined) {
+    strings = { start: `<${qname}>`, end: `</${qname}>` };
+    if (TAG_STRINGS.size < TAG_STRINGS_LIMIT) TAG_STRINGS.set(qname, strings);
+  }
+  return strings;
+}
+
 /**
  * Inclusive Canonical XML 1.0 without comments of one element, written from scanner events
  * (open the apex, then its content, then close it): byte for byte what canonicalize.ts gives
@@ -78,36 +130,53 @@ export function apexNamespaces(ancestors: readonly (readonly XmlNamespaceDeclara
  */
 export class CanonicalWriter {
   /**
-   * The text written so far, in pieces: joined every `CHUNK` characters, so a large signed object
-   * is not held as a rope of one string node per piece (which the garbage collector would have
-   * to copy around until the end) but as flat strings of about `CHUNK` characters.
+   * The text written so far: the pieces since the last chunk, and the chunks of about `CHUNK`
+   * characters before them, each hashed (SHA-256) as it is made and joined into `text` as a rope
+   * (no one large copy: a reader of `out` that needs it flat gets it flattened once, and the
+   * verifier's own decode of it matches by identity without reading it).
    */
   private readonly pieces: string[] = [];
-  private readonly chunks: string[] = [];
   private pending = 0;
-  private joined: string | undefined;
+  private text_ = '';
+  /** A high surrogate held back from the last chunk, so no character is split between two UTF-8 encodings. */
+  private held = '';
+  private readonly hash = createHash('sha256');
+  private digested: string | undefined;
 
   private write(piece: string): void {
     this.pieces.push(piece);
     this.pending += piece.length;
-    if (this.pending > CHUNK) {
-      this.chunks.push(this.pieces.join(''));
-      this.pieces.length = 0;
-      this.pending = 0;
+    if (this.pending > CHUNK) this.flush();
+  }
+
+  private flush(): void {
+    let chunk = this.held + this.pieces.join('');
+    this.pieces.length = 0;
+    this.pending = 0;
+    this.held = '';
+    const last = chunk.length === 0 ? 0 : chunk.charCodeAt(chunk.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff && !this.done) {
+      this.held = chunk.slice(-1);
+      chunk = chunk.slice(0, -1);
     }
+    if (chunk === '') return;
+    if (this.digested === undefined) this.hash.update(chunk, 'utf8');
+    this.text_ = this.text_ === '' ? chunk : this.text_ + chunk;
   }
 
   /** The canonical text; complete once `done`. */
   get out(): string {
-    if (this.joined === undefined || this.pieces.length > 0 || this.chunks.length > 1) {
-      this.chunks.push(this.pieces.join(''));
-      this.pieces.length = 0;
-      this.pending = 0;
-      this.joined = this.chunks.join('');
-      this.chunks.length = 0;
-      this.chunks.push(this.joined);
+    if (this.pieces.length > 0 || this.held !== '') this.flush();
+    return this.text_;
+  }
+
+  /** SHA-256 of the UTF-8 bytes of the canonical text, base64; call once `done`. */
+  digest(): string {
+    if (this.digested === undefined) {
+      if (this.pieces.length > 0 || this.held !== '') this.flush();
+      this.digested = this.hash.digest('base64');
     }
-    return this.joined;
+    return this.digested;
   }
 
   done = false;
@@ -124,6 +193,7 @@ export class CanonicalWriter {
   private readonly scope: NamespaceBinding[];
   private readonly scopeLengths: number[] = [];
   private readonly defaults: string[] = [];
+  /** The end tag of each open element. */
   private readonly names: string[] = [];
   private apex: readonly NamespaceBinding[] | undefined;
 
@@ -151,6 +221,23 @@ export class CanonicalWriter {
 
   open(tag: XmlScanTag): void {
     const defaultNs = this.defaults.length === 0 ? '' : this.defaults[this.defaults.length - 1]!;
+    // Most elements: no attributes, no declarations, the name's namespace already rendered; the
+    // start tag is the name alone, written from a shared string.
+    if (
+      tag.attrs.length === 0 &&
+      tag.declarations.length === 0 &&
+      this.apex === undefined &&
+      (tag.prefix === '' ? tag.ns === defaultNs : this.inScope(tag.prefix, tag.ns))
+    ) {
+      const names = tagsOf(tag.qname);
+      this.write(names.start);
+      this.defaults.push(defaultNs);
+      this.scopeLengths.push(this.scope.length);
+      this.names.push(names.end);
+      if (this.names.length > this.maxDepth) this.maxDepth = this.names.length;
+      this.sink?.open(tag);
+      return;
+    }
     this.render = undefined;
     if (tag.prefix !== '' && !this.inScope(tag.prefix, tag.ns)) this.add(tag.prefix, tag.ns);
     let localDefault: string | undefined;
@@ -201,7 +288,7 @@ export class CanonicalWriter {
     this.write(out + '>');
     this.defaults.push(newDefault);
     this.scopeLengths.push(this.scope.length);
-    this.names.push(tag.qname);
+    this.names.push(tagsOf(tag.qname).end);
     if (this.names.length > this.maxDepth) this.maxDepth = this.names.length;
     this.sink?.open(sorted === attrs ? tag : { ...tag, attrs: sorted });
   }
@@ -220,7 +307,7 @@ export class CanonicalWriter {
   }
 
   close(): void {
-    this.write('</' + this.names.pop()! + '>');
+    this.write(this.names.pop()!);
     this.defaults.pop();
     this.scopeLengths.pop();
     const length = this.scopeLengths.length === 0 ? 0 : this.scopeLengths[this.scopeLengths.length - 1]!;

@@ -26,5 +26,5 @@ export function checkScannedSignature(
   signer: X509Certificate,
   checks: string[],
 ): { signedObject: CanonicalWriter; properties: CanonicalWriter } {
-  return validateReferences(parts, () => canonicalOf(parts.signedInfo).out, canonicalOf, (writer) => writer.out, signer, checks);
+  return validateReferences(parts, () => canonicalOf(parts.signedInfo).out, canonicalOf, (writer) => writer.digest(), signer, checks);
 }

@@ -35,19 +35,24 @@ export function checkSignature(
   signer: X509Certificate,
   checks: string[],
 ): { signedObject: string; properties: string } {
-  return validateReferences(parts, () => canonicalize(parts.signedInfo), canonicalize, (text) => text, signer, checks);
+  return validateReferences(parts, () => canonicalize(parts.signedInfo), canonicalize, sha256Base64, signer, checks);
+}
+
+/** SHA-256 of the UTF-8 bytes of `text`, base64. */
+function sha256Base64(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('base64');
 }
 
 /**
  * Core validation shared by both verifiers: the key fits the method, then the signature over the
- * canonical `signedInfo()` text, then one SHA-256 per reference over `canonical(target)` (read
- * as text by `textOf`). Returns the canonical forms of the signed object and of the ReplayProtect object.
+ * canonical `signedInfo()` text, then one SHA-256 per reference over `canonical(target)`
+ * (`digestOf` gives it, base64). Returns the canonical forms of the signed object and of the ReplayProtect object.
  */
 export function validateReferences<E, C>(
   parts: SignaturePartsOf<E>,
   signedInfo: () => string,
   canonical: (element: E) => C,
-  textOf: (form: C) => string,
+  digestOf: (form: C) => string,
   signer: X509Certificate,
   checks: string[],
 ): { signedObject: C; properties: C } {
@@ -63,7 +68,7 @@ export function validateReferences<E, C>(
   let properties: C | undefined;
   for (const reference of parts.references) {
     const form = canonical(reference.target);
-    const computed = createHash('sha256').update(textOf(form), 'utf8').digest('base64');
+    const computed = digestOf(form);
     if (!sameDigest(computed, reference.digestValue)) {
       throw new SignatureError('digest-mismatch', `reference ${reference.uri} digest mismatch: computed ${computed}, signed ${reference.digestValue}`);
     }

@@ -1,5 +1,5 @@
-import { XmlTreeBuilder, scanXml } from '@rxadr/core/engine';
-import type { XmlNamespaceDeclaration, XmlScanAttribute, XmlScanHandler, XmlScanTag } from '@rxadr/core/engine';
+import { messageReader, scanXml } from '@rxadr/core/engine';
+import type { MessageReader, XmlNamespaceDeclaration, XmlScanAttribute, XmlScanHandler, XmlScanTag } from '@rxadr/core/engine';
 import { CanonicalWriter, apexNamespaces } from './canonical-stream.js';
 import { DS_NS, DSP_NS, OADR_NS } from './constants.js';
 import { SignatureError } from './signature-error.js';
@@ -41,8 +41,11 @@ export interface ScannedPayload {
   /** Every ID-like attribute value, each of which must be unique. */
   readonly ids: Map<string, ScannedElement>;
   readonly duplicate: { readonly value: string; readonly earlier: ScannedElement; readonly element: ScannedElement } | undefined;
-  /** The decode tree (a bare `oadrPayload` around the first `oadrSignedObject`), built from its canonical events. */
-  readonly tree: XmlTreeBuilder | undefined;
+  /**
+   * The message read (core's fast path, no tree) from the canonical events of the first
+   * `oadrSignedObject` inside a bare `oadrPayload`; its result is what decoding that text gives.
+   */
+  readonly reader: MessageReader | undefined;
 }
 
 /** A {@link ScannedElement}; its path is written only when a message needs it. */
@@ -81,8 +84,10 @@ const ID_NAMES = new Set(['Id', 'ID', 'id']);
 const PAYLOAD_TAG: XmlScanTag = { qname: 'oadr:oadrPayload', prefix: 'oadr', local: 'oadrPayload', ns: OADR_NS, attrs: [], declarations: [] };
 
 function hasId(tag: XmlScanTag): boolean {
-  for (const attr of tag.attrs) if (ID_NAMES.has(attr.local)) return true;
-  for (const declaration of tag.declarations) if (ID_NAMES.has(declaration.prefix)) return true;
+  const attrs = tag.attrs;
+  for (let i = 0; i < attrs.length; i++) if (ID_NAMES.has(attrs[i]!.local)) return true;
+  const declarations = tag.declarations;
+  for (let i = 0; i < declarations.length; i++) if (ID_NAMES.has(declarations[i]!.prefix)) return true;
   return false;
 }
 
@@ -97,7 +102,8 @@ class PayloadScanner implements XmlScanHandler {
   readonly nonces: ScannedElement[] = [];
   readonly ids = new Map<string, ScannedElement>();
   duplicate: ScannedPayload['duplicate'];
-  tree: XmlTreeBuilder | undefined;
+  reader: MessageReader | undefined;
+  private readerOpen = false;
   private readonly tags: XmlScanTag[] = [];
   private readonly declarations: (readonly XmlNamespaceDeclaration[])[] = [];
   private readonly records: (ScannedElement | undefined)[] = [];
@@ -135,9 +141,10 @@ class PayloadScanner implements XmlScanHandler {
     // Canonical forms of the elements a reference or the signature value may cover.
     let writer: CanonicalWriter | undefined;
     if (isSignedObject && this.signedObjects.length === 1) {
-      this.tree = new XmlTreeBuilder();
-      this.tree.open(PAYLOAD_TAG);
-      writer = new CanonicalWriter(apexNamespaces(this.declarations, tag), this.tree);
+      this.reader = messageReader();
+      this.reader.open(PAYLOAD_TAG);
+      this.readerOpen = true;
+      writer = new CanonicalWriter(apexNamespaces(this.declarations, tag), this.reader);
       this.treeWriter = writer;
     } else if (ns === DS_NS && (local === 'SignedInfo' || local === 'Object') && parent !== undefined && parent.ns === DS_NS && parent.local === 'Signature') {
       writer = new CanonicalWriter(apexNamespaces(this.declarations, tag));
@@ -146,7 +153,8 @@ class PayloadScanner implements XmlScanHandler {
       record!.canonical = writer;
       this.writers = [...this.writers, writer];
     }
-    for (const active of this.writers) active.open(tag);
+    const writers = this.writers;
+    for (let i = 0; i < writers.length; i++) writers[i]!.open(tag);
 
     this.tags.push(tag);
     this.declarations.push(tag.declarations);
@@ -176,7 +184,8 @@ class PayloadScanner implements XmlScanHandler {
 
   text(text: string): void {
     if (this.inSignature > 0) this.appendText(text);
-    for (const writer of this.writers) writer.text(text);
+    const writers = this.writers;
+    for (let i = 0; i < writers.length; i++) writers[i]!.text(text);
   }
 
   private appendText(text: string): void {
@@ -199,12 +208,17 @@ class PayloadScanner implements XmlScanHandler {
     if (this.inSignature > 0) this.inSignature--;
     if (this.writers.length === 0) return;
     let finished = false;
-    for (const writer of this.writers) {
+    const writers = this.writers;
+    for (let i = 0; i < writers.length; i++) {
+      const writer = writers[i]!;
       writer.close();
       if (writer.done) finished = true;
     }
     if (finished) {
-      if (this.treeWriter?.done === true && this.tree!.root === undefined) this.tree!.close();
+      if (this.treeWriter?.done === true && this.readerOpen) {
+        this.readerOpen = false;
+        this.reader!.close();
+      }
       this.writers = this.writers.filter((writer) => !writer.done);
     }
   }
@@ -216,7 +230,7 @@ const NOT_RECORDED: ScannedElement = new Scanned(PAYLOAD_TAG, 1, undefined, []);
 /**
  * Reads a payload in one scanner pass: gathers what the structural checks need, writes the
  * canonical form of the signed object, of each SignedInfo and of each ds:Object of a signature,
- * and builds the decode tree of the signed object from its canonical events.
+ * and reads the message of the signed object from its canonical events.
  *
  * @throws SignatureError `malformed` when the document is not (namespace-)well-formed, carries a
  *   DOCTYPE, exceeds core's read limits or has content after its root element
@@ -247,6 +261,6 @@ export function scanPayload(xml: string): ScannedPayload {
     nonces: scanner.nonces,
     ids: scanner.ids,
     duplicate: scanner.duplicate,
-    tree: scanner.tree,
+    reader: scanner.reader,
   };
 }

@@ -139,14 +139,14 @@ function rootStartTagEnd(xml: string): number {
     else if (xml.charAt(i) === '<') break;
     else throw new SignatureError('malformed', 'payload is not an XML document');
   }
-  let quote = '';
+  let quote = 0;
   for (let j = i + 1; j < xml.length; j++) {
-    const c = xml.charAt(j);
-    if (quote !== '') {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '>') {
-      if (xml.charAt(j - 1) === '/') throw new SignatureError('malformed', 'the root element is empty; expected oadr:oadrPayload holding oadr:oadrSignedObject');
+    const c = xml.charCodeAt(j);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 0x22 || c === 0x27) quote = c;
+    else if (c === 0x3e) {
+      if (xml.charCodeAt(j - 1) === 0x2f) throw new SignatureError('malformed', 'the root element is empty; expected oadr:oadrPayload holding oadr:oadrSignedObject');
       return j + 1;
     }
   }

@@ -1,5 +1,4 @@
 import { X509Certificate } from 'node:crypto';
-import { decodeElement } from '@rxadr/core';
 import { rememberDecoded } from '@rxadr/core/engine';
 import { checkCertificateCached, certificateOf, resolveTrustCached } from './certificate-cache.js';
 import { checkSignature } from './check-signature.js';
@@ -79,8 +78,8 @@ export function verifyPayload(xml: string, trust: TrustOptions, options: VerifyO
 /**
  * {@link verifyPayload} with trust resolved once (used by the transport wrapper): the single-pass
  * verifier. One scanner pass gathers what the structural checks need, writes the canonical
- * forms of the signed object, SignedInfo and the ReplayProtect ds:Object, and builds the decode
- * tree of the signed object; then the structural checks, trust, one signature verification, one
+ * forms of the signed object, SignedInfo and the ReplayProtect ds:Object, and reads the message
+ * of the signed object from its canonical events (core's fast path, no tree); then the structural checks, trust, one signature verification, one
  * SHA-256 per reference and ReplayProtect. The decoded signed object is remembered for core's
  * `decodeMessage(signedObjectXml)`, so the verified message is not parsed a second time.
  */
@@ -161,8 +160,9 @@ function verifySinglePass(xml: string, trust: ResolvedTrust, options: VerifyOpti
   const { timestamp, nonce } = readScannedReplayProtect(parts.propertiesObject);
   checkReplay(timestamp, nonce, signer, now, windowMs, options, checks);
   const signedObjectXml = `<oadr:oadrPayload xmlns:oadr="${OADR_NS}">${canonical.signedObject.out}</oadr:oadrPayload>`;
-  const tree = scan.tree?.root;
-  if (tree !== undefined && canonical.signedObject.reparsable) rememberDecoded(signedObjectXml, decodeElement(tree), canonical.signedObject.maxDepth + 1);
+  // What the reader found is what decoding this text gives; where it gave up, decoding the text reports why.
+  const decoded = canonical.signedObject.reparsable ? scan.reader?.result : undefined;
+  if (decoded !== undefined) rememberDecoded(signedObjectXml, decoded, canonical.signedObject.maxDepth + 1);
   return { ok: true, signedObjectXml, certificate: signer.toString(), timestamp, nonce, checks };
 }
 

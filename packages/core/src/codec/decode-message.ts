@@ -6,7 +6,8 @@ import { rememberEncoded } from '../xml/encoded-documents.js';
 import { XmlWriter } from '../xml/xml-writer.js';
 import type { XmlElement } from '../xml/xml-node.js';
 import { rememberedDecode } from './decoded-documents.js';
-import { giveUp, streamRead } from './stream-read.js';
+import { FedStreamReader, giveUp, streamRead } from './stream-read.js';
+import type { XmlScanHandler } from '../xml/xml-scan.js';
 import type { XmlReadFailure } from '../xml/read-limits.js';
 import type { XmlScanTag } from '../xml/xml-scan.js';
 import { CodecEncodeError, INVALID, UNTRACKED, XmlCodec, child, describeValue, issueMessage, type CodecIssue, type Path, type TypeOf } from './xml-codec.js';
@@ -71,6 +72,33 @@ export function decodeMessage(xml: string, options: DecodeOptions = {}): DecodeR
   const read = readXml(xml, options);
   if (!read.ok) return readFailure(read.failure);
   return decodeElement(read.root);
+}
+
+/** A message read from events another single pass feeds it (see {@link messageReader}). */
+export interface MessageReader extends XmlScanHandler {
+  /**
+   * What `decodeMessage` gives for the document of the events fed, once its root has closed;
+   * undefined when the fast path gave up (decode the text to learn why).
+   */
+  readonly result: DecodeResult | undefined;
+}
+
+/**
+ * The fast path of {@link decodeMessage} as an event handler, for a single-pass reader that
+ * already scans the document (the signature verifier feeds it the canonical events of the
+ * signed object inside a bare `oadrPayload`), so the message is built with no tree.
+ */
+export function messageReader(): MessageReader {
+  const reader = new FedStreamReader(oadrPayloadCodec as unknown as XmlCodec<unknown>, checkRoot);
+  return {
+    open: (tag) => reader.open(tag),
+    text: (text) => reader.text(text),
+    close: () => reader.close(),
+    get result() {
+      const read = reader.result;
+      return read === undefined ? undefined : decoded(read.value as TypeOf<typeof oadrPayloadCodec>);
+    },
+  };
 }
 
 function checkRoot(tag: XmlScanTag): void {

@@ -11,8 +11,13 @@ interface Entry {
   readonly depth: number;
 }
 
-/** The few documents remembered last, at most `MAX_ENTRIES` and `MAX_CHARACTERS` in all. */
-const recent = new Map<string, Entry>();
+/**
+ * The few documents remembered last, oldest first, at most `MAX_ENTRIES` and `MAX_CHARACTERS` in
+ * all. A short list compared with `===` rather than a map: the verifier hands `decodeMessage` the
+ * very string it remembered, which `===` matches by identity at once, whereas a map lookup of a
+ * long fresh string compares it character by character with any remembered one of its length.
+ */
+const recent: { readonly xml: string; readonly entry: Entry }[] = [];
 const MAX_ENTRIES = 8;
 const MAX_CHARACTERS = 16 * 1024 * 1024;
 let characters = 0;
@@ -24,27 +29,23 @@ let characters = 0;
  */
 export function rememberDecoded(xml: string, result: DecodeResult, depth: number): void {
   if (xml.length > MAX_CHARACTERS) return;
-  const earlier = recent.get(xml);
-  if (earlier !== undefined) {
-    recent.delete(xml);
-    characters -= xml.length;
+  while (recent.length >= MAX_ENTRIES || (recent.length > 0 && characters + xml.length > MAX_CHARACTERS)) {
+    characters -= recent.shift()!.xml.length;
   }
-  while (recent.size >= MAX_ENTRIES || (recent.size > 0 && characters + xml.length > MAX_CHARACTERS)) {
-    const oldest = recent.keys().next().value!;
-    recent.delete(oldest);
-    characters -= oldest.length;
-  }
-  recent.set(xml, { result, depth });
+  recent.push({ xml, entry: { result, depth } });
   characters += xml.length;
 }
 
 /**
  * The remembered result for `xml` when it was decoded recently and the limits a parse would
- * apply let it through; `undefined` otherwise (the caller decodes).
+ * apply let it through; `undefined` otherwise (the caller decodes). The newest match wins.
  */
 export function rememberedDecode(xml: string, maxBytes: number, maxDepth: number): DecodeResult | undefined {
-  if (recent.size === 0 || xml.length > maxBytes) return undefined;
-  const entry = recent.get(xml);
-  if (entry === undefined || entry.depth > maxDepth) return undefined;
-  return entry.result;
+  if (recent.length === 0 || xml.length > maxBytes) return undefined;
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const remembered = recent[i]!;
+    if (remembered.xml.length !== xml.length || remembered.xml !== xml) continue;
+    return remembered.entry.depth > maxDepth ? undefined : remembered.entry.result;
+  }
+  return undefined;
 }

@@ -66,6 +66,10 @@ function newFrame(): Frame {
   };
 }
 
+/** Frame stacks of finished readers, reused by the next ones (a reader allocates frames only beyond them). */
+const spareFrames: Frame[][] = [];
+const SPARE_FRAME_SETS = 4;
+
 const isRepeated = (card: Card): boolean => card === 'many' || card === 'some';
 
 /**
@@ -75,7 +79,7 @@ const isRepeated = (card: Card): boolean => card === 'many' || card === 'some';
 class StreamReader implements XmlScanHandler {
   /** Tags are read during `open` only (a subtree's builder copies what it keeps). */
   readonly reusesTag = true;
-  private readonly frames: Frame[] = [];
+  private readonly frames: Frame[] = spareFrames.pop() ?? [];
   private depth = 0;
   value: unknown = INVALID;
 
@@ -127,6 +131,25 @@ class StreamReader implements XmlScanHandler {
     }
     const frame = this.enter(depth, plan.kind === 'sequence' ? SEQUENCE : plan.kind === 'leaf' ? LEAF : WRAPPER, codec, plan);
     if (plan.kind === 'sequence') frame.out = readAttributes(plan, tag);
+  }
+
+  /** At the root: done with the frames, which the next reader reuses (cleared, so they hold no value). */
+  get finished(): boolean {
+    return this.depth === 0;
+  }
+
+  /** Gives the frames back for the next reader; call once, when this reader gets no more events. */
+  release(): void {
+    const frames = this.frames;
+    for (let i = 0; i < frames.length; i++) {
+      const frame = frames[i]!;
+      frame.out = undefined;
+      frame.values = undefined;
+      frame.value = undefined;
+      frame.tree = undefined;
+      frame.text = '';
+    }
+    if (spareFrames.length < SPARE_FRAME_SETS) spareFrames.push(frames);
   }
 
   private enter(depth: number, kind: number, codec: XmlCodec<unknown>, plan: ReadPlan | undefined): Frame {
@@ -302,8 +325,75 @@ export function streamRead(
   } catch (error) {
     if (error === GIVE_UP) return undefined;
     throw error;
+  } finally {
+    reader.release();
   }
   return reader.value === INVALID ? undefined : { value: reader.value };
+}
+
+/**
+ * A {@link StreamReader} fed the events of another single pass (the signature verifier's scan):
+ * at the first thing the codecs would report it stops reading, without throwing into that pass,
+ * and `result` is then undefined (the caller decodes through the tree, which reports it).
+ */
+export class FedStreamReader implements XmlScanHandler {
+  private readonly reader: StreamReader;
+  /** No more events are read: the document element closed, or the reader gave up. */
+  private stopped = false;
+  private released = false;
+  private gaveUp = false;
+
+  constructor(codec: XmlCodec<unknown>, checkRoot: (tag: XmlScanTag) => void) {
+    this.reader = new StreamReader(codec, checkRoot);
+  }
+
+  open(tag: XmlScanTag): void {
+    if (this.stopped) return;
+    try {
+      this.reader.open(tag);
+    } catch (error) {
+      this.stop(error);
+    }
+  }
+
+  text(text: string): void {
+    if (this.stopped) return;
+    try {
+      this.reader.text(text);
+    } catch (error) {
+      this.stop(error);
+    }
+  }
+
+  close(): void {
+    if (this.stopped) return;
+    try {
+      this.reader.close();
+    } catch (error) {
+      this.stop(error);
+      return;
+    }
+    if (this.reader.finished) this.finish();
+  }
+
+  private stop(error: unknown): void {
+    if (error !== GIVE_UP) throw error;
+    this.gaveUp = true;
+    this.finish();
+  }
+
+  /** No more events are read: the frames go back for the next reader. */
+  private finish(): void {
+    if (this.released) return;
+    this.released = true;
+    this.stopped = true;
+    this.reader.release();
+  }
+
+  /** The value read, once the document element has closed; undefined when reading stopped. */
+  get result(): { readonly value: unknown } | undefined {
+    return this.gaveUp || this.reader.value === INVALID ? undefined : { value: this.reader.value };
+  }
 }
 
 export { giveUp };

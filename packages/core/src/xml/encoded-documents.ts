@@ -19,6 +19,8 @@ export interface EncodedSignedObject {
 interface Entry {
   readonly span: SignedObjectSpan;
   readonly rootNamespaces: ReadonlyMap<string, string>;
+  /** The canonical start tag of the signed object, written at the first lookup. */
+  startTag?: string;
 }
 
 /**
@@ -51,14 +53,7 @@ export function encodedSignedObject(xml: string): EncodedSignedObject | undefine
   const entry = recent.get(xml);
   if (entry === undefined) return undefined;
   const { span, rootNamespaces } = entry;
-  const declarations = [...rootNamespaces]
-    .sort(([a], [b]) => (a === b ? 0 : a < b ? -1 : 1))
-    .map(([prefix, uri]) => ` xmlns:${prefix}="${uri.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')}"`)
-    .join('');
-  const startTag = xml.slice(span.start, span.contentStart);
-  // `<oadr:oadrSignedObject oadr:Id="…">`: the declarations go before the attributes (C14N 1.0 §2.2).
-  const name = /^<[^\s>]+/.exec(startTag)![0];
-  const parts = [`${name}${declarations}${startTag.slice(name.length)}`, xml.slice(span.contentStart, span.end)] as const;
+  const parts = [(entry.startTag ??= canonicalStartTag(xml.slice(span.start, span.contentStart), rootNamespaces)), xml.slice(span.contentStart, span.end)] as const;
   return {
     parts,
     get canonical() {
@@ -66,4 +61,26 @@ export function encodedSignedObject(xml: string): EncodedSignedObject | undefine
     },
     rootNamespaces,
   };
+}
+
+/**
+ * `<oadr:oadrSignedObject oadr:Id="…">` with the root's declarations, sorted by prefix, put
+ * before the attributes (C14N 1.0 §2.2): the apex of the document subset.
+ */
+function canonicalStartTag(startTag: string, rootNamespaces: ReadonlyMap<string, string>): string {
+  const prefixes = [...rootNamespaces.keys()].sort();
+  let declarations = '';
+  for (const prefix of prefixes) declarations += ` xmlns:${prefix}="${escapeUri(rootNamespaces.get(prefix)!)}"`;
+  let end = 1;
+  while (end < startTag.length) {
+    const c = startTag.charCodeAt(end);
+    if (c === 0x3e || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) break;
+    end++;
+  }
+  return startTag.slice(0, end) + declarations + startTag.slice(end);
+}
+
+function escapeUri(uri: string): string {
+  if (uri.indexOf('&') < 0 && uri.indexOf('<') < 0 && uri.indexOf('"') < 0) return uri;
+  return uri.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 }
