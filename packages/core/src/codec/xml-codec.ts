@@ -69,7 +69,7 @@ export class XmlCodec<A> extends t.Type<A, XmlContent, XmlElement> implements Co
   readonly toJson: CodecImpl<A>['toJson'];
   readonly fromJson: CodecImpl<A>['fromJson'];
   /** How the single-pass reader builds the value (read-plan.ts); undefined: read from its subtree. */
-  plan: ReadPlan | undefined;
+  plan: ReadPlan | undefined = undefined;
 
   constructor(name: string, impl: CodecImpl<A>) {
     super(
@@ -95,7 +95,6 @@ export class XmlCodec<A> extends t.Type<A, XmlContent, XmlElement> implements Co
     this.emit = impl.emit ?? ((value, path, issues, out) => emitContent(impl.write(value, path, issues), out));
     this.toJson = impl.toJson;
     this.fromJson = impl.fromJson;
-    this.plan = undefined;
   }
 }
 

@@ -248,7 +248,7 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
     let declarations: XmlNamespaceDeclaration[] = NONE;
     for (let a = 0; a < attributes.length; a++) {
       const qname = attributes[a]!.name;
-      if (qname === 'xmlns' || qname.startsWith('xmlns:')) {
+      if (isDeclaration(qname)) {
         if (declarations === NONE) declarations = [];
         declarations.push(declaration(qname, attributes[a]!.value));
       }
@@ -262,7 +262,7 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
       attrs = [];
       for (let a = 0; a < attributes.length; a++) {
         const { name: qname, value } = attributes[a]!;
-        if (qname === 'xmlns' || qname.startsWith('xmlns:')) continue;
+        if (isDeclaration(qname)) continue;
         const split = splitName(qname);
         let attrNs = '';
         if (split.prefix !== '') {
@@ -317,6 +317,9 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
 }
 
 const always = (): boolean => true;
+
+/** Whether an attribute name is a namespace declaration (`xmlns` or `xmlns:p`). */
+const isDeclaration = (qname: string): boolean => qname === 'xmlns' || qname.startsWith('xmlns:');
 
 /** The one tag object refilled for each element, for a handler that {@link XmlScanHandler.reusesTag}. */
 class ReusedTag implements XmlScanTag {
