@@ -197,12 +197,74 @@ export class CanonicalWriter {
   private readonly names: string[] = [];
   private apex: readonly NamespaceBinding[] | undefined;
 
+  /**
+   * @param source the document the events come from, when each event is given the offset where
+   *   its markup ends (see `XmlScanCursor`): a stretch of it that is already canonical is then
+   *   written as one slice of it, not element by element.
+   * @param verbatim whether a stretch of `source` can be canonical as it stands (false when the
+   *   document holds a carriage return, which parsing turns into a line feed of the same length)
+   */
   constructor(
     ancestorNamespaces: readonly NamespaceBinding[],
     private readonly sink?: XmlScanHandler,
+    private readonly source = '',
+    private readonly verbatim = false,
   ) {
     this.apex = ancestorNamespaces;
     this.scope = ancestorNamespaces.slice();
+  }
+
+  /** Start of the stretch of the source not yet written that is canonical as it stands; -1 for none. */
+  private runStart = -1;
+  /** Where the last event's markup ended in the source (-1: unknown): the stretch grows from here. */
+  private runEnd = -1;
+
+  /** Source `[start, end)` is canonical as it stands: the stretch grows by it (or a new one starts there). */
+  private extend(start: number, end: number): void {
+    if (start !== this.runEnd || this.runStart < 0) {
+      this.endRun();
+      this.runStart = start;
+    }
+    this.runEnd = end;
+  }
+
+  /** Writes the stretch not yet written. */
+  private endRun(): void {
+    if (this.runStart < 0) return;
+    if (this.runEnd > this.runStart) this.write(this.source.slice(this.runStart, this.runEnd));
+    this.runStart = -1;
+  }
+
+  /** Writes `piece`, not read from the source; the markup of its event ended at `end`. */
+  private rendered(piece: string, end: number): void {
+    this.endRun();
+    this.write(piece);
+    this.runEnd = end;
+  }
+
+  /**
+   * Writes `piece`, the canonical form of markup that ends at `end` in the source (-1: unknown),
+   * as part of the stretch when the source holds exactly `piece` there. `exact`: no markup with
+   * this name ends there other than `piece` itself when the space since the last event is as long
+   * as `piece` (a tag with no attributes, an end tag), so no comparison is needed.
+   */
+  private markup(piece: string, end: number, exact: boolean): void {
+    if (end >= 0 && this.verbatim) {
+      const start = end - piece.length;
+      if ((exact && start === this.runEnd) || this.source.startsWith(piece, start)) {
+        this.extend(start, end);
+        return;
+      }
+    }
+    this.rendered(piece, end);
+  }
+
+  /** Blank text (spaces, tabs, line feeds) at source `[start, end)`, which the scanner skipped: canonical as it stands. */
+  blank(start: number, end: number): void {
+    if (this.verbatim) this.extend(start, end);
+    else this.rendered(this.source.slice(start, end), end);
+    const sink = this.sink;
+    if (sink !== undefined && sink.wantsBlankText?.() !== false) sink.text(this.source.slice(start, end));
   }
 
   private inScope(prefix: string, uri: string): boolean {
@@ -219,7 +281,7 @@ export class CanonicalWriter {
     this.scope.push(binding);
   }
 
-  open(tag: XmlScanTag): void {
+  open(tag: XmlScanTag, end = -1): void {
     const defaultNs = this.defaults.length === 0 ? '' : this.defaults[this.defaults.length - 1]!;
     // Most elements: no attributes, no declarations, the name's namespace already rendered; the
     // start tag is the name alone, written from a shared string.
@@ -230,7 +292,7 @@ export class CanonicalWriter {
       (tag.prefix === '' ? tag.ns === defaultNs : this.inScope(tag.prefix, tag.ns))
     ) {
       const names = tagsOf(tag.qname);
-      this.write(names.start);
+      this.markup(names.start, end, true);
       this.defaults.push(defaultNs);
       this.scopeLengths.push(this.scope.length);
       this.names.push(names.end);
@@ -285,7 +347,7 @@ export class CanonicalWriter {
       sorted = kept.length > 1 ? kept.sort(compareAttributes) : kept;
     }
     for (let i = 0; i < sorted.length; i++) out += ' ' + sorted[i]!.qname + '="' + escapeCanonicalAttribute(sorted[i]!.value) + '"';
-    this.write(out + '>');
+    this.markup(out + '>', end, false);
     this.defaults.push(newDefault);
     this.scopeLengths.push(this.scope.length);
     this.names.push(tagsOf(tag.qname).end);
@@ -293,26 +355,32 @@ export class CanonicalWriter {
     this.sink?.open(sorted === attrs ? tag : { ...tag, attrs: sorted });
   }
 
-  text(text: string): void {
+  /** Text ending at `end` in the source (-1: unknown); as it stands there when nothing in it was escaped, referenced or a CDATA section. */
+  text(text: string, end = -1): void {
     // An empty CDATA section: xmldom makes no node of it, so the reference renders nothing.
     if (text === '') return;
-    this.write(escapeCanonicalText(text));
+    if (hasTextSpecial(text)) this.rendered(escapeCanonicalText(text), end);
+    else if (end >= 0 && this.verbatim && end - this.runEnd === text.length && this.runEnd >= 0) this.extend(this.runEnd, end);
+    else this.rendered(text, end);
     this.sink?.text(text);
   }
 
-  processingInstruction(target: string, body: string): void {
+  processingInstruction(target: string, body: string, end = -1): void {
     if (body === '') this.unrenderable ??= `the empty processing instruction <?${target}?>`;
-    this.write(escapeCanonicalText(body));
+    this.rendered(escapeCanonicalText(body), end);
     if (body !== '') this.sink?.text(body);
   }
 
-  close(): void {
-    this.write(this.names.pop()!);
+  close(end = -1): void {
+    this.markup(this.names.pop()!, end, true);
     this.defaults.pop();
     this.scopeLengths.pop();
     const length = this.scopeLengths.length === 0 ? 0 : this.scopeLengths[this.scopeLengths.length - 1]!;
     if (this.scope.length !== length) this.scope.length = length;
     this.sink?.close();
-    if (this.names.length === 0) this.done = true;
+    if (this.names.length === 0) {
+      this.endRun();
+      this.done = true;
+    }
   }
 }

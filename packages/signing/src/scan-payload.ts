@@ -1,5 +1,5 @@
 import { messageReader, scanXml } from '@rxadr/core/engine';
-import type { MessageReader, XmlNamespaceDeclaration, XmlScanAttribute, XmlScanHandler, XmlScanTag } from '@rxadr/core/engine';
+import type { MessageReader, XmlNamespaceDeclaration, XmlScanAttribute, XmlScanCursor, XmlScanHandler, XmlScanTag } from '@rxadr/core/engine';
 import { CanonicalWriter, apexNamespaces } from './canonical-stream.js';
 import { DS_NS, DSP_NS, OADR_NS } from './constants.js';
 import { SignatureError } from './signature-error.js';
@@ -111,6 +111,13 @@ class PayloadScanner implements XmlScanHandler {
   private inSignature = 0;
   private writers: CanonicalWriter[] = [];
   private treeWriter: CanonicalWriter | undefined;
+  readonly cursor: XmlScanCursor = { end: -1 };
+  /** Whether stretches of the document can be canonical as they stand (see {@link CanonicalWriter}). */
+  private readonly verbatim: boolean;
+
+  constructor(private readonly xml: string) {
+    this.verbatim = xml.indexOf('\r') < 0;
+  }
 
   open(tag: XmlScanTag): void {
     const depth = this.tags.length;
@@ -144,17 +151,18 @@ class PayloadScanner implements XmlScanHandler {
       this.reader = messageReader();
       this.reader.open(PAYLOAD_TAG);
       this.readerOpen = true;
-      writer = new CanonicalWriter(apexNamespaces(this.declarations, tag), this.reader);
+      writer = new CanonicalWriter(apexNamespaces(this.declarations, tag), this.reader, this.xml, this.verbatim);
       this.treeWriter = writer;
     } else if (ns === DS_NS && (local === 'SignedInfo' || local === 'Object') && parent !== undefined && parent.ns === DS_NS && parent.local === 'Signature') {
-      writer = new CanonicalWriter(apexNamespaces(this.declarations, tag));
+      writer = new CanonicalWriter(apexNamespaces(this.declarations, tag), undefined, this.xml, this.verbatim);
     }
     if (writer !== undefined) {
       record!.canonical = writer;
       this.writers = [...this.writers, writer];
     }
     const writers = this.writers;
-    for (let i = 0; i < writers.length; i++) writers[i]!.open(tag);
+    const end = this.cursor.end;
+    for (let i = 0; i < writers.length; i++) writers[i]!.open(tag, end);
 
     this.tags.push(tag);
     this.declarations.push(tag.declarations);
@@ -185,7 +193,19 @@ class PayloadScanner implements XmlScanHandler {
   text(text: string): void {
     if (this.inSignature > 0) this.appendText(text);
     const writers = this.writers;
-    for (let i = 0; i < writers.length; i++) writers[i]!.text(text);
+    const end = this.cursor.end;
+    for (let i = 0; i < writers.length; i++) writers[i]!.text(text, end);
+  }
+
+  /** Blank text is skipped by the scanner, then taken from the document where it is needed. */
+  wantsBlankText(): boolean {
+    return false;
+  }
+
+  blankText(start: number, end: number): void {
+    if (this.inSignature > 0) this.appendText(this.xml.slice(start, end));
+    const writers = this.writers;
+    for (let i = 0; i < writers.length; i++) writers[i]!.blank(start, end);
   }
 
   private appendText(text: string): void {
@@ -198,7 +218,7 @@ class PayloadScanner implements XmlScanHandler {
   }
 
   processingInstruction(target: string, body: string): void {
-    for (const writer of this.writers) writer.processingInstruction(target, body);
+    for (const writer of this.writers) writer.processingInstruction(target, body, this.cursor.end);
   }
 
   close(): void {
@@ -209,9 +229,10 @@ class PayloadScanner implements XmlScanHandler {
     if (this.writers.length === 0) return;
     let finished = false;
     const writers = this.writers;
+    const end = this.cursor.end;
     for (let i = 0; i < writers.length; i++) {
       const writer = writers[i]!;
-      writer.close();
+      writer.close(end);
       if (writer.done) finished = true;
     }
     if (finished) {
@@ -236,7 +257,7 @@ const NOT_RECORDED: ScannedElement = new Scanned(PAYLOAD_TAG, 1, undefined, []);
  *   DOCTYPE, exceeds core's read limits or has content after its root element
  */
 export function scanPayload(xml: string): ScannedPayload {
-  const scanner = new PayloadScanner();
+  const scanner = new PayloadScanner(xml);
   const failure = scanXml(xml, scanner);
   if (failure !== undefined) {
     const message =

@@ -292,6 +292,16 @@ const mutations: Record<string, Mutation> = {
     const tag = pickOf(startTags(xml), pick);
     return tag === undefined ? xml : replaceAt(xml, tag.at, 0, `<!-- c${pick} -->`);
   },
+  commentInText: (xml, pick) => {
+    const node = pickOf(textNodes(xml), pick);
+    if (node === undefined) return xml;
+    return replaceAt(xml, node.at + 1 + (pick % Math.max(1, node.text.length - 1)), 0, '<!---->');
+  },
+  // Parsed as a line feed: a text of the same length as its source that still differs from it.
+  loneCarriageReturn: (xml, pick) => {
+    const node = pickOf(textNodes(xml), pick);
+    return node === undefined ? xml : replaceAt(xml, node.at + (pick % (node.text.length + 1)), 0, '\r');
+  },
   processingInstruction: (xml, pick) => {
     const tag = pickOf(startTags(xml).slice(1), pick);
     return tag === undefined ? xml : replaceAt(xml, tag.at, 0, pick % 3 === 0 ? '<?pi?>' : `<?pi data ${pick}?>`);

@@ -94,6 +94,7 @@ export function messageReader(): MessageReader {
     open: (tag) => reader.open(tag),
     text: (text) => reader.text(text),
     close: () => reader.close(),
+    wantsBlankText: () => reader.wantsBlankText(),
     get result() {
       const read = reader.result;
       return read === undefined ? undefined : decoded(read.value as TypeOf<typeof oadrPayloadCodec>);

@@ -365,6 +365,11 @@ export class FedStreamReader implements XmlScanHandler {
     }
   }
 
+  /** Whether blank text here is the codec's (a leaf's); once stopped, nothing is. */
+  wantsBlankText(): boolean {
+    return !this.stopped && this.reader.wantsBlankText();
+  }
+
   close(): void {
     if (this.stopped) return;
     try {

@@ -45,8 +45,16 @@ const Saxes = SaxesParser as unknown as new (options: { xmlns: false; position: 
  * a property of each parser, so saxes' own code keeps seeing parsers of one shape.
  */
 class BlankSkippingParser extends Saxes {
-  constructor(private readonly wantsBlank: () => boolean) {
+  constructor(
+    private readonly wantsBlank: () => boolean,
+    private readonly onBlank: ((start: number, end: number) => void) | undefined,
+  ) {
     super({ xmlns: false, position: false });
+  }
+
+  /** The offset in the document of the next character saxes reads (the document is written in one chunk). */
+  get offset(): number {
+    return this.i;
   }
 
   override handleTextInRoot(): void {
@@ -67,14 +75,21 @@ class BlankSkippingParser extends Saxes {
         }
         this.column = column;
         this.i = k;
+        this.onBlank?.(start, k);
       }
     }
     super.handleTextInRoot();
   }
 }
 
-/** A parser for {@link scanXml}: one skipping blank text where `wantsBlank()` is false, when saxes allows. */
-export function createScanParser(wantsBlank: () => boolean): SaxesParser {
+/** A saxes parser as {@link createScanParser} makes it: `offset` is known when saxes allows. */
+export type ScanParser = SaxesParser & { readonly offset?: number };
+
+/**
+ * A parser for {@link scanXml}: one skipping blank text where `wantsBlank()` is false, when saxes
+ * allows, and then telling `onBlank` the offsets of each run it skipped.
+ */
+export function createScanParser(wantsBlank: () => boolean, onBlank?: (start: number, end: number) => void): ScanParser {
   if (!SKIPS_BLANK_TEXT) return new SaxesParser({ xmlns: false, position: false });
-  return new BlankSkippingParser(wantsBlank) as unknown as SaxesParser;
+  return new BlankSkippingParser(wantsBlank, onBlank) as unknown as ScanParser;
 }

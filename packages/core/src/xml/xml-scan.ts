@@ -57,6 +57,25 @@ export interface XmlScanHandler {
   wantsBlankText?(): boolean;
   /** A processing instruction inside the document element. */
   processingInstruction?(target: string, body: string): void;
+  /**
+   * Blank text the scanner skipped because {@link wantsBlankText} said no, as its offsets in the
+   * document (`xml.slice(start, end)` is the text): a handler that needs it after all (to write it
+   * back out) takes it from there, still without a string built per run. Only where offsets are
+   * known ({@link XmlScanCursor}); elsewhere blank text arrives in `text`.
+   */
+  blankText?(start: number, end: number): void;
+  /**
+   * When present, the scanner keeps its `end` at the offset in the document just past the markup
+   * of each event, before the event: past the `>` of a start tag (of both events of `<a/>`) and of
+   * an end tag, past the `?>` of a processing instruction and the `]]>` of a CDATA section, and at
+   * the `<` that ends a run of text. Stays -1 where the saxes in use does not let offsets be read.
+   */
+  readonly cursor?: XmlScanCursor;
+}
+
+/** Where the scanner is in the document, for a handler that maps its events back to the source text. */
+export interface XmlScanCursor {
+  end: number;
 }
 
 class Stop extends Error {
@@ -224,7 +243,14 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
   if (xml.length > maxBytes) {
     return { kind: 'too-large', message: `document of ${xml.length} characters exceeds the limit of ${maxBytes}` };
   }
-  const parser = createScanParser(handler.wantsBlankText === undefined ? always : () => handler.wantsBlankText!());
+  const cursor = handler.cursor;
+  const parser = createScanParser(
+    handler.wantsBlankText === undefined ? always : () => handler.wantsBlankText!(),
+    handler.blankText === undefined ? undefined : (start, end) => handler.blankText!(start, end),
+  );
+  // Offsets are the parser's own only while it reads the document as one chunk (`write(xml)`;
+  // `close()` reads what saxes held back, such as a final carriage return, as a chunk of its own).
+  let offsets = cursor !== undefined && parser.offset !== undefined;
   const scope = new Scope();
   let depth = 0;
   let seenRoot = false;
@@ -277,6 +303,7 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
     if (attributes.length > 0) attributes.length = 0;
     depth += 1;
     seenRoot = true;
+    if (offsets) cursor!.end = parser.offset!;
     if (reused === undefined) handler.open({ qname: tag.name, prefix, local, ns, attrs, declarations });
     else {
       reused.qname = tag.name;
@@ -289,25 +316,32 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
     }
   });
   parser.on('text', (text) => {
+    if (offsets) cursor!.end = parser.offset! - 1;
     if (depth > 0) handler.text(text);
     else if (text.trim() !== '') notXml(seenRoot ? 'content after the document element' : 'text outside the root element');
   });
   parser.on('cdata', (text) => {
+    if (offsets) cursor!.end = parser.offset!;
     if (depth > 0) handler.text(text);
   });
   parser.on('processinginstruction', (pi) => {
     // saxes refuses elements, text and CDATA after the root itself; a processing instruction is
     // the one thing XML allows there that a strict OpenADR document must not carry.
+    if (offsets) cursor!.end = parser.offset!;
     if (depth > 0) handler.processingInstruction?.(pi.target, pi.body);
     else if (seenRoot) notXml('content after the document element (only whitespace and comments may follow it)');
   });
   parser.on('closetag', () => {
+    if (offsets) cursor!.end = parser.offset!;
     depth -= 1;
     scope.leave(depth);
     handler.close();
   });
   try {
-    parser.write(xml).close();
+    parser.write(xml);
+    if (offsets) cursor!.end = -1;
+    offsets = false;
+    parser.close();
   } catch (error) {
     if (error instanceof Stop) return error.failure;
     throw error;
