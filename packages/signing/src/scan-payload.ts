@@ -104,7 +104,11 @@ class PayloadScanner implements XmlScanHandler {
   duplicate: ScannedPayload['duplicate'];
   reader: MessageReader | undefined;
   private readerOpen = false;
-  private readonly tags: XmlScanTag[] = [];
+  /** The scanner's one tag object is refilled per element: what is kept of the open ones is their names. */
+  readonly reusesTag = true;
+  private readonly qnames: string[] = [];
+  /** The local name of each open element in the ds namespace, '' for the others. */
+  private readonly dsLocals: string[] = [];
   private readonly declarations: (readonly XmlNamespaceDeclaration[])[] = [];
   private readonly records: (ScannedElement | undefined)[] = [];
   /** Depth of the open ds:Signature elements' subtrees (0 outside any). */
@@ -120,7 +124,7 @@ class PayloadScanner implements XmlScanHandler {
   }
 
   open(tag: XmlScanTag): void {
-    const depth = this.tags.length;
+    const depth = this.qnames.length;
     const ns = tag.ns;
     const local = tag.local;
     const parent = depth === 0 ? undefined : this.records[depth - 1];
@@ -130,7 +134,7 @@ class PayloadScanner implements XmlScanHandler {
     const replayField = ns === DSP_NS && (local === 'timestamp' || local === 'nonce');
     let record: ScannedElement | undefined;
     if (this.inSignature > 0 || isSignature || isSignedObject || isReplayProtect || replayField || depth === 0 || hasId(tag)) {
-      record = new Scanned(tag, depth, parent, parent === undefined && depth > 0 ? this.tags.map((open) => open.qname) : undefined);
+      record = new Scanned(tag, depth, parent, parent === undefined && depth > 0 ? this.qnames.slice() : undefined);
       if (this.inSignature > 0 && parent !== undefined) parent.children.push(record);
       this.indexIds(tag, record);
     }
@@ -164,14 +168,15 @@ class PayloadScanner implements XmlScanHandler {
     const end = this.cursor.end;
     for (let i = 0; i < writers.length; i++) writers[i]!.open(tag, end);
 
-    this.tags.push(tag);
+    this.qnames.push(tag.qname);
+    this.dsLocals.push(ns === DS_NS ? local : '');
     this.declarations.push(tag.declarations);
     this.records.push(record);
   }
 
   /** The ds:Object above a ReplayProtect at `depth` when the path is Signature/Object/SignatureProperties/SignatureProperty. */
   private propertiesObjectAbove(depth: number): ScannedElement | undefined {
-    const named = (at: number, local: string): boolean => at >= 0 && this.tags[at]!.ns === DS_NS && this.tags[at]!.local === local;
+    const named = (at: number, local: string): boolean => at >= 0 && this.dsLocals[at] === local;
     if (!named(depth - 1, 'SignatureProperty') || !named(depth - 2, 'SignatureProperties') || !named(depth - 3, 'Object') || !named(depth - 4, 'Signature')) {
       return undefined;
     }
@@ -222,7 +227,8 @@ class PayloadScanner implements XmlScanHandler {
   }
 
   close(): void {
-    this.tags.pop();
+    this.qnames.pop();
+    this.dsLocals.pop();
     this.declarations.pop();
     this.records.pop();
     if (this.inSignature > 0) this.inSignature--;
