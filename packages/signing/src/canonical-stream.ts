@@ -191,8 +191,13 @@ export class CanonicalWriter {
    */
   reparsable = true;
   private readonly scope: NamespaceBinding[];
-  private readonly scopeLengths: number[] = [];
-  private readonly defaults: string[] = [];
+  /** The default namespace in scope (rendered) at the open element. */
+  private defaultNs = '';
+  /**
+   * For each open element that rendered a declaration or changed the default namespace (nothing is
+   * kept for the others): its depth, the default namespace and the scope length before it.
+   */
+  private readonly saved: (number | string)[] = [];
   /** The end tag of each open element. */
   private readonly names: string[] = [];
   private apex: readonly NamespaceBinding[] | undefined;
@@ -282,7 +287,8 @@ export class CanonicalWriter {
   }
 
   open(tag: XmlScanTag, end = -1): void {
-    const defaultNs = this.defaults.length === 0 ? '' : this.defaults[this.defaults.length - 1]!;
+    const scopeLength = this.scope.length;
+    const defaultNs = this.defaultNs;
     // Most elements: no attributes, no declarations, the name's namespace already rendered; the
     // start tag is the name alone, written from a shared string.
     if (
@@ -293,8 +299,6 @@ export class CanonicalWriter {
     ) {
       const names = tagsOf(tag.qname);
       this.markup(names.start, end, true);
-      this.defaults.push(defaultNs);
-      this.scopeLengths.push(this.scope.length);
       this.names.push(names.end);
       if (this.names.length > this.maxDepth) this.maxDepth = this.names.length;
       this.sink?.open(tag);
@@ -348,8 +352,10 @@ export class CanonicalWriter {
     }
     for (let i = 0; i < sorted.length; i++) out += ' ' + sorted[i]!.qname + '="' + escapeCanonicalAttribute(sorted[i]!.value) + '"';
     this.markup(out + '>', end, false);
-    this.defaults.push(newDefault);
-    this.scopeLengths.push(this.scope.length);
+    if (newDefault !== defaultNs || this.scope.length !== scopeLength) {
+      this.saved.push(this.names.length, defaultNs, scopeLength);
+      this.defaultNs = newDefault;
+    }
     this.names.push(tagsOf(tag.qname).end);
     if (this.names.length > this.maxDepth) this.maxDepth = this.names.length;
     this.sink?.open(sorted === attrs ? tag : { ...tag, attrs: sorted });
@@ -372,11 +378,14 @@ export class CanonicalWriter {
   }
 
   close(end = -1): void {
-    this.markup(this.names.pop()!, end, true);
-    this.defaults.pop();
-    this.scopeLengths.pop();
-    const length = this.scopeLengths.length === 0 ? 0 : this.scopeLengths[this.scopeLengths.length - 1]!;
-    if (this.scope.length !== length) this.scope.length = length;
+    const names = this.names;
+    this.markup(names.pop()!, end, true);
+    const saved = this.saved;
+    if (saved.length > 0 && saved[saved.length - 3] === names.length) {
+      this.scope.length = saved.pop() as number;
+      this.defaultNs = saved.pop() as string;
+      saved.pop();
+    }
     this.sink?.close();
     if (this.names.length === 0) {
       this.endRun();
