@@ -126,7 +126,10 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   const nextId = (prefix: string): string => `${prefix}-${nowMs().toString(36)}-${(++seq).toString(36)}`;
   const currentStats = (): ReportStats => ({ ...counters, pending: requests.length, buffered: obligations.pendingDeliveries() + held.length });
 
-  const toJson = () => reportStateToJson({ venID, seq, requests, held, counters, samples: inProgress, vtnRequests: vtnRequests.toJson() });
+  const toJson = () => {
+    const own = vtnRequests.toJson();
+    return reportStateToJson({ venID, seq, requests, held, counters, samples: inProgress, vtnRequests: own.accepted, vtnRequestsOwed: own.owed });
+  };
   const saveNow = (): void => {
     if (!session) return;
     session.saveTimer?.unsubscribe();
@@ -308,6 +311,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
     venID: () => session?.host.venID() ?? venID ?? undefined,
     streams: () => vtn,
     changed: () => changed(),
+    save: () => saveNow(),
   });
   const vtn = createVtnReports({ nextId, sink: vtnRequests.sink });
 
@@ -338,7 +342,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
         held.push({ message: deliveryMessage(item, venID ?? '', config.missingReading), subject: { reportRequestID: w.reportRequestID, fromMs: w.fromMs, toMs: w.toMs, intervals: Math.max(1, w.intervals.length) } });
       }
       for (const [id, map] of state.samples) inProgress.set(id, map);
-      vtnRequests.load(state.vtnRequests ?? []);
+      vtnRequests.load({ accepted: state.vtnRequests ?? [], owed: state.vtnRequestsOwed ?? [] });
     } catch (error) {
       errors.next(isReportError(error) ? error : new ReportError('state', 'the persisted report state is unreadable', { cause: error }));
     }
