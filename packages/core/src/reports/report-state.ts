@@ -49,6 +49,12 @@ export interface ReportStateJson {
   readonly samples?: Readonly<Record<string, ReadonlyArray<readonly [number, ReadonlyArray<Reading | null>]>>>;
   /** The VEN's own requests for the VTN's reports that the VTN accepted and the VEN has not cancelled (reportRequestIDs). */
   readonly vtnRequests?: readonly string[];
+  /**
+   * The VEN's own requests whose oadrCreateReport is owed and not settled yet: each is saved here
+   * before its ledger record is written, so a kill -9 between the VTN's answer and the next save
+   * cannot lose a request the VTN may hold. After a restart each is cancelled.
+   */
+  readonly vtnRequestsOwed?: readonly string[];
 }
 
 /** The slot read back. */
@@ -63,6 +69,8 @@ export interface ReportState {
   readonly samples: ReadonlyMap<string, Map<number, Array<Reading | undefined>>>;
   /** See {@link ReportStateJson.vtnRequests}. */
   readonly vtnRequests?: readonly string[];
+  /** See {@link ReportStateJson.vtnRequestsOwed}. */
+  readonly vtnRequestsOwed?: readonly string[];
 }
 
 /** The counters of a module that has delivered nothing yet. */
@@ -138,7 +146,9 @@ export function reportStateFromJson(json: unknown): ReportState | undefined {
   }
   const vtnRequests = json['vtnRequests'] ?? [];
   if (!Array.isArray(vtnRequests) || !vtnRequests.every((id) => typeof id === 'string')) return bad('vtnRequests');
-  return { venID, seq, requests: requests as RequestRecord[], deliveries: items, held, counters: counters as unknown as ReportCounters, samples, vtnRequests };
+  const vtnRequestsOwed = json['vtnRequestsOwed'] ?? [];
+  if (!Array.isArray(vtnRequestsOwed) || !vtnRequestsOwed.every((id) => typeof id === 'string')) return bad('vtnRequestsOwed');
+  return { venID, seq, requests: requests as RequestRecord[], deliveries: items, held, counters: counters as unknown as ReportCounters, samples, vtnRequests, vtnRequestsOwed };
 }
 
 /** The JSON form of the slot: requests, samples in progress, held reports and counters — never the owed deliveries. */
@@ -151,6 +161,7 @@ export function reportStateToJson(state: Omit<ReportState, 'deliveries'>): Repor
     ...(state.held.length > 0 ? { held: state.held.map((h) => ({ subject: h.subject, message: messageToJson(h.message) })) } : {}),
     counters: state.counters,
     ...(state.vtnRequests && state.vtnRequests.length > 0 ? { vtnRequests: state.vtnRequests } : {}),
+    ...(state.vtnRequestsOwed && state.vtnRequestsOwed.length > 0 ? { vtnRequestsOwed: state.vtnRequestsOwed } : {}),
     samples: Object.fromEntries(
       [...state.samples].filter(([, map]) => map.size > 0).map(([id, map]) => [id, [...map].map(([end, row]) => [end, Array.from(row, (r) => r ?? null)] as const)]),
     ),

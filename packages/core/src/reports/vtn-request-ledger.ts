@@ -18,6 +18,14 @@ export interface VtnRequestLedgerDeps {
   streams(): VtnReports;
   /** Something persisted changed. */
   changed(): void;
+  /** Saves the report slot now (write-ahead: before a record that must not outlive the slot's entry reaches the ledger). */
+  save(): void;
+}
+
+/** The persisted form (`ReportStateJson.vtnRequests` and `vtnRequestsOwed`). */
+export interface VtnRequestsJson {
+  readonly accepted: readonly string[];
+  readonly owed: readonly string[];
 }
 
 /**
@@ -29,6 +37,12 @@ export interface VtnRequestLedgerDeps {
  * is sent then) and is owed only once the create may have reached the VTN. The requests the VTN
  * accepted are persisted (`accepted`), so after a restart — when nobody listens to them any more —
  * each one, and each create still owed that was already attempted, becomes an oadrCancelReport.
+ *
+ * A create is saved in the slot (`owed`) before its record reaches the ledger. The ledger journals
+ * every change at once while the slot is saved at the end of the turn, so without it a kill -9 after
+ * the VTN's oadrCreatedReport settled the record, and before the slot was saved, would leave the
+ * request in neither: the VEN could not cancel a request the VTN holds. An entry left over from an
+ * earlier outcome only costs one oadrCancelReport after a restart.
  */
 export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
   const { obligations } = deps;
@@ -39,6 +53,12 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
    * VTN: if the VTN sends data for it, the VEN cancels it then (see `unknownData`).
    */
   const withdrawn = new Set<string>();
+  /**
+   * Requests whose oadrCreateReport is owed and not settled yet; each was saved with the slot before
+   * its record was added (see above). Every ID here or in `accepted` is on disk too: a removal may
+   * reach the disk late, an addition never does.
+   */
+  const owed = new Set<string>();
 
   const address = (): string => {
     const ven = deps.venID();
@@ -52,21 +72,30 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
 
   /** Owes the cancel of a request nobody listens to, unless it can never have reached the VTN. */
   const cancel = (reportRequestID: string): void => {
-    const owed = pendingWith(reportRequestID);
-    if (owed?.kind === 'cancel-report') return;
-    if (owed?.kind === 'create-report' && owed.attempts === 0 && !accepted.has(reportRequestID)) {
-      obligations.withdraw(owed.key);
+    const record = pendingWith(reportRequestID);
+    if (record?.kind === 'cancel-report') return;
+    if (record?.kind === 'create-report' && record.attempts === 0 && !accepted.has(reportRequestID)) {
+      obligations.withdraw(record.key);
+      owed.delete(reportRequestID);
       withdrawn.add(reportRequestID);
       deps.changed();
       return;
     }
-    if (!owed && !accepted.has(reportRequestID)) return;
+    if (!record && !accepted.has(reportRequestID) && !owed.has(reportRequestID)) return;
     const message: MessageOf<'oadrCancelReport'> = { type: 'oadrCancelReport', requestID: deps.nextId('req'), reportRequestID: [reportRequestID], reportToFollow: false, venID: address() };
     obligations.owe('cancel-report', message);
   };
 
+  /** Marks requests owed; saves the slot when one was not known yet. */
+  const markOwed = (reportRequestIDs: readonly string[]): void => {
+    const fresh = reportRequestIDs.filter((id) => !accepted.has(id) && !owed.has(id));
+    for (const id of fresh) owed.add(id);
+    if (fresh.length > 0) deps.save();
+  };
+
   const create = (request: ReportRequest): void => {
     const message: MessageOf<'oadrCreateReport'> = { type: 'oadrCreateReport', requestID: deps.nextId('req'), oadrReportRequest: [request], venID: address() };
+    markOwed([request.reportRequestID]);
     obligations.owe('create-report', message);
   };
 
@@ -78,16 +107,19 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
 
   return {
     sink,
-    /** The persisted form: the requests the VTN accepted. */
-    toJson: (): string[] => [...accepted],
-    load(ids: readonly string[]): void {
+    /** The persisted form: the requests the VTN accepted, and those whose create is owed. */
+    toJson: (): VtnRequestsJson => ({ accepted: [...accepted], owed: [...owed] }),
+    load(json: VtnRequestsJson): void {
       accepted.clear();
-      for (const id of ids) accepted.add(id);
+      owed.clear();
+      for (const id of json.accepted) accepted.add(id);
+      for (const id of json.owed) if (!accepted.has(id)) owed.add(id);
     },
     /** A create-report or cancel-report record settled (2xx); true when it was one. */
     settled(record: Obligation): boolean {
       const id = record.subject.reportRequestID;
       if (id === undefined || (record.kind !== 'create-report' && record.kind !== 'cancel-report')) return false;
+      owed.delete(id);
       if (record.kind === 'cancel-report') accepted.delete(id);
       else {
         accepted.add(id);
@@ -108,6 +140,7 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
       if (id === undefined || (record.kind !== 'create-report' && record.kind !== 'cancel-report')) return false;
       if (record.kind === 'create-report' && accepted.has(id)) return false;
       accepted.delete(id);
+      owed.delete(id);
       if (record.kind === 'create-report' && verdict.kind === 'terminal') deps.streams().refused(id, verdict.responseCode, verdict.description);
       deps.changed();
       return true;
@@ -123,7 +156,7 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
     /** On attach: every request without a stream (restored after a restart, or unsubscribed while detached) is cancelled. */
     revive(): void {
       const active = deps.streams().active();
-      const orphans = new Set([...obligations.pendingOf('create-report').map((r) => r.subject.reportRequestID ?? ''), ...accepted]);
+      const orphans = new Set([...obligations.pendingOf('create-report').map((r) => r.subject.reportRequestID ?? ''), ...accepted, ...owed]);
       for (const id of orphans) if (id !== '' && !active.has(id)) cancel(id);
     },
     /**
@@ -131,14 +164,21 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
      * venID, holding none of them), so every live request is made again, with the same reportRequestID.
      */
     renew(fresh = false): void {
-      if (fresh) accepted.clear();
+      if (fresh) {
+        accepted.clear();
+        owed.clear();
+      }
       if (!deps.attached()) return;
-      for (const request of deps.streams().active().values()) create(request);
+      const active = [...deps.streams().active().values()];
+      // One save for all of them, before the first record.
+      markOwed(active.map((r) => r.reportRequestID));
+      for (const request of active) create(request);
       deps.changed();
     },
     /** The registration ended: the VTN holds none of them any more; every stream ends (`request-ended`). */
     ended(why: string): void {
       accepted.clear();
+      owed.clear();
       deps.streams().endAll(why);
       deps.changed();
     },

@@ -45,6 +45,12 @@ async function begin(h: ScenarioHarness): Promise<void> {
   await h.register();
 }
 
+/** Opts in to everything, registers, and watches control$ from then on. */
+async function watching(h: ScenarioHarness): Promise<ReturnType<typeof watch>> {
+  await begin(h);
+  return watch(h);
+}
+
 /** Has the mock VTN publish `events`, moves `polls` poll intervals on and skips unless the VEN took them all. */
 async function publish(h: ScenarioHarness, polls: number, ...events: (EventSpec & { readonly eventID: string })[]): Promise<void> {
   for (const event of events) h.vtn.model.createEvent(event);
@@ -67,6 +73,14 @@ function checkTimelines(values: readonly ControlValue[], from: number, expected:
   return [...lines.keys()];
 }
 
+/** Watching (see `watching`), has a 30-minute event published that starts a minute later, and moves `minutes` on: the watch and the keys it drove active. */
+async function oneEventActive(h: ScenarioHarness, eventID: string, minutes: number): Promise<{ readonly w: ReturnType<typeof watch>; readonly keys: string[] }> {
+  const w = await watching(h);
+  await publish(h, 1, { eventID, start: fromNow(h, 1), duration: 'PT30M' });
+  await h.advance(minutes * MINUTE);
+  return { w, keys: activeKeys(w.values) };
+}
+
 function last(values: readonly ControlValue[], key: string): ControlValue | undefined {
   return [...values].reverse().find((v) => v.key === key);
 }
@@ -78,8 +92,7 @@ export const controlScenarios: readonly Scenario[] = [
     category: 'control',
     checks: 'control$ follows an opted-in event on the VEN clock, for every resource it targets: ramp-up at start − x-eiRampUp, each interval at its start (§4.3), recovery at the end for x-eiRecovery, then normal (§4.2).',
     async run(h) {
-      await begin(h);
-      const w = watch(h);
+      const w = await watching(h);
       const rampAt = h.clock.now() + 2 * MINUTE;
       await publish(h, 1, { eventID: 'ctl-steps', start: fromNow(h, 3), duration: 'PT4M', rampUp: 'PT1M', recovery: 'PT1M', intervals: [{ duration: 'PT2M', value: 1 }, { duration: 'PT2M', value: 3 }] });
       await h.advance(8 * MINUTE);
@@ -98,8 +111,7 @@ export const controlScenarios: readonly Scenario[] = [
     category: 'control',
     checks: 'Two events overlap across market contexts: the higher priority (lower number, 0 lowest) wins while both run and names the other as superseded; the first resumes after (rule 18).',
     async run(h) {
-      await begin(h);
-      const w = watch(h);
+      const w = await watching(h);
       const startAt = h.clock.now() + 2 * MINUTE;
       await publish(
         h,
@@ -126,11 +138,7 @@ export const controlScenarios: readonly Scenario[] = [
     category: 'control',
     checks: 'A cancellation mid-interval (rule 59, no startafter) returns every resource to normal as soon as the VEN receives it, not at the scheduled end.',
     async run(h) {
-      await begin(h);
-      const w = watch(h);
-      await publish(h, 1, { eventID: 'ctl-cancel', start: fromNow(h, 1), duration: 'PT30M' });
-      await h.advance(3 * MINUTE);
-      const keys = activeKeys(w.values);
+      const { w, keys } = await oneEventActive(h, 'ctl-cancel', 3);
       h.vtn.model.cancelEvent('ctl-cancel');
       const cancelledAt = h.clock.now();
       await h.until('the cancellation is answered', () => eventResponses(h).some((r) => r.qualifiedEventID.modificationNumber === 1));
@@ -169,11 +177,7 @@ export const controlScenarios: readonly Scenario[] = [
     category: 'control',
     checks: 'When the VTN cancels the registration (§3.1) nothing it sent is in force any more: every resource returns to normal at once.',
     async run(h) {
-      await begin(h);
-      const w = watch(h);
-      await publish(h, 1, { eventID: 'ctl-reg', start: fromNow(h, 1), duration: 'PT30M' });
-      await h.advance(2 * MINUTE);
-      const keys = activeKeys(w.values);
+      const { w, keys } = await oneEventActive(h, 'ctl-reg', 2);
       h.vtn.model.cancelRegistration(h.venID());
       await h.until('the registration is cancelled', () => h.ven.status.state === 'cancelled');
       w.sub.unsubscribe();
@@ -185,8 +189,7 @@ export const controlScenarios: readonly Scenario[] = [
     category: 'control',
     checks: 'A test event (ei:testEvent other than `false`, rule 6) is answered like any other but drives no resource unless the run says the VEN lets test events drive them (`drivesTestEvents`); a real event after it does.',
     async run(h) {
-      await begin(h);
-      const w = watch(h);
+      const w = await watching(h);
       await publish(
         h,
         1,

@@ -5,14 +5,12 @@ import {
   checkDeliveryFields,
   checkValues,
   deliveries,
-  granularityFor,
   iso,
   periodicSpec,
   pollMs,
-  registerOffering,
+  registerUsagePoint,
   requestAndAnswer,
   spansOf,
-  usagePoint,
   type Span,
 } from './report-scenario-kit.js';
 import { check, checkEqual, defined } from './scenario-assert.js';
@@ -29,9 +27,7 @@ export const reportDeliveryScenarios: readonly Scenario[] = [
     checks:
       'A periodic request (granularity g, reportBackDuration 5g, reportInterval 15g) gets exactly three oadrUpdateReports, each with its reportRequestID, reportSpecifierID and data name, dtstart/duration spanning its five g-long intervals, sent once that data is complete; the intervals tile the window without overlap or gap (§5.4, §5.5, rule 304).',
     async run(h) {
-      const { side, offer } = await registerOffering(h);
-      const point = usagePoint(h, offer);
-      const g = granularityFor(point);
+      const { side, point, g } = await registerUsagePoint(h);
       const back = INTERVALS_PER_REPORT * g;
       const spec = periodicSpec(h, point, 'pack-periodic', g, back, PERIODS * back);
       const answer = await requestAndAnswer(h, side.requestReport(h.venID(), spec));
@@ -67,8 +63,7 @@ export const reportDeliveryScenarios: readonly Scenario[] = [
     category: 'reports',
     checks: 'A request without reportInterval and with reportBackDuration 0 is a one-shot: oadrCreatedReport 200, then exactly one oadrUpdateReport with the current value of the requested rID, and nothing more (§5.4 table).',
     async run(h) {
-      const { side, offer } = await registerOffering(h);
-      const point = usagePoint(h, offer);
+      const { side, point } = await registerUsagePoint(h);
       const queuedAt = h.clock.now();
       const requestID = side.requestReport(h.venID(), { reportRequestID: 'pack-one-shot', reportSpecifierID: point.reportSpecifierID, rIDs: [point.rID], granularity: 'PT0S', reportBackDuration: 'PT0S' });
       const answer = await requestAndAnswer(h, requestID);
@@ -91,9 +86,7 @@ export const reportDeliveryScenarios: readonly Scenario[] = [
     checks:
       'The VTN unreachable for 30 minutes while a request samples every g: once it is back, every interval sampled meanwhile is delivered, in order, once, with the values read at the time (§5.5; §1.5 a failed POST was not delivered; DESIGN.md outage buffer).',
     async run(h) {
-      const { side, offer } = await registerOffering(h);
-      const point = usagePoint(h, offer);
-      const g = granularityFor(point);
+      const { side, point, g } = await registerUsagePoint(h);
       const spec = periodicSpec(h, point, 'pack-outage', g, g);
       const answer = await requestAndAnswer(h, side.requestReport(h.venID(), spec));
       checkEqual(answer.eiResponse.responseCode, '200', 'oadrCreatedReport code');

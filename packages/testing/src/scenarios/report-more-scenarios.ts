@@ -10,9 +10,9 @@ import {
   periodicSpec,
   pollMs,
   registerOffering,
+  registerUsagePoint,
   requestAndAnswer,
   spansOf,
-  usagePoint,
   type OfferedPoint,
   type ReportOffer,
   type Span,
@@ -147,9 +147,7 @@ export const reportMoreScenarios: readonly Scenario[] = [
     checks:
       'A VEN restarted from its store while a periodic request is pending resumes it without registering again or being asked again: the reports go on from where they stopped, without overlap; a whole reportBackDuration that ended while it was stopped holds no data and is not sent (no backlog of empty intervals), and an interval without a sample inside a report that is sent is flagged with oadrDataQuality (§5.4, §5.5; DESIGN.md persistence, reports).',
     async run(h) {
-      const { side, offer } = await registerOffering(h);
-      const point = usagePoint(h, offer);
-      const g = granularityFor(point);
+      const { side, point, g } = await registerUsagePoint(h);
       const back = 2 * g;
       const spec = periodicSpec(h, point, 'pack-resume', g, back);
       const answer = await requestAndAnswer(h, side.requestReport(h.venID(), spec));

@@ -6,14 +6,12 @@ import {
   checkContiguous,
   checkValues,
   deliveries,
-  granularityFor,
   iso,
   periodicSpec,
   pollMs,
-  registerOffering,
+  registerUsagePoint,
   requestAndAnswer,
   spansOf,
-  usagePoint,
 } from './report-scenario-kit.js';
 import { check, checkEqual, defined } from './scenario-assert.js';
 import type { ScenarioHarness } from './scenario-harness.js';
@@ -45,9 +43,7 @@ function notDeliveredScenario([name, what, fault]: (typeof NOT_DELIVERED)[number
     category: 'reports',
     checks: `A report answered with ${what} was not delivered: it is sent again (same eiReportID, with backoff) until the VTN accepts it, accepted once, and no interval is lost or doubled (§1.5, §5.5; DESIGN.md "the ledger").`,
     async run(h) {
-      const { side, offer } = await registerOffering(h);
-      const point = usagePoint(h, offer);
-      const g = granularityFor(point);
+      const { side, point, g } = await registerUsagePoint(h);
       const id = `pack-${name}`;
       const spec = periodicSpec(h, point, id, g, g);
       checkEqual((await requestAndAnswer(h, side.requestReport(h.venID(), spec))).eiResponse.responseCode, '200', 'oadrCreatedReport code');
@@ -77,9 +73,7 @@ export const reportRetryScenarios: readonly Scenario[] = [
     category: 'reports',
     checks: `A report the VTN answers with oadrUpdatedReport ${REFUSAL_CODE} (an OpenADR 4xx: the VTN refuses the content) is terminal: it is not sent again, nor folded into later reports, and the request goes on with the next intervals (§1.5 OpenADR-level error, §5.5, §8; DESIGN.md "the ledger": counted rejected, a typed error).`,
     async run(h) {
-      const { side, offer } = await registerOffering(h);
-      const point = usagePoint(h, offer);
-      const g = granularityFor(point);
+      const { side, point, g } = await registerUsagePoint(h);
       let refused: string | undefined;
       const answer = side.handle.bind(side);
       side.handle = (message, ctx) => {
@@ -115,9 +109,7 @@ export const reportRetryScenarios: readonly Scenario[] = [
     category: 'reports',
     checks: `Reports whose oadrUpdateReport fails with HTTP ${FAILURE_STATUS} for three granularities are retried: the first that failed goes out first once the VTN answers again, same eiReportID, then the ones made meanwhile, in order, each once, the intervals without gap or overlap (§1.5 "not delivered … retry", §5.5; DESIGN.md retries).`,
     async run(h) {
-      const { side, offer } = await registerOffering(h);
-      const point = usagePoint(h, offer);
-      const g = granularityFor(point);
+      const { side, point, g } = await registerUsagePoint(h);
       const spec = periodicSpec(h, point, 'pack-retry', g, g);
       checkEqual((await requestAndAnswer(h, side.requestReport(h.venID(), spec))).eiResponse.responseCode, '200', 'oadrCreatedReport code');
       await advanceTo(h, spec.startMs + g + g / 2);

@@ -104,6 +104,16 @@ export function granularityFor(point: OfferedPoint): number {
   return Math.max(1_000, Math.ceil(wanted / 1_000) * 1_000);
 }
 
+/**
+ * Registers offering reports (`registerOffering`) and picks the point to request (`usagePoint`)
+ * with a granularity inside its sampling range (`granularityFor`). Skips as those do.
+ */
+export async function registerUsagePoint(h: ScenarioHarness): Promise<{ side: VtnReportSide; offer: ReportOffer; point: OfferedPoint; g: number }> {
+  const { side, offer } = await registerOffering(h);
+  const point = usagePoint(h, offer);
+  return { side, offer, point, g: granularityFor(point) };
+}
+
 /** ISO text of a duration in ms (`PT1M`, …). */
 export const iso = (ms: number): string => Duration.fromMillis(ms).toString();
 

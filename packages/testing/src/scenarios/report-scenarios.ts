@@ -14,6 +14,7 @@ import {
   pollMs,
   readOffer,
   registerOffering,
+  registerUsagePoint,
   registerWithReports,
   requestAndAnswer,
   usagePoint,
@@ -192,8 +193,7 @@ const reportRequestScenarios: readonly Scenario[] = [
     category: 'reports',
     checks: 'A granularity slower than the oadrMaxPeriod the VEN registered for an rID is refused with a 4xx (rxadr: 454) and that rID is not reported ([OL] drops it, §5.2, §5.4).',
     async run(h) {
-      const { side, offer } = await registerOffering(h);
-      const point = usagePoint(h, offer);
+      const { side, point } = await registerUsagePoint(h);
       if (!point.hasSamplingRate || !Number.isFinite(point.maxMs)) throw new ScenarioSkip(`rID '${point.rID}' registers no oadrSamplingRate to be outside of`);
       const slow = point.maxMs + 60 * MINUTE;
       const requestID = side.requestReport(h.venID(), { reportRequestID: 'pack-too-slow', reportSpecifierID: point.reportSpecifierID, rIDs: [point.rID], granularity: iso(slow), reportBackDuration: iso(slow) });
