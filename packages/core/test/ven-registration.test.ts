@@ -11,7 +11,7 @@ function setup(name: string, options: Partial<VenOptions> = {}, vtnOptions: { po
   const vtn = createMockVtn({ scheduler: clock, ...vtnOptions });
   const ven = createVen({ pollPhase: 0, venName: 'ven-under-test', transport: vtn.transport(), scheduler: clock, random: () => 0.5, ...options });
   const statuses = collect(ven.status$);
-  const { errors, poll } = bench.track(name, clock, vtn, ven);
+  const { errors } = bench.track(name, clock, vtn, ven);
   return { clock, vtn, ven, statuses, errors };
 }
 

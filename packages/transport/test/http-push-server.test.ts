@@ -26,7 +26,7 @@ beforeAll(async () => {
   vtn = ven;
 });
 
-const { cleanups, exchange } = testScope();
+const { cleanups } = testScope();
 
 async function startServer(options: HttpPushServerOptions): Promise<PushServer> {
   const server = await httpPushServer(options);

@@ -33,7 +33,7 @@ afterAll(async () => {
   await vtn.close();
 });
 
-const { cleanups, transportFor, exchange } = testScope();
+const { cleanups, transportFor } = testScope();
 
 const tls = () => ({ cert: pki.client.certPem, key: pki.client.keyPem, ca: pki.ca.certPem });
 

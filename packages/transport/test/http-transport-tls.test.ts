@@ -3,7 +3,7 @@ import type { ServerOptions } from 'node:https';
 import { firstValueFrom } from 'rxjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { httpTransport, type HttpTransportOptions, type HttpTransportTlsOptions } from '../src/index.js';
+import { type HttpTransportOptions, type HttpTransportTlsOptions } from '../src/index.js';
 import { startLoopbackVtn, type LoopbackVtn } from './support/loopback-vtn.js';
 import { createPki, encryptedKeyPem, pkcs12Of, type Pki } from './support/pki-fixtures.js';
 import { testScope, transportFailure } from './support/test-scope.js';

@@ -1,7 +1,7 @@
 import { TransportError, type InboundExchange } from '@rxadr/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { httpPushServer, httpTransport, type HttpTransportOptions, type PushServer } from '../src/index.js';
+import { httpPushServer, type HttpTransportOptions, type PushServer } from '../src/index.js';
 import { createTestCa, type TestCa, type TestIdentity } from '../../testing/src/pki/pki.js';
 import { startLoopbackVtn, type LoopbackVtn } from './support/loopback-vtn.js';
 import { testScope } from './support/test-scope.js';

@@ -4,7 +4,6 @@ import type { MessageOf } from '../model/message.js';
 import type { DataQuality, ResourceStatus } from '../model/model-exports.js';
 import type { ReportDescription, ReportName, ReportRequest } from '../model/report.js';
 import { ReportError } from './report-error.js';
-import type { ExchangeVerdict } from '../ledger/retry-policy.js';
 
 /**
  * Where the VEN's own requests for the VTN's reports go (OPENADR.md §5.4, the VEN as requester):

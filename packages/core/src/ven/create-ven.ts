@@ -7,7 +7,7 @@ import { VEN_RESOURCE_ID, type ResourceTargeting } from '../control/ven-resource
 import { encodeMessage } from '../codec/decode-message.js';
 import { createLedger } from '../ledger/create-ledger.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { applyOps, createMemoryJournal, type LedgerJournal } from '../ledger/ledger-journal.js';
+import { createMemoryJournal, type LedgerJournal } from '../ledger/ledger-journal.js';
 import type { LedgerChange } from '../ledger/obligation.js';
 import type { OadrMessage } from '../model/message.js';
 import { scheduleClamped } from '../time/clamped-timer.js';

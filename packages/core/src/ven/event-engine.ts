@@ -1,5 +1,5 @@
 import { EMPTY, Subject, Subscription, concat, concatMap, defer, forkJoin, from, map, merge, of, type Observable, type SchedulerLike } from 'rxjs';
-import type { MessageOf, OadrMessage } from '../model/message.js';
+import type { MessageOf } from '../model/message.js';
 import type { OptType } from '../model/model-exports.js';
 import { createdEvent, refusedDistribution, type EventAnswerLine } from './created-event.js';
 import type { RejectedEvent } from './decode-distribution.js';

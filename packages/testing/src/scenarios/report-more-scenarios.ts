@@ -18,7 +18,6 @@ import {
   type Span,
 } from './report-scenario-kit.js';
 import { check, checkEqual, defined } from './scenario-assert.js';
-import type { ScenarioHarness } from './scenario-harness.js';
 import { ScenarioFailure, ScenarioSkip, type Scenario } from './scenario.js';
 
 /** Intervals in the historical window. */
