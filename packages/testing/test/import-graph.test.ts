@@ -103,6 +103,16 @@ describe('the compiled import graph of @rxadr/testing', () => {
     expect([...graph.packages.values()].flat().filter((name) => name === 'vitest' || name.startsWith('vitest/'))).toEqual([]);
   });
 
+  it('every built module with code is reached from an export, a bin or the demo script (no dead module)', () => {
+    const built = (readdirSync(DIST, { recursive: true }) as string[]).filter((file) => file.endsWith('.js'));
+    const reached = walk([...entries.map(([key]) => entry(key, 'import')), ...bins, 'demo/demo.js']).edges;
+    // Left out on purpose: each folder's index.js (its room's own entry, for tests) and type-only modules (empty once built).
+    const typeOnly = (file: string): boolean => /^export \{\};\s*(\/\/# sourceMappingURL=\S+)?\s*$/.test(readFileSync(join(DIST, file), 'utf8'));
+    const orphans = built.filter((file) => !reached.has(file) && !file.endsWith('/index.js'));
+    expect(bins.every((bin) => bin.startsWith('cli/'))).toBe(true);
+    expect(orphans.filter((file) => !typeOnly(file))).toEqual([]);
+  });
+
   it('./mock-vtn loads the mock VTN and neither the scenario pack, the demo nor the VEN simulator', () => {
     const files = [...walk([entry('./mock-vtn', 'import')]).edges.keys()];
     expect(files).toContain('mock-vtn/create-http-mock-vtn.js');
