@@ -6,12 +6,14 @@
 //   CPU per VEN to take the event and answer it (the process's CPU in the event window, less the
 //     idle polling's share) — mock VTN included: it encodes each oadrDistributeEvent and decodes
 //     each oadrCreatedEvent in the same process;
-//   event-loop delay p99 while the event reaches the fleet, beside the idle process's own p99.
+//   event-loop delay p99 while the event reaches the fleet, beside the idle process's own p99;
+//   on Linux, the CPU of the main thread and of the other threads (GC helpers, runtime) in both windows.
 // Goals (10,000 VENs): <= 0.1 ms per idle poll, <= 0.4 ms per VEN per event, p99 <= 50 ms, <= 50 KB per idle VEN.
 // Run: node --expose-gc bench/fleet.mjs [--vens 10000] [--spread] (after `tsc -b`). Default 2,000 VENs,
 // all started at once (under a minute here): they register in one burst, and the VENs' default poll
 // phase (`pollPhase: 'spread'`) spreads their periodic polls over the period; --spread starts them one
 // by one over one poll period instead.
+import { readFileSync, readdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -42,6 +44,27 @@ async function eventLoopDelay(during) {
   h.disable();
   return { p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6 };
 }
+
+/** CPU ms so far of the main thread and of all other threads (Linux /proc; undefined elsewhere). */
+function threadCpu() {
+  try {
+    const tick = 10; // USER_HZ is 100 on Linux
+    let main = 0;
+    let other = 0;
+    for (const task of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * tick;
+      if (task === String(process.pid)) main += ms;
+      else other += ms;
+    }
+    return { main, other };
+  } catch {
+    return undefined;
+  }
+}
+const threadSplit = (before, after, per) =>
+  before && after ? `${msText((after.main - before.main) / per)} / ${msText((after.other - before.other) / per)}` : undefined;
 
 function argument(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
@@ -119,10 +142,13 @@ export async function run(n = argument('vens', 2_000), spread = process.argv.inc
   await sleep(PERIOD_MS);
   polls = 0;
   let idleCpu = 0;
+  const idleThreads = threadCpu();
+  let idleThreadsEnd;
   const idle = await eventLoopDelay(async () => {
     const start = process.cpuUsage();
     await sleep(PERIOD_MS);
     idleCpu = cpuMs(start);
+    idleThreadsEnd = threadCpu();
   });
   const idlePolls = polls;
   const perIdlePoll = (idleCpu - backgroundCpu * PERIOD_MS) / Math.max(1, idlePolls);
@@ -133,12 +159,15 @@ export async function run(n = argument('vens', 2_000), spread = process.argv.inc
   let eventCpu = 0;
   let eventMs = 0;
   const eventStart = Date.now();
+  const eventThreads = threadCpu();
+  let eventThreadsEnd;
   const during = await eventLoopDelay(async () => {
     const start = process.cpuUsage();
     vtn.model.createEvent({ start: new Date(Date.now() + 3_600_000), duration: 'PT1H', responseRequired: 'always' });
     for (let waited = 0; answers < n && waited < 3 * PERIOD_MS; waited += 50) await sleep(50);
     eventCpu = cpuMs(start);
     eventMs = Date.now() - eventStart;
+    eventThreadsEnd = threadCpu();
   });
   const eventPolls = polls;
   const perVenEvent = (eventCpu - backgroundCpu * eventMs - perIdlePoll * eventPolls) / Math.max(1, answers);
@@ -155,6 +184,11 @@ export async function run(n = argument('vens', 2_000), spread = process.argv.inc
   console.log(`| CPU per VEN to take the event and answer it (${answers}/${n} answered in ${(eventMs / 1000).toFixed(1)} s) | ${msText(perVenEvent)} | — | <= 0.4 ms |`);
   console.log(`| event-loop delay p99 (max) while the event reaches the fleet | ${msText(during.p99)} (${msText(during.max)}) | ${msText(idleProcess.p99)} (${msText(idleProcess.max)}) idle process | <= 50 ms |`);
   console.log(`| event-loop delay p99 (max) while idle polling | ${msText(idle.p99)} (${msText(idle.max)}) | ${msText(idleProcess.p99)} idle process | — |`);
+  const idleSplit = threadSplit(idleThreads, idleThreadsEnd, Math.max(1, idlePolls));
+  const eventSplit = threadSplit(eventThreads, eventThreadsEnd, Math.max(1, answers));
+  if (idleSplit && eventSplit) {
+    console.log(`| CPU by thread, main / others (not net of the empty process): per idle poll; per VEN in the event window (its polls included) | ${idleSplit}; ${eventSplit} | — | — |`);
+  }
   if (answers < n) console.log(`\n${n - answers} VENs did not answer within ${(3 * PERIOD_MS) / 1000} s.`);
 }
 
