@@ -1,4 +1,4 @@
-import { EMPTY, concat, concatMap, defer, catchError, type Observable } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 import { retryDelay } from '../ledger/retry-policy.js';
 import type { MessageOf, OadrMessage } from '../model/message.js';
 import { refuseForeignVenID } from './foreign-ven.js';
@@ -71,62 +71,115 @@ export function createPollCycle(kit: LoopKit, deps: PollCycleDeps): PollCycle {
     kit.sleep(pollDueAt - now, () => poll(gen));
   };
 
-  const pollAnswer = (gen: number, answer: Inbound | undefined): Observable<unknown> => {
+  /** A failed poll (or a failed dispatch of its answer): reported; an undecodable answer waits a period, anything else backs off. */
+  const pollFailed = (gen: number, error: unknown): void => {
+    if (gen !== kit.generation()) return;
+    report(error);
+    immediatePolls = 0;
+    if (isVenError(error) && error.code === 'decode') {
+      scheduleNextPoll(gen);
+      return;
+    }
+    pollFailures += 1;
+    pollDueAt = undefined;
+    const delayMs = retryDelay(retry, pollFailures, options.random);
+    setStatus({ state: 'backoff', phase: 'poll', attempt: pollFailures, delayMs, cause: error instanceof Error ? error : new Error(String(error)) });
+    kit.sleep(delayMs, () => poll(gen));
+  };
+
+  /**
+   * The poll's answer, before its dispatch: the next poll is scheduled now for an empty answer or an
+   * oadrResponse (returns undefined); a VTN message is returned for dispatch.
+   */
+  const pollAnswer = (gen: number, answer: Inbound | undefined): Inbound | undefined => {
     if (pollFailures > 0 || ctx.status.value.state !== 'polling') kit.announce('polling');
     pollFailures = 0;
     const message = answer?.message;
-    if (!answer || !message) return defer(() => (scheduleNextPoll(gen), EMPTY));
+    if (!answer || !message) {
+      scheduleNextPoll(gen);
+      return undefined;
+    }
     if (message.type === 'oadrResponse') {
       // Rule 21 (§4.7): a poll answer naming another VEN is reported and otherwise ignored (its code
       // says nothing about this VEN, so a 463 in it must not start a reconciliation).
       const foreign = refuseForeignVenID(message, currentVenID(ctx));
       if (foreign) report(foreign.error);
       else if (!/^2\d\d$/.test(message.eiResponse.responseCode)) deps.refused('oadrPoll', message);
-      return defer(() => (scheduleNextPoll(gen), EMPTY));
+      scheduleNextPoll(gen);
+      return undefined;
     }
-    const carries = POLL_ANSWERS.has(message.type);
-    return concat(
-      deps.dispatch(answer),
-      defer(() => {
-        if (gen !== kit.generation() || ctx.stopped) return EMPTY;
-        // A message may hide more behind it: poll again at once, a bounded number of times in a row.
-        if (carries && immediatePolls < options.maxImmediatePolls) {
-          immediatePolls += 1;
-          ctx.enqueue(poll(gen));
-        } else scheduleNextPoll(gen);
-        return EMPTY;
-      }),
-    );
+    return answer;
   };
 
+  /** After a VTN message was dispatched: a message may hide more behind it, so poll again at once, a bounded number of times in a row. */
+  const dispatched = (gen: number, message: OadrMessage): void => {
+    if (gen !== kit.generation() || ctx.stopped) return;
+    if (POLL_ANSWERS.has(message.type) && immediatePolls < options.maxImmediatePolls) {
+      immediatePolls += 1;
+      ctx.enqueue(poll(gen));
+    } else scheduleNextPoll(gen);
+  };
+
+  /**
+   * One poll: owed records (the driver's flush), then oadrPoll, then the answer's dispatch. Written
+   * as one observable that steps through the three (rather than a chain of operators) because a
+   * fleet runs it every period for every VEN and an idle poll is mostly this plumbing. A failed send
+   * or dispatch goes to `pollFailed` and the poll completes; an error of the flush ends it.
+   */
   const poll = (gen: number): Observable<unknown> =>
-    defer(() => {
-      if (gen !== kit.generation() || !deps.registered()) return EMPTY;
-      return concat(
-        deps.driver.flush(),
-        defer(() => {
-          const registration = ctx.registration;
-          if (gen !== kit.generation() || !registration || !deps.registered()) return EMPTY;
-          return sendMessage(ctx, { type: 'oadrPoll', venID: registration.venID }).pipe(
-            concatMap((answer) => pollAnswer(gen, answer)),
-            catchError((error: unknown) => {
-              if (gen !== kit.generation()) return EMPTY;
-              report(error);
-              immediatePolls = 0;
-              if (isVenError(error) && error.code === 'decode') {
-                scheduleNextPoll(gen);
-                return EMPTY;
-              }
-              pollFailures += 1;
-              pollDueAt = undefined;
-              const delayMs = retryDelay(retry, pollFailures, options.random);
-              setStatus({ state: 'backoff', phase: 'poll', attempt: pollFailures, delayMs, cause: error instanceof Error ? error : new Error(String(error)) });
-              kit.sleep(delayMs, () => poll(gen));
-              return EMPTY;
-            }),
-          );
-        }),
-      );
+    new Observable<unknown>((subscriber) => {
+      let inner: Subscription | undefined;
+      /** Subscribes to one step; `next` runs when it completes (maybe at once). */
+      const step = <T>(source: Observable<T>, onValue: ((value: T) => void) | undefined, next: () => void, failed: (error: unknown) => void): void => {
+        let done = false;
+        const subscription = source.subscribe({
+          next: onValue,
+          error: (error: unknown) => {
+            done = true;
+            failed(error);
+          },
+          complete: () => {
+            done = true;
+            next();
+          },
+        });
+        if (!done) inner = subscription;
+      };
+      const fail = (error: unknown): void => {
+        pollFailed(gen, error);
+        subscriber.complete();
+      };
+      const guarded = (work: () => void) => (): void => {
+        try {
+          work();
+        } catch (error) {
+          fail(error);
+        }
+      };
+      const send = (): void => {
+        const registration = ctx.registration;
+        if (gen !== kit.generation() || !registration || !deps.registered()) return subscriber.complete();
+        let answered = false;
+        let answer: Inbound | undefined;
+        const take = (value: Inbound | undefined): void => {
+          answered = true;
+          answer = value;
+        };
+        step(
+          sendMessage(ctx, { type: 'oadrPoll', venID: registration.venID }),
+          take,
+          guarded(() => {
+            // No answer at all (the VEN stopped meanwhile): nothing follows.
+            const message = answered ? pollAnswer(gen, answer) : undefined;
+            if (!message) return subscriber.complete();
+            step(deps.dispatch(message), undefined, guarded(() => (dispatched(gen, message.message), subscriber.complete())), fail);
+          }),
+          fail,
+        );
+      };
+      if (gen !== kit.generation() || !deps.registered()) return subscriber.complete();
+      step(deps.driver.flush(), undefined, send, (error) => subscriber.error(error));
+      return () => inner?.unsubscribe();
     });
 
   return {
