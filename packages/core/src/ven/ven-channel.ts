@@ -1,4 +1,4 @@
-import { Observable, catchError, map, throwError } from 'rxjs';
+import { Observable } from 'rxjs';
 import { decodeMessage, encodeMessage } from '../codec/decode-message.js';
 import type { OadrMessage } from '../model/message.js';
 import type { OadrService, Transport } from '../transport/transport.js';
@@ -91,12 +91,28 @@ export function createVenChannel(transport: Transport, inbound: (message: OadrMe
   const toAnswer = (body: string): Inbound | undefined => (body.trim() === '' ? undefined : decode(body));
   return {
     decode,
-    send: (service, message) =>
-      transport.send({ service, body: encode(message) }).pipe(
-        catchError((error: unknown) =>
-          throwError(() => (isTransportError(error) ? new VenError('transport', `${service} ${message.type}: ${error.message}`, { cause: error }) : error)),
-        ),
-        map((body) => checkAnswerVenID(service, message, toAnswer(body))),
-      ),
+    // One subscriber between the transport and the engine (not a catchError and a map per message):
+    // a transport failure becomes VenError('transport'); an answer is decoded and checked (rule 21),
+    // and what that throws is the observable's error.
+    send: (service, message) => {
+      const reply = transport.send({ service, body: encode(message) });
+      return new Observable<Inbound | undefined>((subscriber) =>
+        reply.subscribe({
+          next: (body) => {
+            let answer: Inbound | undefined;
+            try {
+              answer = checkAnswerVenID(service, message, toAnswer(body));
+            } catch (error: unknown) {
+              subscriber.error(error);
+              return;
+            }
+            subscriber.next(answer);
+          },
+          error: (error: unknown) =>
+            subscriber.error(isTransportError(error) ? new VenError('transport', `${service} ${message.type}: ${error.message}`, { cause: error }) : error),
+          complete: () => subscriber.complete(),
+        }),
+      );
+    },
   };
 }
