@@ -44,6 +44,9 @@ export function createDecisionRunner(options: DecisionRunnerOptions): DecisionRu
   const ask = (snapshot: EventSnapshot): Observable<OptType> => {
     const { eventID, modificationNumber } = snapshot;
     drop(eventID);
+    const operator = options.operator();
+    // No operator: the default at once, with no deadline timer armed and cleared per event.
+    if (!operator) return of(options.defaultDecision);
     const first = new AsyncSubject<OptType>();
     const entry = new Subscription();
     let settled = false;
@@ -62,12 +65,6 @@ export function createDecisionRunner(options: DecisionRunnerOptions): DecisionRu
     });
     entry.add(deadline);
     running.set(eventID, { sub: entry, settle: () => settle(options.defaultDecision) });
-    const operator = options.operator();
-    if (!operator) {
-      settle(options.defaultDecision);
-      drop(eventID);
-      return first;
-    }
     const finish = (): void => {
       if (running.get(eventID)?.sub === entry) running.delete(eventID);
       entry.unsubscribe();
