@@ -1,4 +1,4 @@
-import { EMPTY, Subject, Subscription, concat, concatMap, defer, forkJoin, from, map, merge, of, type Observable, type SchedulerLike } from 'rxjs';
+import { Observable, Subject, Subscription, concat, defer, from, type SchedulerLike } from 'rxjs';
 import type { MessageOf } from '../model/message.js';
 import type { OptType } from '../model/model-exports.js';
 import { createdEvent, refusedDistribution, type EventAnswerLine } from './created-event.js';
@@ -105,59 +105,81 @@ export function createEventEngine(deps: EventEngineDeps): EventEngine {
     if (save) deps.changed();
   };
 
+  /**
+   * Applies one oadrDistributeEvent, asks for the decisions it needs, and owes its answer. One
+   * observable per distribution, stepping by hand (no forkJoin, concatMap and merge per message):
+   * decisions taken at once (the usual case) save the distribution once, with its answers; while
+   * one is still pending, the distribution is saved now, and again when the decisions come.
+   */
   const handle = (message: MessageOf<'oadrDistributeEvent'>, rejected: readonly RejectedEvent[]): Observable<void> =>
-    defer(() => {
-      const result = reduceDistribution(table, message, rejected, { ...deps.checks(), now: now(), vtnID: deps.vtnID(), random: deps.random });
-      const venID = deps.checks().venID ?? '';
+    new Observable<void>((subscriber) => {
+      const checks = deps.checks();
+      const result = reduceDistribution(table, message, rejected, { ...checks, now: now(), vtnID: deps.vtnID(), random: deps.random });
+      const venID = checks.venID ?? '';
       if (result.refused) {
         deps.answer(refusedDistribution(venID, message.requestID, result.refused.code, result.refused.description));
-        return EMPTY;
+        subscriber.complete();
+        return undefined;
       }
       setTable(result.events, false);
       for (const o of result.outcomes) {
         if (o.code.startsWith('4')) deps.error?.(new VenError('event-rejected', `event ${o.eventID} #${o.modificationNumber}: answered ${o.code}${o.description ? ` (${o.description})` : ''}`, { eventID: o.eventID, responseCode: o.code }));
       }
-      const asks = result.outcomes
-        .filter((o) => o.needsDecision && table.has(o.eventID))
-        .map((o) => deps.decisions.ask(eventSnapshot(table.get(o.eventID)!, now())).pipe(map((optType) => [o.eventID, optType] as const)));
-      let saved = asks.length === 0;
-      if (saved) deps.changed();
-      const answered$ = (asks.length > 0 ? forkJoin(asks) : of([])).pipe(
-        concatMap((decided) => {
-          const decisions = new Map<string, OptType>(decided);
-          const answers = new Map<string, { modificationNumber: number; optType: OptType }>();
-          for (const [eventID, optType] of decisions) {
-            answers.set(eventID, { modificationNumber: table.get(eventID)!.event.eiEvent.eventDescriptor.modificationNumber, optType });
-          }
-          if (answers.size > 0) {
-            saved = true;
-            setTable(recordAnswers(table, answers));
-          }
-          const lines: EventAnswerLine[] = result.outcomes
-            .filter((o) => o.respond)
-            .map((o) => ({
-              eventID: o.eventID,
-              modificationNumber: o.modificationNumber,
-              code: o.code,
-              description: o.description,
-              optType: o.optType ?? decisions.get(o.eventID) ?? 'optOut',
-              requestID: message.requestID,
-            }));
-          const answer = createdEvent(venID, lines);
-          if (answer) deps.answer(answer);
-          for (const [eventID, { modificationNumber }] of answers) deps.answered?.(eventID, modificationNumber);
-          return EMPTY;
-        }),
-      );
-      // Decisions taken at once (the usual case) save the distribution once, with its answers; while
-      // one is still pending, the distribution is saved now, and again when the decision comes.
-      return merge(
-        answered$,
-        defer(() => {
-          if (!saved) deps.changed();
-          return EMPTY;
-        }),
-      );
+      const needing = result.outcomes.filter((o) => o.needsDecision && table.has(o.eventID));
+      let saved = false;
+      const finish = (decisions: ReadonlyMap<string, OptType>): void => {
+        const answers = new Map<string, { modificationNumber: number; optType: OptType }>();
+        for (const [eventID, optType] of decisions) {
+          answers.set(eventID, { modificationNumber: table.get(eventID)!.event.eiEvent.eventDescriptor.modificationNumber, optType });
+        }
+        if (answers.size > 0) {
+          saved = true;
+          setTable(recordAnswers(table, answers));
+        }
+        const lines: EventAnswerLine[] = [];
+        for (const o of result.outcomes) {
+          if (!o.respond) continue;
+          lines.push({
+            eventID: o.eventID,
+            modificationNumber: o.modificationNumber,
+            code: o.code,
+            description: o.description,
+            optType: o.optType ?? decisions.get(o.eventID) ?? 'optOut',
+            requestID: message.requestID,
+          });
+        }
+        const answer = createdEvent(venID, lines);
+        if (answer) deps.answer(answer);
+        for (const [eventID, { modificationNumber }] of answers) deps.answered?.(eventID, modificationNumber);
+        subscriber.complete();
+      };
+      if (needing.length === 0) {
+        saved = true;
+        deps.changed();
+        finish(new Map());
+        return undefined;
+      }
+      // Each ask emits one decision and completes (DecisionRunner.ask), often synchronously.
+      const decided: OptType[] = new Array<OptType>(needing.length);
+      let waiting = needing.length;
+      const asks = new Subscription();
+      for (let i = 0; i < needing.length && !subscriber.closed; i++) {
+        const { eventID } = needing[i]!;
+        asks.add(
+          deps.decisions.ask(eventSnapshot(table.get(eventID)!, now())).subscribe({
+            next: (optType) => {
+              decided[i] = optType;
+            },
+            error: (error: unknown) => subscriber.error(error),
+            complete: () => {
+              waiting -= 1;
+              if (waiting === 0) finish(new Map(needing.map((o, at) => [o.eventID, decided[at]!])));
+            },
+          }),
+        );
+      }
+      if (!saved) deps.changed();
+      return asks;
     });
 
   const change = (decision: Decision): void => {
