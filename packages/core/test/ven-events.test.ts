@@ -1,4 +1,4 @@
-import { NEVER, concat, map, mergeMap, of, timer } from 'rxjs';
+import { NEVER, concat, map, mergeMap, of, timer, type SchedulerAction, type SchedulerLike } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore, createVen, encodeMessage, optIn, optOut, type DecisionOperator, type EventSnapshot, type VenOptions, type VenState } from '@rxadr/core';
 import { authorEvent, createMockVtn, createVirtualClock } from '@rxadr/testing';
@@ -149,6 +149,28 @@ describe('decisions', () => {
     expect(created.at(-1)?.at.getTime()).toBe(T0 + 13_000);
     expect(responses().slice(-2).map((r) => `${r.qualifiedEventID.eventID}:${r.optType}`)).toEqual(['slow:optOut', 'fast:optIn']);
     expect(errors.map((e) => e.code)).toContain('decision');
+  });
+
+  it('without a decision operator, answers the default at once and arms no deadline timer', () => {
+    const clock = createVirtualClock(T0);
+    const delays: number[] = [];
+    const counting: SchedulerLike = {
+      now: () => clock.now(),
+      schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay?: number, state?: T) {
+        delays.push(delay ?? 0);
+        return clock.schedule(work, delay, state);
+      },
+    };
+    const vtn = createMockVtn({ scheduler: clock });
+    const ven = createVen({ pollPhase: 0, venName: 'ven-under-test', transport: vtn.transport(), scheduler: counting, random: () => 0.5, decisionDeadlineMs: 123_457, defaultDecision: 'optIn' });
+    const { poll } = bench.track('no-operator', clock, vtn, ven);
+    ven.start();
+    vtn.model.createEvent({ eventID: 'e1', start: at(60) });
+    poll();
+    const created = vtn.recorder.messages('oadrCreatedEvent').map((m) => m.eiCreatedEvent);
+    expect(created.flatMap((c) => c.eventResponses ?? []).map((r) => `${r.qualifiedEventID.eventID}:${r.optType}`)).toEqual(['e1:optIn']);
+    expect(delays.length).toBeGreaterThan(0);
+    expect(delays).not.toContain(123_457);
   });
 
   /** The answers each save of the VEN state holds, from a poll that delivers one new event to 5 s after it. */
