@@ -122,15 +122,18 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
     for (const record of live.values()) if (record.kind === 'report-delivery') return record;
     return undefined;
   };
-  /** Records that may be sent now, in order (ignoring time). */
-  function* sendable(registered: boolean): Generator<Obligation> {
-    const delivery = firstPendingDelivery();
-    for (const record of live.values()) {
-      if (record.needsRegistration && !registered) continue;
-      if (record.kind === 'report-delivery' && record !== delivery) continue;
-      yield record;
+  /**
+   * Whether `record` may be sent now, ignoring time, visiting the live set in order: `state.delivery`
+   * turns true at the first report delivery, which alone of the deliveries may go (they leave in order).
+   * A plain loop, not a generator: `due` runs before every poll.
+   */
+  const sendableInOrder = (record: Obligation, registered: boolean, state: { delivery: boolean }): boolean => {
+    if (record.kind === 'report-delivery') {
+      if (state.delivery) return false;
+      state.delivery = true;
     }
-  }
+    return !(record.needsRegistration && !registered);
+  };
 
   const intervalsOf = (record: Obligation): number => Math.max(1, record.subject.intervals ?? 1);
 
@@ -174,13 +177,17 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
     due(now, registered) {
       // An idle VEN owes nothing: the poll loop asks before every poll.
       if (live.size === 0) return undefined;
-      for (const record of sendable(registered)) if (record.nextAttemptAt <= now) return record;
+      const state = { delivery: false };
+      for (const record of live.values()) if (sendableInOrder(record, registered, state) && record.nextAttemptAt <= now) return record;
       return undefined;
     },
     nextDue(registered) {
       if (live.size === 0) return undefined;
       let earliest: number | undefined;
-      for (const record of sendable(registered)) if (earliest === undefined || record.nextAttemptAt < earliest) earliest = record.nextAttemptAt;
+      const state = { delivery: false };
+      for (const record of live.values()) {
+        if (sendableInOrder(record, registered, state) && (earliest === undefined || record.nextAttemptAt < earliest)) earliest = record.nextAttemptAt;
+      }
       return earliest;
     },
     applyVerdict(id: string, verdict: ExchangeVerdict): Obligation | undefined {
