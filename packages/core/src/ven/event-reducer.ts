@@ -52,16 +52,22 @@ export interface DistributionResult {
 
 type Distribution = MessageOf<'oadrDistributeEvent'>;
 
-function outcome(event: { eventID: string; modificationNumber: number; responseRequired: ResponseRequired }, kind: EventOutcomeKind, fields: Partial<EventOutcome> = {}): EventOutcome {
+/** One outcome, its properties written out in one shape (no object spread: this runs per event per distribution). */
+function outcome(
+  event: { readonly eventID: string; readonly modificationNumber: number; readonly responseRequired: ResponseRequired },
+  kind: EventOutcomeKind,
+  fields: Partial<Pick<EventOutcome, 'code' | 'description' | 'needsDecision' | 'optType'>> = {},
+): EventOutcome {
   return {
-    ...event,
+    eventID: event.eventID,
+    modificationNumber: event.modificationNumber,
+    responseRequired: event.responseRequired,
     kind,
     respond: event.responseRequired === 'always' && kind !== 'completed',
-    code: '200',
-    description: undefined,
-    needsDecision: false,
-    optType: undefined,
-    ...fields,
+    code: fields.code ?? '200',
+    description: fields.description,
+    needsDecision: fields.needsDecision ?? false,
+    optType: fields.optType,
   };
 }
 
