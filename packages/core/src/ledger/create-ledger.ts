@@ -83,6 +83,7 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
   const batch = () => {
     const ops: JournalOp[] = [];
     const announced: LedgerChange[] = [];
+    let tally: { -readonly [K in keyof LedgerCounters]: number } | undefined;
     return {
       put(record: Obligation, previous: Obligation['state'] | undefined): void {
         const before = live.get(record.id);
@@ -102,14 +103,14 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
         announced.push({ record: ended, previous: record.state });
         return ended;
       },
-      count(change: Partial<Record<keyof LedgerCounters, number>>): void {
-        const next = { ...counters };
-        for (const [name, by] of Object.entries(change) as [keyof LedgerCounters, number][]) next[name] += by;
-        counters = next;
+      /** Adds to one counter; the batch's counters are copied once, and take effect at `commit`. */
+      count(name: keyof LedgerCounters, by: number): void {
+        tally ??= { ...counters };
+        tally[name] += by;
       },
       commit(): void {
         if (ops.length === 0) return;
-        counters = { ...counters, pending: live.size };
+        counters = { ...(tally ?? counters), pending: live.size };
         ops.push({ op: 'put', id: COUNTERS_ENTRY, value: { ...counters, sequence } });
         journal.append(ops);
         for (const change of announced) changes.next(change);
@@ -141,10 +142,11 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
     add(input: NewObligation): Obligation {
       const now = scheduler.now();
       const change = batch();
-      for (const older of [...live.values()]) {
+      // Ending a record deletes it from `live` mid-iteration, which a Map's iteration allows.
+      for (const older of live.values()) {
         if (older.key === input.key && older.kind !== 'report-delivery') {
           change.end(older, 'superseded');
-          change.count({ superseded: 1 });
+          change.count('superseded', 1);
         }
       }
       const record = sized({
@@ -167,7 +169,7 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
         const oldest = firstPendingDelivery();
         if (!oldest) break;
         change.end(oldest, 'dropped', { lastError: { reason: 'the ledger is full: the oldest report intervals are dropped first' } });
-        change.count({ droppedOverflow: intervalsOf(oldest) });
+        change.count('droppedOverflow', intervalsOf(oldest));
       }
       change.commit();
       return live.get(record.id) ?? { ...record, state: 'dropped' };
@@ -200,11 +202,11 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
       switch (verdict.kind) {
         case 'settled':
           result = change.end(record, 'settled', { attempts });
-          change.count({ settled: 1 });
+          change.count('settled', 1);
           break;
         case 'terminal':
           result = change.end(record, 'failed', { attempts, lastError: { reason: verdict.reason, responseCode: verdict.responseCode } });
-          change.count({ failed: 1 });
+          change.count('failed', 1);
           break;
         case 'transient':
         case 'reconcile': {
@@ -212,7 +214,7 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
           const lastError = { reason: verdict.reason, ...(verdict.responseCode ? { responseCode: verdict.responseCode } : {}) };
           result = sized({ ...record, attempts, nextAttemptAt: now + retryDelay(policy, attempts, random), updatedAt: now, lastError });
           change.put(result, 'pending');
-          if (verdict.kind === 'transient') change.count({ retries: 1 });
+          if (verdict.kind === 'transient') change.count('retries', 1);
           break;
         }
       }
@@ -231,12 +233,12 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
         if (!predicate(record)) continue;
         if (reason === 'taken-back') {
           dropped.push(change.end(record, 'superseded', { lastError: { reason: 'taken back, to be owed again' } }));
-          change.count({ superseded: 1 });
+          change.count('superseded', 1);
           continue;
         }
         const why = reason === 'overflow' ? 'dropped to keep the ledger within its bounds' : 'its report request ended';
         dropped.push(change.end(record, 'dropped', { lastError: { reason: why } }));
-        change.count(reason === 'overflow' ? { droppedOverflow: intervalsOf(record) } : { droppedRequestEnded: intervalsOf(record) });
+        change.count(reason === 'overflow' ? 'droppedOverflow' : 'droppedRequestEnded', intervalsOf(record));
       }
       change.commit();
       return dropped;
