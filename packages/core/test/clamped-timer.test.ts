@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock, withNodeTimerLimits } from '@rxadr/testing';
-import { MAX_TIMER_STEP_MS, clampedTimer, clampedTimerAt, scheduleClamped } from '../src/index.js';
+import { MAX_TIMER_STEP_MS, clampedTimer, clampedTimerAt, scheduleAt, scheduleClamped } from '../src/index.js';
 
 const DAY = 86_400_000;
 
@@ -63,6 +63,24 @@ describe('clamped timer in virtual time', () => {
     expect(fired).toEqual([]);
     clock.advanceBy(1);
     expect(fired).toEqual([at]);
+  });
+
+  it('a one-step wait that wakes early waits the rest, and its subscription is closed once it has run', () => {
+    const clock = createVirtualClock('2026-01-01T00:00:00Z');
+    let skew = 0;
+    const lagging = { now: () => clock.now() + skew, schedule: clock.schedule.bind(clock) } as typeof clock;
+    const at = clock.now() + 1_000;
+    const fired: number[] = [];
+    const sub = scheduleAt(lagging, () => fired.push(lagging.now()), at);
+    skew = -200; // the wall clock was set back 200 ms while waiting: the step wakes early
+    clock.advanceBy(1_000);
+    expect(fired).toEqual([]);
+    clock.advanceBy(199);
+    expect(fired).toEqual([]);
+    clock.advanceBy(1);
+    expect(fired).toEqual([at]);
+    expect(sub.closed).toBe(true);
+    expect(clock.pending).toBe(0);
   });
 
   it('past instants run on the next turn, never synchronously; NaN and +Infinity never run; unsubscribe cancels', () => {

@@ -1,4 +1,4 @@
-import { Observable, Subscription, asyncScheduler, type SchedulerLike } from 'rxjs';
+import { Observable, Subscription, asyncScheduler, type SchedulerAction, type SchedulerLike } from 'rxjs';
 
 /**
  * The longest single wait handed to a scheduler: 2^31−1 ms (about 24.8 days). Node keeps a timer's
@@ -17,8 +17,30 @@ export const MAX_TIMER_STEP_MS = 2 ** 31 - 1;
  * const sub = scheduleAt(scheduler, () => emit('active'), startMs);
  */
 export function scheduleAt(scheduler: SchedulerLike, work: () => void, atMs: number): Subscription {
+  if (Number.isNaN(atMs) || atMs === Number.POSITIVE_INFINITY) return new Subscription();
+  const delay = Math.max(0, atMs - scheduler.now());
+  if (delay > MAX_TIMER_STEP_MS) return scheduleInSteps(scheduler, work, atMs);
+  // The usual wait fits one step: one scheduler action and no owner subscription (this runs on
+  // every poll). A step that wakes early re-schedules that action for the rest (the rxjs idiom: an
+  // action's `schedule` moves it, or chains a child it owns). Once due, the action is unsubscribed
+  // (so a parent holding it lets it go) before `work` runs.
+  let first: Subscription | undefined;
+  const action = scheduler.schedule(function (this: SchedulerAction<undefined>): void {
+    const remaining = atMs - scheduler.now();
+    if (remaining > 0) {
+      this.schedule(undefined, remaining);
+      return;
+    }
+    (first ?? this).unsubscribe();
+    work();
+  }, delay);
+  first = action;
+  return action;
+}
+
+/** {@link scheduleAt} for a wait longer than one step: each step is scheduled anew, all owned by one subscription. */
+function scheduleInSteps(scheduler: SchedulerLike, work: () => void, atMs: number): Subscription {
   const owner = new Subscription();
-  if (Number.isNaN(atMs) || atMs === Number.POSITIVE_INFINITY) return owner;
   let pending: Subscription | undefined;
   const step = (): void => {
     pending?.unsubscribe();
@@ -34,7 +56,7 @@ export function scheduleAt(scheduler: SchedulerLike, work: () => void, atMs: num
     owner.add(pending);
   };
   // The first step always goes through the scheduler, as rxjs `timer(0)` does: never synchronously.
-  pending = scheduler.schedule(step, Math.max(0, Math.min(atMs - scheduler.now(), MAX_TIMER_STEP_MS)));
+  pending = scheduler.schedule(step, Math.min(atMs - scheduler.now(), MAX_TIMER_STEP_MS));
   owner.add(pending);
   return owner;
 }
