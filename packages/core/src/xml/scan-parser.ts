@@ -2,17 +2,13 @@ import { SaxesParser } from 'saxes';
 
 /**
  * The parts of a saxes 6 parser that {@link createScanParser} reads: the chunk being parsed, the
- * index of the next character, the text gathered so far, the position counters and the state
- * method it wraps. saxes declares them private; they are checked when this module loads.
+ * index of the next character, the text gathered so far and the state method it wraps. saxes
+ * declares them private; they are checked when this module loads.
  */
 interface SaxesInternals {
   chunk: string;
   i: number;
   text: string;
-  line: number;
-  column: number;
-  chunkPosition: number;
-  positionAtNewLine: number;
   handleTextInRoot(): void;
 }
 
@@ -28,7 +24,7 @@ function saxesFits(): boolean {
   if (typeof original !== 'function') return false;
   const probe = new SaxesParser() as unknown as Record<string, unknown>;
   const strings = ['chunk', 'text'];
-  const numbers = ['i', 'line', 'column', 'chunkPosition', 'positionAtNewLine'];
+  const numbers = ['i'];
   return strings.every((key) => typeof probe[key] === 'string') && numbers.every((key) => typeof probe[key] === 'number');
 }
 
@@ -40,9 +36,9 @@ const Saxes = SaxesParser as unknown as new (options: { xmlns: false; position: 
  * character data inside the document element without building a string for it, whenever
  * `wantsBlank()` says it is not wanted there; all other text is read and reported by saxes as usual.
  * A run of spaces, tabs and line feeds ending at `<` is blank (a carriage return, which saxes
- * normalizes, or a reference, sends the run to saxes): the parser moves past it, keeping its line
- * and column as saxes would, and saxes reads the `<`. The override is a method of a subclass, not
- * a property of each parser, so saxes' own code keeps seeing parsers of one shape.
+ * normalizes, or a reference, sends the run to saxes): the parser moves past it and saxes reads
+ * the `<`. The override is a method of a subclass, not a property of each parser, so saxes' own
+ * code keeps seeing parsers of one shape.
  */
 class BlankSkippingParser extends Saxes {
   constructor(
@@ -65,15 +61,8 @@ class BlankSkippingParser extends Saxes {
       let c = chunk.charCodeAt(k);
       while (c === 0x20 || c === 0x0a || c === 0x09) c = chunk.charCodeAt(++k);
       if (c === 0x3c && k > start && !this.wantsBlank()) {
-        let column = this.column;
-        for (let j = start; j < k; j++) {
-          if (chunk.charCodeAt(j) === 0x0a) {
-            this.line++;
-            column = 0;
-            this.positionAtNewLine = this.chunkPosition + j + 1;
-          } else column++;
-        }
-        this.column = column;
+        // Line and column are not kept: with position tracking off, saxes reports neither (its
+        // error messages leave them out), so nothing reads them.
         this.i = k;
         this.onBlank?.(start, k);
       }
