@@ -133,6 +133,31 @@ describe('the obligations ledger', () => {
     expect(ledger.pending().at(-1)?.key).toBe('delivery:19');
   });
 
+  it('sizes each record within 10 % of the length of its stored JSON, small or large', () => {
+    const journal = createMemoryJournal();
+    const { ledger } = setup({ journal });
+    const many: OadrMessage = {
+      type: 'oadrCreatedEvent',
+      eiCreatedEvent: {
+        eiResponse: { responseCode: '200', responseDescription: 'OK', requestID: '' },
+        eventResponses: Array.from({ length: 200 }, (_, i) => ({
+          responseCode: '200',
+          responseDescription: 'OK',
+          requestID: `dist-${i}`,
+          qualifiedEventID: { eventID: `event-${i}`, modificationNumber: i },
+          optType: i % 2 === 0 ? ('optIn' as const) : ('optOut' as const),
+        })),
+        venID: 'VEN-1',
+      },
+    };
+    const records = [ledger.add(eventAnswer('E1')), ledger.add(delivery(1, 3)), ledger.add({ ...eventAnswer('E2'), message: many })];
+    for (const record of records) {
+      const stored = JSON.stringify(journal.entries.get(record.id)).length;
+      expect(Math.abs(record.bytes - stored) / stored).toBeLessThanOrEqual(0.1);
+    }
+    expect(records[2]!.bytes).toBeGreaterThan(20 * records[0]!.bytes);
+  });
+
   it('drops the deliveries of an ended request as request-ended', () => {
     const { ledger } = setup();
     ledger.add(delivery(1, 3));

@@ -2,7 +2,7 @@ import { BehaviorSubject, Subject, type SchedulerLike } from 'rxjs';
 import type { Ledger, LedgerBounds } from './ledger.js';
 import { COUNTERS_ENTRY, createMemoryJournal, type JournalOp, type LedgerJournal } from './ledger-journal.js';
 import type { LedgerChange, LedgerCounters, NewObligation, Obligation } from './obligation.js';
-import { ZERO_COUNTERS, countersFromJson, obligationFromJson, obligationToJson } from './obligation-json.js';
+import { ZERO_COUNTERS, countersFromJson, obligationFromJson, obligationToJson, storedSize } from './obligation-json.js';
 import { retryDelay, type ExchangeVerdict, type RetryPolicy } from './retry-policy.js';
 
 /** The default bounds: 10 000 records, 32 MiB. */
@@ -70,11 +70,11 @@ export function createLedger(options: LedgerOptions): Ledger & { /** Completes `
     sequence += 1;
     return `ob-${scheduler.now().toString(36)}-${sequence.toString(36)}-${Math.floor(random() * 36 ** 6).toString(36)}`;
   };
-  // The stored form of each sized record, built once: its length is the record's size, and `put` journals it.
+  // The stored form of each sized record, built once: its size is the record's size, and `put` journals it.
   const storedForms = new WeakMap<Obligation, Record<string, unknown>>();
   const sized = (record: Omit<Obligation, 'bytes'>): Obligation => {
     const json = obligationToJson(record as Obligation);
-    const result = { ...record, bytes: JSON.stringify(json).length } as Obligation;
+    const result = { ...record, bytes: storedSize(json) } as Obligation;
     storedForms.set(result, json);
     return result;
   };

@@ -25,6 +25,45 @@ export function obligationToJson(record: Obligation): Json {
   return { ...rest, message: messageToJson(message), ...(lastError ? { lastError } : {}) };
 }
 
+/**
+ * About how many characters `JSON.stringify(json)` writes, without writing them: a string counts
+ * its characters and two quotes (escapes not counted), an integer its digits, any other number
+ * 8, every key, separator and bracket as written. A record's size for the ledger's byte bound; an order of magnitude cheaper
+ * than stringifying, which every record added would otherwise pay just to be measured.
+ */
+export function storedSize(json: unknown): number {
+  switch (typeof json) {
+    case 'string':
+      return json.length + 2;
+    case 'number':
+      return Number.isInteger(json) ? digits(json) : 8;
+    case 'boolean':
+      return 5;
+    case 'object': {
+      if (json === null) return 4;
+      let size = 2;
+      if (Array.isArray(json)) {
+        for (let i = 0; i < json.length; i++) size += storedSize(json[i]) + 1;
+        return size;
+      }
+      const fields = json as Json;
+      for (const key in fields) {
+        const value = fields[key];
+        if (value !== undefined) size += key.length + 4 + storedSize(value);
+      }
+      return size;
+    }
+    default:
+      return 0;
+  }
+}
+
+function digits(integer: number): number {
+  let count = integer < 0 ? 2 : 1;
+  for (let rest = Math.abs(integer); rest >= 10 && count < 22; rest /= 10) count++;
+  return count;
+}
+
 /** Reads a stored record back; throws `VenError('store')` naming what is wrong (never a silent loss). */
 export function obligationFromJson(json: unknown, source: string): Obligation {
   const bad = (what: string): never => {
@@ -57,7 +96,7 @@ export function obligationFromJson(json: unknown, source: string): Obligation {
     createdAt: json['createdAt'] as number,
     updatedAt: json['updatedAt'] as number,
     ...(lastError ? { lastError } : {}),
-    bytes: JSON.stringify(json).length,
+    bytes: storedSize(json),
   };
 }
 
