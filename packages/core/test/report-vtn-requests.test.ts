@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Duration, createFileStore, type OadrReport, type ReportError, type VtnReportInterval } from '../src/index.js';
+import { MAX_WITHDRAWN, createVtnRequestLedger } from '../src/reports/vtn-request-ledger.js';
+import type { ReportObligations } from '../src/reports/report-obligations.js';
+import type { VtnReports } from '../src/reports/vtn-reports.js';
 import { T0, reportVenHooks, startVen, stopVen, type Running } from './report-helpers.js';
 
 // The VEN's own requests for the VTN's reports (`requestVtnReport`, §5.4) are ledger records: a
@@ -235,6 +238,31 @@ describe('a restart on a real file store', () => {
     expect(second.ven.ledger.pending()).toEqual([]);
   });
 
+  it('a create withdrawn while it may have been in flight is still cancelled after a restart when the VTN sends data for it', async () => {
+    const path = join(folder, 'withdrawn.json');
+    const first = startVen('vtn-request-restart-withdrawn', { store: createFileStore(path) });
+    first.vtn.faults.inject({ kind: 'delay', ms: 5 * SEC }, { service: 'OadrPoll', times: 1 });
+    first.run(POLL + SEC);
+    subscribe(first).subscription.unsubscribe();
+    expect(first.ven.ledger.pending()).toEqual([]);
+    first.run(POLL);
+    await stopVen(first);
+    expect(JSON.stringify(createFileStore(path).load())).toContain('"vtnRequestsWithdrawn":["vrr-1"]');
+    first.vtn.recorder.clear();
+
+    const second = startVen('vtn-request-restart-withdrawn-2', { reuse: first, store: createFileStore(path) });
+    second.run(POLL);
+    expect(second.vtn.recorder.messages('oadrCancelReport')).toEqual([]);
+    // As if the create had reached the VTN before the withdrawal.
+    sendPrice(second, 'vrr-1', 0.3);
+    expect(second.vtn.recorder.messages('oadrUpdatedReport').at(-1)?.eiResponse).toMatchObject({ responseCode: '452' });
+    second.run(POLL);
+    expect(second.vtn.recorder.messages('oadrCancelReport').map((m) => m.reportRequestID)).toEqual([['vrr-1']]);
+    second.run(5 * MIN);
+    expect(second.vtn.recorder.messages('oadrCancelReport')).toHaveLength(1);
+    expect(second.ven.ledger.pending()).toEqual([]);
+  });
+
   it('a create owed and already tried at the stop becomes a cancel; one never tried is dropped', async () => {
     const path = join(folder, 'owed.json');
     const first = startVen('vtn-request-restart-owed', { store: createFileStore(path) });
@@ -262,5 +290,25 @@ describe('a restart on a real file store', () => {
     expect(second.vtn.recorder.messages('oadrCreateReport')).toEqual([]);
     expect(second.vtn.recorder.messages('oadrCancelReport').map((m) => m.reportRequestID)).toEqual([['vrr-tried']]);
     expect(second.ven.ledger.pending()).toEqual([]);
+  });
+});
+
+describe('the withdrawn creates kept', () => {
+  it('are bounded to the most recent ones, and a stored list longer than the bound keeps its newest entries', () => {
+    const ledger = createVtnRequestLedger({
+      obligations: {} as ReportObligations,
+      nextId: (prefix) => `${prefix}-1`,
+      attached: () => false,
+      venID: () => undefined,
+      streams: () => ({}) as VtnReports,
+      changed: () => undefined,
+      save: () => undefined,
+    });
+    const stored = Array.from({ length: MAX_WITHDRAWN + 44 }, (_, i) => `vrr-${i}`);
+    ledger.load({ accepted: ['vrr-299'], owed: ['vrr-298'], withdrawn: stored });
+    const kept = ledger.toJson().withdrawn!;
+    // The accepted and the owed request are not withdrawn ones; of the rest, the newest MAX_WITHDRAWN.
+    expect(kept).toEqual(stored.slice(0, -2).slice(-MAX_WITHDRAWN));
+    expect(kept).toHaveLength(MAX_WITHDRAWN);
   });
 });

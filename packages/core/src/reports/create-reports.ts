@@ -55,7 +55,7 @@ export function createReports(options: ReportsOptions = {}): ReportModule {
   const toJson = () => {
     const own = vtnRequests.toJson();
     const { venID, seq, requests, held, counters, inProgress } = state;
-    return reportStateToJson({ venID, seq, requests, held, counters, samples: inProgress, vtnRequests: own.accepted, vtnRequestsOwed: own.owed });
+    return reportStateToJson({ venID, seq, requests, held, counters, samples: inProgress, vtnRequests: own.accepted, vtnRequestsOwed: own.owed, vtnRequestsWithdrawn: own.withdrawn });
   };
   const saveNow = (): void => {
     const { session } = state;

@@ -44,7 +44,7 @@ export function loadReportState(
       state.held.push({ message: deliveryMessage(item, state.venID ?? '', deps.missingReading), subject: { reportRequestID: w.reportRequestID, fromMs: w.fromMs, toMs: w.toMs, intervals: Math.max(1, w.intervals.length) } });
     }
     for (const [id, map] of stored.samples) state.inProgress.set(id, map);
-    deps.vtnRequests.load({ accepted: stored.vtnRequests ?? [], owed: stored.vtnRequestsOwed ?? [] });
+    deps.vtnRequests.load({ accepted: stored.vtnRequests ?? [], owed: stored.vtnRequestsOwed ?? [], withdrawn: stored.vtnRequestsWithdrawn ?? [] });
   } catch (error) {
     deps.errors.next(isReportError(error) ? error : new ReportError('state', 'the persisted report state is unreadable', { cause: error }));
   }

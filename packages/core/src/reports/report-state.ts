@@ -55,6 +55,11 @@ export interface ReportStateJson {
    * cannot lose a request the VTN may hold. After a restart each is cancelled.
    */
   readonly vtnRequestsOwed?: readonly string[];
+  /**
+   * The VEN's own requests whose oadrCreateReport was withdrawn (its stream unsubscribed) while it
+   * may have been in flight: if the VTN sends data for one, also after a restart, it is cancelled.
+   */
+  readonly vtnRequestsWithdrawn?: readonly string[];
 }
 
 /** The slot read back. */
@@ -71,6 +76,8 @@ export interface ReportState {
   readonly vtnRequests?: readonly string[];
   /** See {@link ReportStateJson.vtnRequestsOwed}. */
   readonly vtnRequestsOwed?: readonly string[];
+  /** See {@link ReportStateJson.vtnRequestsWithdrawn}. */
+  readonly vtnRequestsWithdrawn?: readonly string[];
 }
 
 /** The counters of a module that has delivered nothing yet. */
@@ -148,7 +155,9 @@ export function reportStateFromJson(json: unknown): ReportState | undefined {
   if (!Array.isArray(vtnRequests) || !vtnRequests.every((id) => typeof id === 'string')) return bad('vtnRequests');
   const vtnRequestsOwed = json['vtnRequestsOwed'] ?? [];
   if (!Array.isArray(vtnRequestsOwed) || !vtnRequestsOwed.every((id) => typeof id === 'string')) return bad('vtnRequestsOwed');
-  return { venID, seq, requests: requests as RequestRecord[], deliveries: items, held, counters: counters as unknown as ReportCounters, samples, vtnRequests, vtnRequestsOwed };
+  const vtnRequestsWithdrawn = json['vtnRequestsWithdrawn'] ?? [];
+  if (!Array.isArray(vtnRequestsWithdrawn) || !vtnRequestsWithdrawn.every((id) => typeof id === 'string')) return bad('vtnRequestsWithdrawn');
+  return { venID, seq, requests: requests as RequestRecord[], deliveries: items, held, counters: counters as unknown as ReportCounters, samples, vtnRequests, vtnRequestsOwed, vtnRequestsWithdrawn };
 }
 
 /** The JSON form of the slot: requests, samples in progress, held reports and counters — never the owed deliveries. */
@@ -162,6 +171,7 @@ export function reportStateToJson(state: Omit<ReportState, 'deliveries'>): Repor
     counters: state.counters,
     ...(state.vtnRequests && state.vtnRequests.length > 0 ? { vtnRequests: state.vtnRequests } : {}),
     ...(state.vtnRequestsOwed && state.vtnRequestsOwed.length > 0 ? { vtnRequestsOwed: state.vtnRequestsOwed } : {}),
+    ...(state.vtnRequestsWithdrawn && state.vtnRequestsWithdrawn.length > 0 ? { vtnRequestsWithdrawn: state.vtnRequestsWithdrawn } : {}),
     samples: Object.fromEntries(
       [...state.samples].filter(([, map]) => map.size > 0).map(([id, map]) => [id, [...map].map(([end, row]) => [end, Array.from(row, (r) => r ?? null)] as const)]),
     ),

@@ -22,11 +22,16 @@ export interface VtnRequestLedgerDeps {
   save(): void;
 }
 
-/** The persisted form (`ReportStateJson.vtnRequests` and `vtnRequestsOwed`). */
+/** The persisted form (`ReportStateJson.vtnRequests`, `vtnRequestsOwed` and `vtnRequestsWithdrawn`). */
 export interface VtnRequestsJson {
   readonly accepted: readonly string[];
   readonly owed: readonly string[];
+  /** Absent in a slot saved before withdrawn creates were kept. */
+  readonly withdrawn?: readonly string[];
 }
+
+/** Withdrawn creates remembered (and persisted), the most recent ones: each costs a few bytes of the slot. */
+export const MAX_WITHDRAWN = 256;
 
 /**
  * The VEN's own oadrCreateReport / oadrCancelReport (`requestVtnReport`, §5.4) as ledger records
@@ -50,9 +55,18 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
   const accepted = new Set<string>();
   /**
    * Creates withdrawn before any attempt had ended. One may still have been in flight and reached the
-   * VTN: if the VTN sends data for it, the VEN cancels it then (see `unknownData`).
+   * VTN: if the VTN sends data for it, the VEN cancels it then (see `unknownData`), also after a
+   * restart (they are persisted), for the {@link MAX_WITHDRAWN} most recent ones.
    */
   const withdrawn = new Set<string>();
+  const rememberWithdrawn = (reportRequestID: string): void => {
+    withdrawn.delete(reportRequestID);
+    withdrawn.add(reportRequestID);
+    for (const oldest of withdrawn) {
+      if (withdrawn.size <= MAX_WITHDRAWN) break;
+      withdrawn.delete(oldest);
+    }
+  };
   /**
    * Requests whose oadrCreateReport is owed and not settled yet; each was saved with the slot before
    * its record was added (see above). Every ID here or in `accepted` is on disk too: a removal may
@@ -77,7 +91,7 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
     if (record?.kind === 'create-report' && record.attempts === 0 && !accepted.has(reportRequestID)) {
       obligations.withdraw(record.key);
       owed.delete(reportRequestID);
-      withdrawn.add(reportRequestID);
+      rememberWithdrawn(reportRequestID);
       deps.changed();
       return;
     }
@@ -107,13 +121,15 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
 
   return {
     sink,
-    /** The persisted form: the requests the VTN accepted, and those whose create is owed. */
-    toJson: (): VtnRequestsJson => ({ accepted: [...accepted], owed: [...owed] }),
+    /** The persisted form: the requests the VTN accepted, those whose create is owed, and the creates withdrawn. */
+    toJson: (): VtnRequestsJson => ({ accepted: [...accepted], owed: [...owed], withdrawn: [...withdrawn] }),
     load(json: VtnRequestsJson): void {
       accepted.clear();
       owed.clear();
+      withdrawn.clear();
       for (const id of json.accepted) accepted.add(id);
       for (const id of json.owed) if (!accepted.has(id)) owed.add(id);
+      for (const id of json.withdrawn ?? []) if (!accepted.has(id) && !owed.has(id)) rememberWithdrawn(id);
     },
     /** A create-report or cancel-report record settled (2xx); true when it was one. */
     settled(record: Obligation): boolean {
@@ -167,6 +183,7 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
       if (fresh) {
         accepted.clear();
         owed.clear();
+        withdrawn.clear();
       }
       if (!deps.attached()) return;
       const active = [...deps.streams().active().values()];
@@ -179,6 +196,7 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
     ended(why: string): void {
       accepted.clear();
       owed.clear();
+      withdrawn.clear();
       deps.streams().endAll(why);
       deps.changed();
     },
