@@ -1,5 +1,6 @@
 import type { Scalar } from './scalars.js';
-import { element, sequence } from './sequence.js';
+import { element } from './fields.js';
+import { sequence } from './sequence.js';
 import { INVALID, XmlCodec } from './xml-codec.js';
 import { readPlan, setReadPlan } from './read-plan.js';
 

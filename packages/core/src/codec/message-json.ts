@@ -1,4 +1,5 @@
-import { choice, sequence } from './sequence.js';
+import { choice } from './fields.js';
+import { sequence } from './sequence.js';
 import { payloadOptions, type OadrMessage } from '../model/message.js';
 import { CodecEncodeError, INVALID, child, type CodecIssue } from './xml-codec.js';
 

@@ -1,5 +1,5 @@
 import type { Scalar } from './scalars.js';
-import type { AttributeField, Card, ElementField, FixedField } from './sequence.js';
+import type { AttributeField, Card, ElementField, FixedField } from './fields.js';
 import type { XmlCodec } from './xml-codec.js';
 
 /**

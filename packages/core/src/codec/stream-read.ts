@@ -2,7 +2,7 @@ import type { XmlReadFailure, XmlReadLimits } from '../xml/read-limits.js';
 import { XmlTreeBuilder } from '../xml/read-xml.js';
 import { scanXml, type XmlScanHandler, type XmlScanTag } from '../xml/xml-scan.js';
 import { readPlan, type ReadPlan } from './read-plan.js';
-import { isBlank, matchOption, type Card, type ElementField, type FixedField } from './sequence.js';
+import { isBlank, matchOption, type Card, type ElementField, type FixedField } from './fields.js';
 import { INVALID, type CodecIssue, type XmlCodec } from './xml-codec.js';
 
 /** Thrown by the reader at the first thing a codec's `read` would report. */

@@ -1,4 +1,5 @@
-import { attribute, choice, many, one, opt, sequence, type ChoiceOf } from '../codec/sequence.js';
+import { attribute, choice, many, one, opt, type ChoiceOf } from '../codec/fields.js';
+import { sequence } from '../codec/sequence.js';
 import { listOf } from '../codec/list-of.js';
 import {
   currencyCode,

@@ -1,5 +1,6 @@
 import { anyUri, dateTime, enumeration, responseCode, unsignedInt, xsString } from '../codec/scalars.js';
-import { choice, fixed, many, one, opt, sequence, some } from '../codec/sequence.js';
+import { choice, fixed, many, one, opt, some } from '../codec/fields.js';
+import { sequence } from '../codec/sequence.js';
 import { listOf } from '../codec/list-of.js';
 import { wrapper, type TypeOf } from '../codec/xml-codec.js';
 import { NS } from '../xml/namespaces.js';

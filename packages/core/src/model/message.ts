@@ -1,4 +1,5 @@
-import { attribute, choice, one, opt, sequence, type ChoiceOf } from '../codec/sequence.js';
+import { attribute, choice, one, opt, type ChoiceOf } from '../codec/fields.js';
+import { sequence } from '../codec/sequence.js';
 import { xsString } from '../codec/scalars.js';
 import { rawElement } from '../codec/xml-codec.js';
 import { NS } from '../xml/namespaces.js';

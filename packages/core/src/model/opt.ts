@@ -1,5 +1,6 @@
 import { anyUri, dateTime, enumeration, xsString } from '../codec/scalars.js';
-import { one, opt, sequence } from '../codec/sequence.js';
+import { one, opt } from '../codec/fields.js';
+import { sequence } from '../codec/sequence.js';
 import type { TypeOf } from '../codec/xml-codec.js';
 import { NS } from '../xml/namespaces.js';
 import { calendarIntervalCodec, eiResponseCodec, eiTargetCodec, qualifiedEventIdCodec } from './common.js';

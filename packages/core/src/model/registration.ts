@@ -1,5 +1,6 @@
 import { enumeration, xsBoolean, xsString } from '../codec/scalars.js';
-import { many, one, opt, sequence, some } from '../codec/sequence.js';
+import { many, one, opt, some } from '../codec/fields.js';
+import { sequence } from '../codec/sequence.js';
 import type { TypeOf } from '../codec/xml-codec.js';
 import { NS } from '../xml/namespaces.js';
 import { durationProp, eiResponseCodec } from './common.js';

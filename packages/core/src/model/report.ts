@@ -1,5 +1,6 @@
 import { dateTime, duration, enumeration, xsBoolean, xsString, anyUri } from '../codec/scalars.js';
-import { choice, many, one, opt, sequence, some } from '../codec/sequence.js';
+import { choice, many, one, opt, some } from '../codec/fields.js';
+import { sequence } from '../codec/sequence.js';
 import { listOf } from '../codec/list-of.js';
 import type { TypeOf } from '../codec/xml-codec.js';
 import { NS } from '../xml/namespaces.js';
