@@ -261,6 +261,9 @@ describe('a restart on a real file store', () => {
     second.run(5 * MIN);
     expect(second.vtn.recorder.messages('oadrCancelReport')).toHaveLength(1);
     expect(second.ven.ledger.pending()).toEqual([]);
+    // Cancelled once: the slot forgets it, so a later restart cancels nothing more.
+    await stopVen(second);
+    expect(JSON.stringify(createFileStore(path).load())).not.toContain('vtnRequestsWithdrawn');
   });
 
   it('a create owed and already tried at the stop becomes a cancel; one never tried is dropped', async () => {

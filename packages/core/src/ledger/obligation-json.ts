@@ -28,8 +28,9 @@ export function obligationToJson(record: Obligation): Json {
 /**
  * About how many characters `JSON.stringify(json)` writes, without writing them: a string counts
  * its characters and two quotes (escapes not counted), an integer its digits, any other number
- * 8, every key, separator and bracket as written. A record's size for the ledger's byte bound; an order of magnitude cheaper
- * than stringifying, which every record added would otherwise pay just to be measured.
+ * 8, every key, separator and bracket as written. A record's size for the ledger's byte bound:
+ * several times cheaper than stringifying, which every record added would otherwise pay just to
+ * be measured.
  */
 export function storedSize(json: unknown): number {
   switch (typeof json) {

@@ -164,10 +164,15 @@ export function createVtnRequestLedger(deps: VtnRequestLedgerDeps) {
     /** The VTN sent data for requests the VEN does not know: those it withdrew unsent may have reached the VTN after all, so they are cancelled. */
     unknownData(reportRequestIDs: readonly string[]): void {
       if (!deps.attached()) return;
+      let forgotten = false;
       for (const id of reportRequestIDs) {
-        if (!withdrawn.delete(id) || pendingWith(id) || deps.streams().active().has(id)) continue;
+        if (!withdrawn.delete(id)) continue;
+        forgotten = true;
+        if (pendingWith(id) || deps.streams().active().has(id)) continue;
         obligations.owe('cancel-report', { type: 'oadrCancelReport', requestID: deps.nextId('req'), reportRequestID: [id], reportToFollow: false, venID: address() });
       }
+      // The slot forgets them too, so a restart does not cancel them a second time.
+      if (forgotten) deps.changed();
     },
     /** On attach: every request without a stream (restored after a restart, or unsubscribed while detached) is cancelled. */
     revive(): void {
