@@ -7,7 +7,7 @@ import type { LedgerChange, LedgerCounters, NewObligation, Obligation } from './
 export interface LedgerBounds {
   /** Most pending records. Default 10 000. */
   readonly maxRecords: number;
-  /** Most bytes of pending records (their stored JSON). Default 32 MiB. */
+  /** Most bytes of pending records (their stored JSON, as `storedSize` estimates it). Default 32 MiB. */
   readonly maxBytes: number;
 }
 
