@@ -2,7 +2,6 @@ import type { Scalar } from './scalars.js';
 import { element } from './fields.js';
 import { sequence } from './sequence.js';
 import { INVALID, XmlCodec } from './xml-codec.js';
-import { readPlan, setReadPlan } from './read-plan.js';
 
 /**
  * An element that only wraps a list of one repeated child (`strm:intervals` → `ei:interval+`,
@@ -25,7 +24,7 @@ export function listOf<A>(ns: string, name: string, codec: XmlCodec<A> | Scalar<
       return value === INVALID ? INVALID : (value[name] ?? []);
     },
   });
-  const plan = readPlan(inner as XmlCodec<unknown>);
-  if (plan?.kind === 'sequence') setReadPlan(list as XmlCodec<unknown>, { ...plan, finish: (value) => value[name] ?? [] });
+  const plan = (inner as XmlCodec<unknown>).plan;
+  if (plan?.kind === 'sequence') (list as XmlCodec<unknown>).plan = { ...plan, finish: (value) => value[name] ?? [] };
   return list;
 }

@@ -3,7 +3,6 @@ import { NS } from '../xml/namespaces.js';
 import { elementTags, type ElementTags, type TextElement, type XmlWriter } from '../xml/xml-writer.js';
 import { isBlank, matchOption, type AttributeField, type Card, type ElementField, type FixedField, type Fields, type Option, type SequenceOf } from './fields.js';
 import type { Scalar } from './scalars.js';
-import { setReadPlan } from './read-plan.js';
 import {
   INVALID,
   XmlCodec,
@@ -371,7 +370,7 @@ export function sequence<F extends Fields>(name: string, fields: F): XmlCodec<Se
   };
 
   const codec = new XmlCodec<A>(name, { is, read, write, emit, toJson, fromJson });
-  setReadPlan(codec as XmlCodec<unknown>, { kind: 'sequence', attributeKeys, attributeFields, elementKeys, elementFields, finish: undefined });
+  (codec as XmlCodec<unknown>).plan = { kind: 'sequence', attributeKeys, attributeFields, elementKeys, elementFields, finish: undefined };
   return codec;
 }
 

@@ -1,7 +1,7 @@
 import type { XmlReadFailure, XmlReadLimits } from '../xml/read-limits.js';
 import { XmlTreeBuilder } from '../xml/read-xml.js';
 import { scanXml, type XmlScanHandler, type XmlScanTag } from '../xml/xml-scan.js';
-import { readPlan, type ReadPlan } from './read-plan.js';
+import type { ReadPlan } from './read-plan.js';
 import { isBlank, matchOption, type Card, type ElementField, type FixedField } from './fields.js';
 import { INVALID, type CodecIssue, type XmlCodec } from './xml-codec.js';
 
@@ -122,7 +122,7 @@ class StreamReader implements XmlScanHandler {
         }
       }
     }
-    const plan = readPlan(codec);
+    const plan = codec.plan;
     if (plan === undefined) {
       const frame = this.enter(depth, SUBTREE, codec, undefined);
       frame.tree = new XmlTreeBuilder();

@@ -4,7 +4,7 @@ import { NS, canonicalPrefix } from '../xml/namespaces.js';
 import { elementTags, type XmlWriter } from '../xml/xml-writer.js';
 import { Duration } from './duration.js';
 import type { Scalar } from './scalars.js';
-import { setReadPlan, type ReadPlan } from './read-plan.js';
+import type { ReadPlan } from './read-plan.js';
 
 /** One problem found while decoding or encoding, with the element path where it was found. */
 export interface CodecIssue {
@@ -146,7 +146,7 @@ export function textContent(codec: XmlCodec<unknown>): TextContent | undefined {
 export function leaf<A>(scalar: Scalar<A>): XmlCodec<A> {
   const codec = leafCodec(scalar);
   TEXT_CONTENT.set(codec as XmlCodec<unknown>, { scalar: scalar as Scalar<unknown>, open: '', close: '', namespaces: [] });
-  setReadPlan(codec as XmlCodec<unknown>, { kind: 'leaf', scalar: scalar as Scalar<unknown> });
+  (codec as XmlCodec<unknown>).plan = { kind: 'leaf', scalar: scalar as Scalar<unknown> };
   return codec;
 }
 
@@ -225,7 +225,7 @@ export const rawElement: XmlCodec<XmlElement> = new XmlCodec<XmlElement>('any XM
 export function wrapper<A>(ns: string, name: string, inner: XmlCodec<A> | Scalar<A>): XmlCodec<A> {
   const codec = asCodec(inner);
   const wrapped = wrapperCodec(ns, name, codec);
-  setReadPlan(wrapped as XmlCodec<unknown>, { kind: 'wrapper', ns, name, inner: codec as XmlCodec<unknown> });
+  (wrapped as XmlCodec<unknown>).plan = { kind: 'wrapper', ns, name, inner: codec as XmlCodec<unknown> };
   const text = textContent(codec as XmlCodec<unknown>);
   const prefix = canonicalPrefix(ns);
   if (text !== undefined && prefix !== undefined && ns !== NS.ds) {
