@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { detached } from '../xml/detached.js';
 import { Duration } from './duration.js';
 
 /**
@@ -28,7 +29,7 @@ function scalar<A>(name: string, is: (u: unknown) => u is A, parse: (text: strin
 const isString = (u: unknown): u is string => typeof u === 'string';
 
 /** xs:string, kept exactly as written (whitespace included). */
-export const xsString = scalar<string>('string', isString, (s) => s, (s) => s);
+export const xsString = scalar<string>('string', isString, detached, (s) => s);
 
 /** xs:anyURI (market contexts): whitespace-collapsed, no inner spaces. */
 export const anyUri = scalar<string>(
@@ -36,7 +37,7 @@ export const anyUri = scalar<string>(
   (u): u is string => typeof u === 'string' && !/\s/.test(u),
   (s) => {
     const v = s.trim();
-    return /\s/.test(v) ? undefined : v;
+    return /\s/.test(v) ? undefined : detached(v);
   },
   (s) => s,
 );
@@ -236,7 +237,7 @@ export function enumeration<const V extends string>(name: string, values: readon
     (u): u is string => typeof u === 'string' && ok(u),
     (s) => {
       const v = s.trim().replace(/\s+/g, ' ');
-      return ok(v) ? v : undefined;
+      return ok(v) ? detached(v) : undefined;
     },
     (s) => s,
   );
@@ -276,6 +277,6 @@ export const doubleList = scalar<number[]>(
 export const ncName = scalar<string>(
   'NCName',
   (u): u is string => typeof u === 'string' && /^[A-Za-z_][\w.-]*$/u.test(u),
-  (s) => (/^[A-Za-z_][\w.-]*$/u.test(s.trim()) ? s.trim() : undefined),
+  (s) => (/^[A-Za-z_][\w.-]*$/u.test(s.trim()) ? detached(s.trim()) : undefined),
   (s) => s,
 );

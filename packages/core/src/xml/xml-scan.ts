@@ -1,5 +1,6 @@
 import { createScanParser } from './scan-parser.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type XmlReadFailure, type XmlReadLimits } from './read-limits.js';
+import { detached } from './detached.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -127,7 +128,8 @@ function splitName(qname: string): SplitName {
   const slot = (n * 7 + qname.charCodeAt(n >> 1) * 31 + qname.charCodeAt(n - 1)) & (RECENT_SIZE - 1);
   if (recentNames[slot] === qname) return recentSplits[slot]!;
   const split = splitNameInMap(qname);
-  recentNames[slot] = qname;
+  // Kept across documents: a copy, not a view into this one (which it would keep alive).
+  recentNames[slot] = detached(qname);
   recentSplits[slot] = split;
   return split;
 }
@@ -144,7 +146,7 @@ function splitNameInMap(qname: string): SplitName {
     if (prefix === '' || local === '' || local.includes(':')) notXml(`'${qname}' is not a namespace-well-formed name`);
     split = { prefix: intern(prefix), local: intern(local) };
   }
-  if (SPLIT_CACHE.size < SPLIT_CACHE_LIMIT) SPLIT_CACHE.set(qname, split);
+  if (SPLIT_CACHE.size < SPLIT_CACHE_LIMIT) SPLIT_CACHE.set(detached(qname), split);
   return split;
 }
 

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { decodeMessage, isMessage } from '../src/index.js';
+
+const example = (name: string): string =>
+  readFileSync(join(process.env['OADR_EXAMPLES_DIR'] ?? join(process.cwd(), '..', 'shared', 'oadr-examples'), name), 'utf8');
+
+// A forced collection, so the heap holds only what is still referenced.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapUsed = (): number => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+
+describe('a decoded message keeps none of the document it was read from', () => {
+  it('holding the events of 40 one-megabyte documents costs far less than the documents', () => {
+    const xml = example('oadrDistributeEvent.xml');
+    const rootEnd = xml.indexOf('>', xml.indexOf('<oadr:oadrPayload')) + 1;
+    const padding = 'x'.repeat(1024 * 1024);
+    const kept: unknown[] = [];
+    const before = heapUsed();
+    for (let i = 0; i < 40; i++) {
+      // A fresh string per document (the padding differs), dropped once decoded.
+      const body = `${xml.slice(0, rootEnd)}<!--${padding}${i}-->${xml.slice(rootEnd)}`;
+      const result = decodeMessage(body);
+      if (!result.ok) throw result.error;
+      if (!isMessage(result.message, 'oadrDistributeEvent')) throw new Error('wrong type');
+      kept.push(result.message);
+    }
+    const grown = heapUsed() - before;
+    // Each kept event holds strings of 13 characters or more (market contexts, IDs): were they views
+    // into their documents, the 40 documents (80 MB as UTF-16, 40 MB as Latin-1) would stay alive.
+    expect(kept).toHaveLength(40);
+    expect(grown).toBeLessThan(4 * 1024 * 1024);
+  });
+});
