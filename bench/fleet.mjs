@@ -1,15 +1,17 @@
 // A fleet of VENs in one process against the in-memory mock VTN, in real time: N VENs register,
-// poll every 10 s (10 % jitter), then one event reaches the whole fleet and every VEN answers it.
+// poll every 10 s (10 % jitter), then events reach the whole fleet one after another (--events, default 3)
+// and every VEN answers each.
 // Prints, each beside a baseline measured in the same run:
 //   heap per idle VEN (forced GC, --expose-gc; not printed without it) beside a bare object per VEN;
 //   CPU per idle poll beside one bare timer firing per VEN on the same period;
-//   CPU per VEN to take the event and answer it (the process's CPU in the event window, less the
-//     idle polling's share) — mock VTN included: it encodes each oadrDistributeEvent and decodes
-//     each oadrCreatedEvent in the same process;
-//   event-loop delay p99 while the event reaches the fleet, beside the idle process's own p99;
+//   CPU per VEN to take an event and answer it (the process's CPU in the event's window, less the
+//     idle polling's share), median and range over the events — mock VTN included: it encodes each
+//     oadrDistributeEvent and decodes each oadrCreatedEvent in the same process;
+//   event-loop delay p99 while an event reaches the fleet (median and range), beside the idle
+//     process's own p99;
 //   on Linux, the CPU of the main thread and of the other threads (GC helpers, runtime) in both windows.
 // Goals (10,000 VENs): <= 0.1 ms per idle poll, <= 0.4 ms per VEN per event, p99 <= 50 ms, <= 50 KB per idle VEN.
-// Run: node --expose-gc bench/fleet.mjs [--vens 10000] [--spread] (after `tsc -b`). Default 2,000 VENs,
+// Run: node --expose-gc bench/fleet.mjs [--vens 10000] [--events 3] [--spread] (after `tsc -b`). Default 2,000 VENs,
 // all started at once (under a minute here): they register in one burst, and the VENs' default poll
 // phase (`pollPhase: 'spread'`) spreads their periodic polls over the period; --spread starts them one
 // by one over one poll period instead.
@@ -66,6 +68,22 @@ function threadCpu() {
 const threadSplit = (before, after, per) =>
   before && after ? `${msText((after.main - before.main) / per)} / ${msText((after.other - before.other) / per)}` : undefined;
 
+/** Per VEN, the main thread's and the other threads' CPU over all event windows. */
+function sumSplit(rounds) {
+  if (rounds.some((r) => !r.threadsStart || !r.threadsEnd)) return undefined;
+  const sum = (key) => rounds.reduce((total, r) => total + r.threadsEnd[key] - r.threadsStart[key], 0);
+  const vens = Math.max(1, rounds.reduce((total, r) => total + r.answers, 0));
+  return `${msText(sum('main') / vens)} / ${msText(sum('other') / vens)}`;
+}
+
+/** The median of `values` with the lowest and highest: `m [lo–hi]`. */
+function spreadText(values, format) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return sorted.length > 1 ? `${format(median)} [${format(sorted[0])}–${format(sorted.at(-1))}]` : format(median);
+}
+
 function argument(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
@@ -85,7 +103,7 @@ async function baselineTimers(n, period, seconds) {
   return cpu / Math.max(1, fired);
 }
 
-export async function run(n = argument('vens', 2_000), spread = process.argv.includes('--spread')) {
+export async function run(n = argument('vens', 2_000), spread = process.argv.includes('--spread'), eventCount = argument('events', 3)) {
   const how = spread ? 'started one by one over one poll period (--spread)' : 'all started at once';
   console.log(`\n## Fleet: ${n.toLocaleString('en')} VENs on the in-memory mock VTN, ${how}, polling every 10 s, real time\n`);
   if (!gc) console.log('(heap figures need node --expose-gc: not printed)');
@@ -153,24 +171,31 @@ export async function run(n = argument('vens', 2_000), spread = process.argv.inc
   const idlePolls = polls;
   const perIdlePoll = (idleCpu - backgroundCpu * PERIOD_MS) / Math.max(1, idlePolls);
 
-  // One event for the whole fleet; each VEN takes it on its next poll and answers oadrCreatedEvent.
-  answers = 0;
-  polls = 0;
-  let eventCpu = 0;
-  let eventMs = 0;
-  const eventStart = Date.now();
-  const eventThreads = threadCpu();
-  let eventThreadsEnd;
-  const during = await eventLoopDelay(async () => {
-    const start = process.cpuUsage();
-    vtn.model.createEvent({ start: new Date(Date.now() + 3_600_000), duration: 'PT1H', responseRequired: 'always' });
-    for (let waited = 0; answers < n && waited < 3 * PERIOD_MS; waited += 50) await sleep(50);
-    eventCpu = cpuMs(start);
-    eventMs = Date.now() - eventStart;
-    eventThreadsEnd = threadCpu();
-  });
-  const eventPolls = polls;
-  const perVenEvent = (eventCpu - backgroundCpu * eventMs - perIdlePoll * eventPolls) / Math.max(1, answers);
+  // Events for the whole fleet, one after another (--events, default 3): each VEN takes an event on its
+  // next poll and answers oadrCreatedEvent. Before the next one the VTN drops the previous event, so each
+  // distribution carries one event (and implies the previous one's cancellation, rule 61).
+  const rounds = [];
+  let eventID;
+  for (let round = 0; round < eventCount; round++) {
+    answers = 0;
+    polls = 0;
+    let cpu = 0;
+    let ms = 0;
+    const threadsStart = threadCpu();
+    let threadsEnd;
+    const startedAt = Date.now();
+    const delay = await eventLoopDelay(async () => {
+      const start = process.cpuUsage();
+      if (eventID !== undefined) vtn.model.removeEvent(eventID);
+      eventID = vtn.model.createEvent({ start: new Date(Date.now() + 3_600_000), duration: 'PT1H', responseRequired: 'always' });
+      for (let waited = 0; answers < n && waited < 3 * PERIOD_MS; waited += 50) await sleep(50);
+      cpu = cpuMs(start);
+      ms = Date.now() - startedAt;
+      threadsEnd = threadCpu();
+    });
+    const perVen = (cpu - backgroundCpu * ms - perIdlePoll * polls) / Math.max(1, answers);
+    rounds.push({ perVen, ms, answers, delay, threadsStart, threadsEnd });
+  }
 
   await Promise.all(vens.map((v) => v.stop()));
   vtn.close();
@@ -181,15 +206,18 @@ export async function run(n = argument('vens', 2_000), spread = process.argv.inc
   console.log(`| registration, CPU per VEN${spread ? ' (incl. the idle fleet while starting)' : ''} | ${msText(registerCpu / n)} | — | — |`);
   if (gc) console.log(`| heap per idle VEN (forced GC) | ${kb(heapPerVen)} | ${kb(bareHeap)} bare object with the same IDs | <= 50 KB |`);
   console.log(`| CPU per idle poll (${idlePolls} polls in 10 s) | ${msText(perIdlePoll)} | ${msText(timerCpu)} bare timer firing | <= 0.1 ms |`);
-  console.log(`| CPU per VEN to take the event and answer it (${answers}/${n} answered in ${(eventMs / 1000).toFixed(1)} s) | ${msText(perVenEvent)} | — | <= 0.4 ms |`);
-  console.log(`| event-loop delay p99 (max) while the event reaches the fleet | ${msText(during.p99)} (${msText(during.max)}) | ${msText(idleProcess.p99)} (${msText(idleProcess.max)}) idle process | <= 50 ms |`);
+  const answered = rounds.map((r) => `${r.answers}/${n} in ${(r.ms / 1000).toFixed(1)} s`).join(', ');
+  console.log(`| CPU per VEN to take an event and answer it, median [lowest–highest] of ${rounds.length} events (answered: ${answered}) | ${spreadText(rounds.map((r) => r.perVen), msText)} | — | <= 0.4 ms |`);
+  console.log(`| event-loop delay p99 while an event reaches the fleet, median [lowest–highest] of ${rounds.length}; highest max | ${spreadText(rounds.map((r) => r.delay.p99), msText)}; ${msText(Math.max(...rounds.map((r) => r.delay.max)))} | ${msText(idleProcess.p99)} (${msText(idleProcess.max)}) idle process | <= 50 ms |`);
   console.log(`| event-loop delay p99 (max) while idle polling | ${msText(idle.p99)} (${msText(idle.max)}) | ${msText(idleProcess.p99)} idle process | — |`);
   const idleSplit = threadSplit(idleThreads, idleThreadsEnd, Math.max(1, idlePolls));
-  const eventSplit = threadSplit(eventThreads, eventThreadsEnd, Math.max(1, answers));
+  const eventSplit = sumSplit(rounds);
   if (idleSplit && eventSplit) {
-    console.log(`| CPU by thread, main / others (not net of the empty process): per idle poll; per VEN in the event window (its polls included) | ${idleSplit}; ${eventSplit} | — | — |`);
+    console.log(`| CPU by thread, main / others (not net of the empty process): per idle poll; per VEN in the event windows (their polls included) | ${idleSplit}; ${eventSplit} | — | — |`);
   }
-  if (answers < n) console.log(`\n${n - answers} VENs did not answer within ${(3 * PERIOD_MS) / 1000} s.`);
+  for (const [i, r] of rounds.entries()) {
+    if (r.answers < n) console.log(`\nEvent ${i + 1}: ${n - r.answers} VENs did not answer within ${(3 * PERIOD_MS) / 1000} s.`);
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();
