@@ -2,7 +2,8 @@
 // poll every 10 s (10 % jitter), then events reach the whole fleet one after another (--events, default 3)
 // and every VEN answers each.
 // Prints, each beside a baseline measured in the same run:
-//   heap per idle VEN (forced GC, --expose-gc; not printed without it) beside a bare object per VEN;
+//   heap per idle VEN (forced GC, --expose-gc; not printed without it) beside a bare object per VEN,
+//     and the heap kept per VEN per event once the events are answered;
 //   CPU per idle poll beside one bare timer firing per VEN on the same period;
 //   CPU per VEN to take an event and answer it (the process's CPU in the event's window, less the
 //     idle polling's share), median and range over the events — mock VTN included: it encodes each
@@ -154,7 +155,8 @@ export async function run(n = argument('vens', 2_000), spread = process.argv.inc
     await sleep(100);
   }
   const registerCpu = cpuMs(registerStart);
-  const heapPerVen = (heapUsed() - base) / n;
+  const heapIdle = heapUsed();
+  const heapPerVen = (heapIdle - base) / n;
 
   // Registration's follow-up exchanges (reports, first polls) settle for one period, then one period of idle polling.
   await sleep(PERIOD_MS);
@@ -197,6 +199,10 @@ export async function run(n = argument('vens', 2_000), spread = process.argv.inc
     rounds.push({ perVen, ms, answers, delay, threadsStart, threadsEnd });
   }
 
+  // What the fleet keeps of the events once they are answered (the last one still active), over the
+  // idle fleet's heap measured when it had registered (no collection is forced between the events).
+  const keptPerVenEvent = gc ? (heapUsed() - heapIdle) / n / Math.max(1, eventCount) : 0;
+
   await Promise.all(vens.map((v) => v.stop()));
   vtn.close();
 
@@ -206,6 +212,7 @@ export async function run(n = argument('vens', 2_000), spread = process.argv.inc
   console.log(`| registration, CPU per VEN${spread ? ' (incl. the idle fleet while starting)' : ''} | ${msText(registerCpu / n)} | — | — |`);
   if (gc) console.log(`| heap per idle VEN (forced GC) | ${kb(heapPerVen)} | ${kb(bareHeap)} bare object with the same IDs | <= 50 KB |`);
   console.log(`| CPU per idle poll (${idlePolls} polls in 10 s) | ${msText(perIdlePoll)} | ${msText(timerCpu)} bare timer firing | <= 0.1 ms |`);
+  if (gc) console.log(`| heap kept per VEN per event once answered (forced GC, after all ${eventCount} events) | ${kb(keptPerVenEvent)} | — | — |`);
   const answered = rounds.map((r) => `${r.answers}/${n} in ${(r.ms / 1000).toFixed(1)} s`).join(', ');
   console.log(`| CPU per VEN to take an event and answer it, median [lowest–highest] of ${rounds.length} events (answered: ${answered}) | ${spreadText(rounds.map((r) => r.perVen), msText)} | — | <= 0.4 ms |`);
   console.log(`| event-loop delay p99 while an event reaches the fleet, median [lowest–highest] of ${rounds.length}; highest max | ${spreadText(rounds.map((r) => r.delay.p99), msText)}; ${msText(Math.max(...rounds.map((r) => r.delay.max)))} | ${msText(idleProcess.p99)} (${msText(idleProcess.max)}) idle process | <= 50 ms |`);
