@@ -230,14 +230,15 @@ export const duration = scalar<Duration>(
 export function enumeration<const V extends string>(name: string, values: readonly V[], extensible: false): Scalar<V>;
 export function enumeration<const V extends string>(name: string, values: readonly V[], extensible: true): Scalar<V | `x-${string}`>;
 export function enumeration<const V extends string>(name: string, values: readonly V[], extensible: boolean): Scalar<string> {
-  const set = new Set<string>(values);
-  const ok = (v: string): boolean => set.has(v) || (extensible && /^x-\S/.test(v));
+  // Each value to its own constant, which a read returns instead of the text (a view into the document).
+  const known = new Map<string, string>(values.map((v) => [v, v]));
+  const ok = (v: string): boolean => known.has(v) || (extensible && /^x-\S/.test(v));
   return scalar<string>(
     extensible ? `${name} (${values.join('|')} or x-…)` : `${name} (${values.join('|')})`,
     (u): u is string => typeof u === 'string' && ok(u),
     (s) => {
       const v = s.trim().replace(/\s+/g, ' ');
-      return ok(v) ? detached(v) : undefined;
+      return known.get(v) ?? (extensible && /^x-\S/.test(v) ? detached(v) : undefined);
     },
     (s) => s,
   );
