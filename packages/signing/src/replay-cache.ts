@@ -1,3 +1,4 @@
+import { detached } from '@rxadr/core/engine';
 import type { ReplayRecord, ReplayStore } from './replay-store.js';
 import { SignatureError } from './signature-error.js';
 
@@ -130,7 +131,9 @@ export function createReplayCache(options: ReplayCacheOptions = {}): ReplayCache
   };
 
   return {
-    remember(timestamp, nonce, now, windowMs, sender = '') {
+    remember(timestamp, readNonce, now, windowMs, sender = '') {
+      // Kept for the window: a copy, not a view into the message it was read from (which it would keep alive).
+      const nonce = detached(readNonce);
       const nowMs = now.getTime();
       const entries = entriesOf(sender);
       dropExpiredFront(entries, nowMs);

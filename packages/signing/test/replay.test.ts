@@ -97,3 +97,30 @@ describe('replay cache', () => {
     expect(() => createReplayCache({ maxEntries: 0 })).toThrow(SignatureError);
   });
 });
+
+describe('replay cache memory', () => {
+  it('keeps only the nonces, not the 40 one-megabyte messages they came in', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heapUsed = (): number => {
+      gc();
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const replayCache = createReplayCache();
+    const padding = 'x'.repeat(1024 * 1024);
+    const before = heapUsed();
+    for (let i = 0; i < 40; i++) {
+      const signed = sign(`a-nonce-long-enough-to-be-sliced-${i}`);
+      // A comment before the root: outside what is signed, so the signature still verifies.
+      const root = signed.indexOf('<oadr:oadrPayload');
+      const body = `${signed.slice(0, root)}<!--${padding}${i}-->${signed.slice(root)}`;
+      expect(verifyPayload(body, trust, { now: at(1_000), replayCache }).ok).toBe(true);
+    }
+    expect(replayCache.size).toBe(40);
+    // Were the remembered nonces views into their messages, the 40 messages (40 MB or more) would stay alive.
+    expect(heapUsed() - before).toBeLessThan(4 * 1024 * 1024);
+  });
+});
