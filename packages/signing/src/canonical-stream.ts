@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { XmlNamespaceDeclaration, XmlScanAttribute, XmlScanHandler, XmlScanTag } from '@rxadr/core/engine';
+import { detached } from '@rxadr/core/engine';
 
 /** A namespace binding in scope or to render: prefix ('' for the default namespace) and URI. */
 export interface NamespaceBinding {
@@ -102,7 +103,8 @@ function tagsOf(qname: string): TagStrings {
   const slot = (n * 7 + qname.charCodeAt(n >> 1) * 31 + qname.charCodeAt(n - 1)) & (RECENT_SIZE - 1);
   if (recentNames[slot] === qname) return recentTags[slot]!;
   const strings = tagsInMap(qname);
-  recentNames[slot] = qname;
+  // Kept across documents: a copy, not a view into this one (which it would keep alive).
+  recentNames[slot] = detached(qname);
   recentTags[slot] = strings;
   return strings;
 }
@@ -110,8 +112,9 @@ function tagsOf(qname: string): TagStrings {
 function tagsInMap(qname: string): TagStrings {
   let strings = TAG_STRINGS.get(qname);
   if (strings === undefined) {
-    strings = { start: `<${qname}>`, end: `</${qname}>` };
-    if (TAG_STRINGS.size < TAG_STRINGS_LIMIT) TAG_STRINGS.set(qname, strings);
+    const own = detached(qname);
+    strings = { start: `<${own}>`, end: `</${own}>` };
+    if (TAG_STRINGS.size < TAG_STRINGS_LIMIT) TAG_STRINGS.set(own, strings);
   }
   return strings;
 }

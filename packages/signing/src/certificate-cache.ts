@@ -1,3 +1,4 @@
+import { detached } from '@rxadr/core/engine';
 import { X509Certificate } from 'node:crypto';
 import { SignatureError } from './signature-error.js';
 import { checkCertificate, resolveTrust } from './trust.js';
@@ -21,7 +22,8 @@ export function certificateOf(base64: string, index: number): X509Certificate {
     throw new SignatureError('malformed', `ds:X509Certificate #${index + 1} is not a certificate`, { cause });
   }
   if (parsed.size >= MAX_CERTIFICATES) parsed.delete(parsed.keys().next().value!);
-  parsed.set(base64, certificate);
+  // Kept across messages: a copy of the text, not a view into the message it was read from.
+  parsed.set(detached(base64), certificate);
   return certificate;
 }
 
@@ -79,7 +81,7 @@ export function checkCertificateCached(
   }
   if (known === undefined) verdicts.set(trust, (known = new Map()));
   if (known.size >= MAX_VERDICTS) known.delete(known.keys().next().value!);
-  known.set(key, { checks: made, notBefore, notAfter });
+  known.set(detached(key), { checks: made, notBefore, notAfter });
 }
 
 /** Every value `resolveTrust` reads from `trust`, two levels deep, for a cheap "unchanged?" test. */

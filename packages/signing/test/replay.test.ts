@@ -98,8 +98,8 @@ describe('replay cache', () => {
   });
 });
 
-describe('replay cache memory', () => {
-  it('keeps only the nonces, not the 40 one-megabyte messages they came in', async () => {
+describe('what verification keeps', () => {
+  it('the replay cache keeps the nonces, not the 40 one-megabyte messages they came in', async () => {
     const { setFlagsFromString } = await import('node:v8');
     const { runInNewContext } = await import('node:vm');
     setFlagsFromString('--expose-gc');
@@ -111,15 +111,19 @@ describe('replay cache memory', () => {
     };
     const replayCache = createReplayCache();
     const padding = 'x'.repeat(1024 * 1024);
-    const before = heapUsed();
-    for (let i = 0; i < 40; i++) {
+    // Each message built, verified and dropped inside this function, so none stays on the stack.
+    const verifyPadded = (i: number): boolean => {
       const signed = sign(`a-nonce-long-enough-to-be-sliced-${i}`);
       // A comment before the root: outside what is signed, so the signature still verifies.
       const root = signed.indexOf('<oadr:oadrPayload');
       const body = `${signed.slice(0, root)}<!--${padding}${i}-->${signed.slice(root)}`;
-      expect(verifyPayload(body, trust, { now: at(1_000), replayCache }).ok).toBe(true);
-    }
-    expect(replayCache.size).toBe(40);
+      return verifyPayload(body, trust, { now: at(1_000), replayCache }).ok;
+    };
+    // One small message first, so what verifying sets up once (compiled code, parsed certificates) is not counted.
+    expect(verifyPayload(sign('warm-up'), trust, { now: at(1_000), replayCache }).ok).toBe(true);
+    const before = heapUsed();
+    for (let i = 0; i < 40; i++) expect(verifyPadded(i)).toBe(true);
+    expect(replayCache.size).toBe(41);
     // Were the remembered nonces views into their messages, the 40 messages (40 MB or more) would stay alive.
     expect(heapUsed() - before).toBeLessThan(4 * 1024 * 1024);
   });

@@ -1,3 +1,5 @@
+import { detached } from '../xml/detached.js';
+
 /**
  * An ISO 8601 / RFC 5545 duration as OpenADR carries it (OPENADR.md §9), keeping the text it was
  * read from. Weeks and fractional seconds are accepted on input; `text` is always a form the
@@ -34,10 +36,12 @@ export class Duration {
   static parse(text: string): Duration | undefined {
     const cached = CACHE.get(text);
     if (cached) return cached;
-    const parsed = Duration.parseUncached(text);
+    // Kept (cached, and as the value's text): a copy, not a view into the document it was read from.
+    const own = detached(text);
+    const parsed = Duration.parseUncached(own);
     if (parsed) {
       if (CACHE.size >= CACHE_LIMIT) CACHE.clear();
-      CACHE.set(text, parsed);
+      CACHE.set(own, parsed);
     }
     return parsed;
   }
