@@ -1,21 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { collectedHeap as heapUsed } from '@rxadr/testing';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, isMessage } from '../src/index.js';
 
 const example = (name: string): string =>
   readFileSync(join(process.env['OADR_EXAMPLES_DIR'] ?? join(process.cwd(), '..', 'shared', 'oadr-examples'), name), 'utf8');
-
-// A forced collection, so the heap holds only what is still referenced.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapUsed = (): number => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 
 describe('a decoded message keeps none of the document it was read from', () => {
   it('holding the events of 40 one-megabyte documents costs far less than the documents', () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SignatureError, createReplayCache, signPayload, verifyPayload } from '@rxadr/signing';
+import { collectedHeap as heapUsed } from '@rxadr/testing';
 import type { TrustOptions } from '@rxadr/signing';
 import { SIGNED_AT, at, createTestPki, fixture } from './helpers.js';
 import type { TestPki } from './helpers.js';
@@ -100,15 +101,6 @@ describe('replay cache', () => {
 
 describe('what verification keeps', () => {
   it('the replay cache keeps the nonces, not the 40 one-megabyte messages they came in', async () => {
-    const { setFlagsFromString } = await import('node:v8');
-    const { runInNewContext } = await import('node:vm');
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const heapUsed = (): number => {
-      gc();
-      gc();
-      return process.memoryUsage().heapUsed;
-    };
     const replayCache = createReplayCache();
     const padding = 'x'.repeat(1024 * 1024);
     // Each message built, verified and dropped inside this function, so none stays on the stack.
