@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint, signPayload, verifyPayload } from '@rxadr/signing';
 import { createTestCa } from '../../testing/src/pki/pki.js';
+import { collectedHeap } from '@rxadr/testing';
+import { certificateOf } from '../src/certificate-cache.js';
 import { resolveTrust } from '../src/trust.js';
 import { verifyWithTrust } from '../src/verify-payload.js';
 import { SIGNED_AT, at, createTestPki, fixture } from './helpers.js';
@@ -52,5 +54,25 @@ describe('remembered trust', () => {
   it('failures are not remembered: a trust that refuses keeps refusing with its own reason', () => {
     const trust = resolveTrust({ fingerprints: [fingerprint(pki.stranger.certPem)] });
     for (let i = 0; i < 2; i++) expect(verifyWithTrust(signed, trust, { now: SIGNED_AT })).toMatchObject({ ok: false, reason: 'fingerprint-mismatch' });
+  });
+});
+
+describe('what the certificate cache keeps', () => {
+  it('a remembered certificate keeps a copy of its base64 text, not the 16-megabyte message it was read from', async () => {
+    // A certificate this worker has never seen (a new CA, a new key), so the cache misses and stores it.
+    const ca = await createTestCa({ commonName: 'Cache Root', keyType: 'ec' });
+    const { certPem } = await ca.issue({ commonName: 'cache.test', keyType: 'ec' });
+    const base64 = certPem.replace(/-----[^-]+-----|\s/g, '');
+    const before = collectedHeap();
+    // The message is built, read and dropped inside this function; only the cache can keep it alive.
+    const parse = (): string => {
+      const message = `${'x'.repeat(16 * 1024 * 1024)}<ds:X509Certificate>${base64}</ds:X509Certificate>`;
+      const start = message.indexOf('<ds:X509Certificate>') + '<ds:X509Certificate>'.length;
+      return certificateOf(message.slice(start, message.indexOf('<', start)), 0).subject;
+    };
+    expect(parse()).toContain('CN=cache.test');
+    expect(collectedHeap() - before).toBeLessThan(4 * 1024 * 1024);
+    // And the cached entry answers the next message carrying the same text.
+    expect(certificateOf(base64, 0).subject).toContain('CN=cache.test');
   });
 });
