@@ -75,4 +75,4 @@ export { listenVtnControl } from './mock-vtn/vtn-control.js';
 export type { VtnControl, VtnControlOptions } from './mock-vtn/vtn-control.js';
 export { requestForOffer, requestOfferedReports } from './mock-vtn/vtn-report-requests.js';
 export type { OfferedReportsPolicy } from './mock-vtn/vtn-report-requests.js';
-export { collectedHeap } from './memory/collected-heap.js';
+export { collectedHeap } from './memory/index.js';

@@ -6,11 +6,12 @@ import * as scenarios from '@rxadr/testing/scenarios';
 import * as schema from '@rxadr/testing/schema';
 import * as time from '@rxadr/testing/time';
 import * as venSim from '@rxadr/testing/ven-sim';
+import * as memory from '../src/memory/index.js';
 import * as transport from '../src/transport/index.js';
 
 // The curated entry points of @rxadr/testing: each room's entry and the full barrel `.` stay in step,
 // so a name added to one is found in the other.
-const rooms = { mockVtn, pki, scenarios, schema, time, venSim, transport };
+const rooms = { mockVtn, pki, scenarios, schema, time, venSim, transport, memory };
 
 describe('@rxadr/testing entry points', () => {
   it('every value the barrel exports comes from exactly one room, as the same object', () => {
