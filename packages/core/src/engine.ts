@@ -49,7 +49,7 @@ export { NS, canonicalPrefix } from './xml/namespaces.js';
 export { readXml, XmlTreeBuilder, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from './xml/read-xml.js';
 export type { XmlReadLimits, XmlReadFailure, XmlReadResult } from './xml/read-xml.js';
 export { scanXml } from './xml/xml-scan.js';
-export { detached } from './xml/detached.js';
+export { detached, internalized } from './xml/detached.js';
 export type { XmlScanCursor, XmlScanHandler, XmlScanTag, XmlScanAttribute, XmlNamespaceDeclaration } from './xml/xml-scan.js';
 export { writeXml } from './xml/write-xml.js';
 export { XmlWriter, escapeText, escapeAttribute, compareAttributes } from './xml/xml-writer.js';

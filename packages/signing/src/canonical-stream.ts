@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { XmlNamespaceDeclaration, XmlScanAttribute, XmlScanHandler, XmlScanTag } from '@rxadr/core/engine';
-import { detached } from '@rxadr/core/engine';
+import { internalized } from '@rxadr/core/engine';
 
 /** A namespace binding in scope or to render: prefix ('' for the default namespace) and URI. */
 export interface NamespaceBinding {
@@ -82,6 +82,8 @@ export function apexNamespaces(ancestors: readonly (readonly XmlNamespaceDeclara
 }
 
 interface TagStrings {
+  /** The name, internalized (a string of its own, not a view into the document it came from). */
+  readonly name: string;
   readonly start: string;
   readonly end: string;
 }
@@ -96,15 +98,15 @@ const TAG_STRINGS_LIMIT = 2048;
 /** In front of the map, a small table indexed by a name's length and two of its characters (one comparison, no hashing). */
 const RECENT_SIZE = 256;
 const recentNames: string[] = new Array<string>(RECENT_SIZE).fill('');
-const recentTags: TagStrings[] = new Array<TagStrings>(RECENT_SIZE).fill({ start: '', end: '' });
+const recentTags: TagStrings[] = new Array<TagStrings>(RECENT_SIZE).fill({ name: '', start: '', end: '' });
 
 function tagsOf(qname: string): TagStrings {
   const n = qname.length;
   const slot = (n * 7 + qname.charCodeAt(n >> 1) * 31 + qname.charCodeAt(n - 1)) & (RECENT_SIZE - 1);
   if (recentNames[slot] === qname) return recentTags[slot]!;
   const strings = tagsInMap(qname);
-  // Kept across documents: a copy, not a view into this one (which it would keep alive).
-  recentNames[slot] = detached(qname);
+  // Internalized, so the scanner's names, internalized too, match it by identity.
+  recentNames[slot] = strings.name;
   recentTags[slot] = strings;
   return strings;
 }
@@ -112,8 +114,9 @@ function tagsOf(qname: string): TagStrings {
 function tagsInMap(qname: string): TagStrings {
   let strings = TAG_STRINGS.get(qname);
   if (strings === undefined) {
-    const own = detached(qname);
-    strings = { start: `<${own}>`, end: `</${own}>` };
+    // Kept across documents: a string of its own, not a view into this one (which it would keep alive).
+    const own = internalized(qname);
+    strings = { name: own, start: `<${own}>`, end: `</${own}>` };
     if (TAG_STRINGS.size < TAG_STRINGS_LIMIT) TAG_STRINGS.set(own, strings);
   }
   return strings;

@@ -8,3 +8,13 @@
 export function detached(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
+
+/**
+ * `s` internalized: V8's one copy of that text, a string of its own (never a view into another),
+ * which compares with another internalized string by identity. Names a document repeats are
+ * interned once, so a handler's own name caches compare them without reading their characters.
+ */
+export function internalized(s: string): string {
+  for (const key in { [s]: 0 }) return key;
+  return s;
+}

@@ -1,6 +1,6 @@
 import { createScanParser } from './scan-parser.js';
+import { internalized } from './detached.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type XmlReadFailure, type XmlReadLimits } from './read-limits.js';
-import { detached } from './detached.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -93,17 +93,9 @@ function notXml(message: string): never {
 const NONE: never[] = [];
 Object.freeze(NONE);
 
-/**
- * The engine's internalized copy of `text` (property keys are internalized): codecs compare
- * names and namespace URIs with constants, and two internalized strings compare by identity
- * instead of character by character.
- */
-function intern(text: string): string {
-  for (const key in { [text]: 0 }) return key;
-  return text;
-}
-
 interface SplitName {
+  /** The name itself, internalized: handlers that look names up compare it by identity. */
+  readonly qname: string;
   readonly prefix: string;
   readonly local: string;
 }
@@ -121,7 +113,7 @@ const SPLIT_CACHE_LIMIT = 2048;
  */
 const RECENT_SIZE = 256;
 const recentNames: string[] = new Array<string>(RECENT_SIZE).fill('');
-const recentSplits: SplitName[] = new Array<SplitName>(RECENT_SIZE).fill({ prefix: '', local: '' });
+const recentSplits: SplitName[] = new Array<SplitName>(RECENT_SIZE).fill({ qname: '', prefix: '', local: '' });
 
 function splitName(qname: string): SplitName {
   const n = qname.length;
@@ -129,7 +121,7 @@ function splitName(qname: string): SplitName {
   if (recentNames[slot] === qname) return recentSplits[slot]!;
   const split = splitNameInMap(qname);
   // Kept across documents: a copy, not a view into this one (which it would keep alive).
-  recentNames[slot] = detached(qname);
+  recentNames[slot] = split.qname;
   recentSplits[slot] = split;
   return split;
 }
@@ -139,14 +131,16 @@ function splitNameInMap(qname: string): SplitName {
   if (cached !== undefined) return cached;
   const colon = qname.indexOf(':');
   let split: SplitName;
-  if (colon < 0) split = { prefix: '', local: intern(qname) };
-  else {
+  if (colon < 0) {
+    const own = internalized(qname);
+    split = { qname: own, prefix: '', local: own };
+  } else {
     const prefix = qname.slice(0, colon);
     const local = qname.slice(colon + 1);
     if (prefix === '' || local === '' || local.includes(':')) notXml(`'${qname}' is not a namespace-well-formed name`);
-    split = { prefix: intern(prefix), local: intern(local) };
+    split = { qname: internalized(qname), prefix: internalized(prefix), local: internalized(local) };
   }
-  if (SPLIT_CACHE.size < SPLIT_CACHE_LIMIT) SPLIT_CACHE.set(detached(qname), split);
+  if (SPLIT_CACHE.size < SPLIT_CACHE_LIMIT) SPLIT_CACHE.set(split.qname, split);
   return split;
 }
 
@@ -225,7 +219,7 @@ const URI_CACHE = new Map<string, string>();
 function internUri(uri: string): string {
   const cached = URI_CACHE.get(uri);
   if (cached !== undefined) return cached;
-  const interned = intern(uri);
+  const interned = internalized(uri);
   if (URI_CACHE.size < SPLIT_CACHE_LIMIT) URI_CACHE.set(interned, interned);
   return interned;
 }
@@ -282,7 +276,8 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
       }
     }
     scope.enter(declarations, depth);
-    const { prefix, local } = splitName(tag.name);
+    const name = splitName(tag.name);
+    const { prefix, local } = name;
     const ns = scope.lookup(prefix);
     if (ns === undefined) notXml(`the prefix '${prefix}' of <${tag.name}> is not bound to a namespace`);
     let attrs: XmlScanAttribute[] = NONE;
@@ -306,9 +301,9 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
     depth += 1;
     seenRoot = true;
     if (offsets) cursor!.end = parser.offset!;
-    if (reused === undefined) handler.open({ qname: tag.name, prefix, local, ns, attrs, declarations });
+    if (reused === undefined) handler.open({ qname: name.qname, prefix, local, ns, attrs, declarations });
     else {
-      reused.qname = tag.name;
+      reused.qname = name.qname;
       reused.prefix = prefix;
       reused.local = local;
       reused.ns = ns;
