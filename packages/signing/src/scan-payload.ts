@@ -107,9 +107,9 @@ class PayloadScanner implements XmlScanHandler {
   /** The scanner's one tag object is refilled per element: what is kept of the open ones is their names. */
   readonly reusesTag = true;
   private readonly qnames: string[] = [];
-  /** The local name of each open element in the ds namespace, '' for the others. */
-  private readonly dsLocals: string[] = [];
+  /** The namespace declarations of the open elements that declare any, outermost first, and the depth of each. */
   private readonly declarations: (readonly XmlNamespaceDeclaration[])[] = [];
+  private readonly declarationDepths: number[] = [];
   private readonly records: (ScannedElement | undefined)[] = [];
   /** Depth of the open ds:Signature elements' subtrees (0 outside any). */
   private inSignature = 0;
@@ -169,14 +169,20 @@ class PayloadScanner implements XmlScanHandler {
     for (let i = 0; i < writers.length; i++) writers[i]!.open(tag, end);
 
     this.qnames.push(tag.qname);
-    this.dsLocals.push(ns === DS_NS ? local : '');
-    this.declarations.push(tag.declarations);
+    if (tag.declarations.length > 0) {
+      this.declarations.push(tag.declarations);
+      this.declarationDepths.push(depth);
+    }
     this.records.push(record);
   }
 
   /** The ds:Object above a ReplayProtect at `depth` when the path is Signature/Object/SignatureProperties/SignatureProperty. */
   private propertiesObjectAbove(depth: number): ScannedElement | undefined {
-    const named = (at: number, local: string): boolean => at >= 0 && this.dsLocals[at] === local;
+    // Every element from a ds:Signature down has a record, so a chain up to one is seen in the records.
+    const named = (at: number, local: string): boolean => {
+      const record = at >= 0 ? this.records[at] : undefined;
+      return record !== undefined && record.ns === DS_NS && record.local === local;
+    };
     if (!named(depth - 1, 'SignatureProperty') || !named(depth - 2, 'SignatureProperties') || !named(depth - 3, 'Object') || !named(depth - 4, 'Signature')) {
       return undefined;
     }
@@ -228,8 +234,11 @@ class PayloadScanner implements XmlScanHandler {
 
   close(): void {
     this.qnames.pop();
-    this.dsLocals.pop();
-    this.declarations.pop();
+    const depths = this.declarationDepths;
+    if (depths.length > 0 && depths[depths.length - 1] === this.qnames.length) {
+      depths.pop();
+      this.declarations.pop();
+    }
     this.records.pop();
     if (this.inSignature > 0) this.inSignature--;
     if (this.writers.length === 0) return;
