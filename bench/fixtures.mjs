@@ -12,13 +12,11 @@
 // without --write it checks that the stored files are what the generator writes.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as core from '../packages/core/dist/index.js';
 import * as built from './messages.mjs';
+import { SaxesParser } from './raw-saxes.mjs';
 
-const requireFromCore = createRequire(new URL('../packages/core/package.json', import.meta.url));
-const { SaxesParser } = await import(pathToFileURL(requireFromCore.resolve('saxes')).href);
 
 export const SIZES = built.SIZES;
 export const distributeEvent = (events, intervals) => built.distributeEvent(core, events, intervals);

@@ -23,18 +23,23 @@ function stats(values) {
 }
 
 /**
- * Times each function of `fns` (name → function) in `rounds` interleaved rounds (the order
- * rotates each round), after three warm-up calls each. Returns name → { median, lo, hi, rounds }
- * in ms per call.
+ * Times each candidate of `fns` (name → function, or an object timing its own batches: `{ batch(minMs) }`
+ * returning ms per call, as `isolatedLimit` gives) in `rounds` interleaved rounds (the order
+ * rotates each round), after three warm-up calls each (one warm-up batch for the others).
+ * Returns name → { median, lo, hi, rounds } in ms per call.
  */
 export function measure(fns, { rounds = 7, minMs = 40 } = {}) {
   const names = Object.keys(fns);
-  for (const name of names) for (let i = 0; i < 3; i++) fns[name]();
+  const run = (name) => (typeof fns[name] === 'function' ? batch(fns[name], minMs) : fns[name].batch(minMs));
+  for (const name of names) {
+    if (typeof fns[name] === 'function') for (let i = 0; i < 3; i++) fns[name]();
+    else fns[name].batch(minMs);
+  }
   const samples = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(k + r) % names.length];
-      samples[name].push(batch(fns[name], minMs));
+      samples[name].push(run(name));
     }
   }
   return Object.fromEntries(names.map((n) => [n, stats(samples[n])]));

@@ -1,0 +1,80 @@
+// The worker of isolated.mjs: runs one limit (or one candidate, for the same footing), batch by
+// batch, as the main thread asks.
+import { createPublicKey, verify } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import { rawSaxes } from './raw-saxes.mjs';
+import { IDLE, REQUEST, DONE, QUIT } from './isolated.mjs';
+
+const { shared, task, data } = workerData;
+const state = new Int32Array(shared, 0, 1);
+const numbers = new Float64Array(shared, 8, 2);
+
+function saxes() {
+  rawSaxes(data.xml, false);
+}
+
+const tasks = {
+  /** Raw saxes tokenizing, `xmlns: false`, no handlers: the decode limit. */
+  saxes,
+  /** Raw saxes tokenizing + sha256 + `crypto.verify` over the canonical bytes: the verification limit. */
+  'saxes+verify': () => {
+    const key = { key: createPublicKey(data.publicKeyPem), ...data.dsa };
+    const canonical = Buffer.from(data.canonical);
+    const signature = Buffer.from(data.signature);
+    return () => {
+      saxes();
+      if (!verify('sha256', canonical, key, signature)) throw new Error('limit: signature did not verify');
+    };
+  },
+};
+
+/** rxadr's decode, alone in its isolate like the limit. */
+tasks.decode = async () => {
+  const { decodeMessage } = await import('../packages/core/dist/index.js');
+  return () => {
+    if (!decodeMessage(data.xml).ok) throw new Error('decode failed');
+  };
+};
+/** rxadr's verify + decode (pinned certificate, no replay cache), alone in its isolate like the limit. */
+tasks['verify+decode'] = async () => {
+  const { decodeMessage } = await import('../packages/core/dist/index.js');
+  const { verifyPayload } = await import('../packages/signing/dist/index.js');
+  const trust = { certificates: [data.certPem] };
+  const now = new Date(data.now);
+  return () => {
+    const verified = verifyPayload(data.xml, trust, { now });
+    if (!verified.ok || !decodeMessage(verified.signedObjectXml).ok) throw new Error('verification failed');
+  };
+};
+
+const make = tasks[task];
+if (make === undefined) throw new Error(`unknown limit ${task}`);
+const fn = task === 'saxes' ? make : await make();
+
+function batch(minMs) {
+  let n = 0;
+  const t0 = process.hrtime.bigint();
+  let elapsed = 0;
+  while (elapsed < minMs) {
+    fn();
+    n++;
+    elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
+  }
+  return elapsed / n;
+}
+
+fn();
+parentPort.postMessage('ready');
+for (;;) {
+  Atomics.wait(state, 0, IDLE);
+  const now = Atomics.load(state, 0);
+  if (now === QUIT) break;
+  if (now !== REQUEST) continue;
+  try {
+    numbers[1] = batch(numbers[0]);
+  } catch {
+    numbers[1] = -1;
+  }
+  Atomics.store(state, 0, DONE);
+  Atomics.notify(state, 0);
+}
