@@ -89,17 +89,38 @@ export interface MessageReader extends XmlScanHandler {
  * signed object inside a bare `oadrPayload`), so the message is built with no tree.
  */
 export function messageReader(): MessageReader {
-  const reader = new FedStreamReader(oadrPayloadCodec as unknown as XmlCodec<unknown>, checkRoot);
-  return {
-    open: (tag) => reader.open(tag),
-    text: (text) => reader.text(text),
-    close: () => reader.close(),
-    wantsBlankText: () => reader.wantsBlankText(),
-    get result() {
-      const read = reader.result;
-      return read === undefined ? undefined : decoded(read.value as TypeOf<typeof oadrPayloadCodec>);
-    },
-  };
+  return new FedMessageReader();
+}
+
+/**
+ * {@link messageReader}'s handler. A class, not an object literal with a getter: with the literal,
+ * V8 kept about 900 KB alive through every young-generation collection while reading 117 KB
+ * documents one after another (`--trace-gc-nvp`: `new_space_survived`), so each collection cost
+ * about ten times as much; with the class, about 50 KB.
+ */
+class FedMessageReader implements MessageReader {
+  private readonly reader = new FedStreamReader(oadrPayloadCodec as unknown as XmlCodec<unknown>, checkRoot);
+
+  open(tag: XmlScanTag): void {
+    this.reader.open(tag);
+  }
+
+  text(text: string): void {
+    this.reader.text(text);
+  }
+
+  close(): void {
+    this.reader.close();
+  }
+
+  wantsBlankText(): boolean {
+    return this.reader.wantsBlankText();
+  }
+
+  get result(): DecodeResult | undefined {
+    const read = this.reader.result;
+    return read === undefined ? undefined : decoded(read.value as TypeOf<typeof oadrPayloadCodec>);
+  }
 }
 
 function checkRoot(tag: XmlScanTag): void {
