@@ -1,6 +1,6 @@
 // A limit timed in a worker thread of its own: a V8 isolate that runs nothing but the limit, so its
 // code is compiled for that alone. Timed in the main thread, after rxadr has driven saxes with
-// handlers (and the reference with namespaces on), raw saxes runs up to twice as slow as it does on
+// handlers (and the reference with namespaces on), raw saxes ran 1.4–2.4× as slow as it does on
 // its own, which would flatter every ratio against it. The worker is driven synchronously (the
 // main thread waits on a shared flag while it runs a batch, so the two never compete for a core),
 // so `measure` interleaves its rounds with the main thread's like any other candidate.
