@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint, signPayload, verifyPayload } from '@rxadr/signing';
 import { createTestCa } from '../../testing/src/pki/pki.js';
 import { collectedHeap } from '@rxadr/testing';
-import { certificateOf } from '../src/certificate-cache.js';
+import { certificateOf, checkCertificateCached } from '../src/certificate-cache.js';
 import { resolveTrust } from '../src/trust.js';
 import { verifyWithTrust } from '../src/verify-payload.js';
 import { SIGNED_AT, at, createTestPki, fixture } from './helpers.js';
@@ -74,5 +74,30 @@ describe('what the certificate cache keeps', () => {
     expect(collectedHeap() - before).toBeLessThan(4 * 1024 * 1024);
     // And the cached entry answers the next message carrying the same text.
     expect(certificateOf(base64, 0).subject).toContain('CN=cache.test');
+  });
+
+  it('a remembered trust verdict keeps a copy of its certificate text, not the 16-megabyte message it was read from', async () => {
+    // A signer this worker has never seen, so the verdict is made and remembered, not found.
+    const ca = await createTestCa({ commonName: 'Verdict Root', keyType: 'ec' });
+    const { certPem } = await ca.issue({ commonName: 'verdict.test', keyType: 'ec', notBefore: new Date('2030-01-01T00:00:00Z'), notAfter: new Date('2040-01-01T00:00:00Z') });
+    const base64 = certPem.replace(/-----[^-]+-----|\s/g, '');
+    const trust = resolveTrust({ ca: [ca.certPem] });
+    const signer = certificateOf(base64, 0);
+    const before = collectedHeap();
+    // The message is built, read and dropped inside this function; only the verdict cache can keep it alive.
+    const check = (): string[] => {
+      const message = `${'x'.repeat(16 * 1024 * 1024)}<ds:X509Certificate>${base64}</ds:X509Certificate>`;
+      const start = message.indexOf('<ds:X509Certificate>') + '<ds:X509Certificate>'.length;
+      const checks: string[] = [];
+      checkCertificateCached([message.slice(start, message.indexOf('<', start))], signer, [], trust, SIGNED_AT, checks);
+      return checks;
+    };
+    const made = check();
+    expect(made.length).toBeGreaterThan(0);
+    expect(collectedHeap() - before).toBeLessThan(4 * 1024 * 1024);
+    // And the remembered verdict answers the next message carrying the same certificate, with the same checks.
+    const again: string[] = [];
+    checkCertificateCached([base64], signer, [], trust, SIGNED_AT, again);
+    expect(again).toEqual(made);
   });
 });
