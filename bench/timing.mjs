@@ -3,7 +3,7 @@
 // rounds, so a busy machine slows both alike and the ratio stays meaningful.
 
 /** ms per call of `fn`, over one batch of at least `minMs`. */
-function batch(fn, minMs) {
+export function batch(fn, minMs) {
   let n = 0;
   const t0 = process.hrtime.bigint();
   let elapsed = 0;
