@@ -50,6 +50,7 @@ export { readXml, XmlTreeBuilder, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from '.
 export type { XmlReadLimits, XmlReadFailure, XmlReadResult } from './xml/read-xml.js';
 export { scanXml } from './xml/xml-scan.js';
 export { detached, internalized } from './xml/detached.js';
+export { NameTable } from './xml/name-table.js';
 export type { XmlScanCursor, XmlScanHandler, XmlScanTag, XmlScanAttribute, XmlNamespaceDeclaration } from './xml/xml-scan.js';
 export { writeXml } from './xml/write-xml.js';
 export { XmlWriter, escapeText, escapeAttribute, compareAttributes } from './xml/xml-writer.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { XmlNamespaceDeclaration, XmlScanAttribute, XmlScanHandler, XmlScanTag } from '@rxadr/core/engine';
-import { internalized } from '@rxadr/core/engine';
+import { internalized, NameTable } from '@rxadr/core/engine';
 
 /** A namespace binding in scope or to render: prefix ('' for the default namespace) and URI. */
 export interface NamespaceBinding {
@@ -89,37 +89,17 @@ interface TagStrings {
 }
 
 /**
- * `<name>` and `</name>` per element name, shared across documents (a few hundred names in
- * OpenADR), so most tags are written without building a string. Bounded: a document of fresh
- * names builds its own.
+ * `<name>` and `</name>` per element name, shared across documents (see `NameTable`), so most
+ * tags are written without building a string. The name is internalized, so the scanner's names,
+ * internalized too, match it by identity.
  */
-const TAG_STRINGS = new Map<string, TagStrings>();
-const TAG_STRINGS_LIMIT = 2048;
-/** In front of the map, a small table indexed by a name's length and two of its characters (one comparison, no hashing). */
-const RECENT_SIZE = 256;
-const recentNames: string[] = new Array<string>(RECENT_SIZE).fill('');
-const recentTags: TagStrings[] = new Array<TagStrings>(RECENT_SIZE).fill({ name: '', start: '', end: '' });
+const TAG_STRINGS = new NameTable<TagStrings>((qname) => {
+  const own = internalized(qname);
+  return { name: own, start: `<${own}>`, end: `</${own}>` };
+}, (strings) => strings.name);
 
 function tagsOf(qname: string): TagStrings {
-  const n = qname.length;
-  const slot = (n * 7 + qname.charCodeAt(n >> 1) * 31 + qname.charCodeAt(n - 1)) & (RECENT_SIZE - 1);
-  if (recentNames[slot] === qname) return recentTags[slot]!;
-  const strings = tagsInMap(qname);
-  // Internalized, so the scanner's names, internalized too, match it by identity.
-  recentNames[slot] = strings.name;
-  recentTags[slot] = strings;
-  return strings;
-}
-
-function tagsInMap(qname: string): TagStrings {
-  let strings = TAG_STRINGS.get(qname);
-  if (strings === undefined) {
-    // Kept across documents: a string of its own, not a view into this one (which it would keep alive).
-    const own = internalized(qname);
-    strings = { name: own, start: `<${own}>`, end: `</${own}>` };
-    if (TAG_STRINGS.size < TAG_STRINGS_LIMIT) TAG_STRINGS.set(own, strings);
-  }
-  return strings;
+  return TAG_STRINGS.get(qname);
 }
 
 /**

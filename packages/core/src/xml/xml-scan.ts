@@ -1,5 +1,6 @@
 import { createScanParser } from './scan-parser.js';
 import { internalized } from './detached.js';
+import { NameTable } from './name-table.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type XmlReadFailure, type XmlReadLimits } from './read-limits.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -100,48 +101,23 @@ interface SplitName {
   readonly local: string;
 }
 
-/**
- * Names split at their colon, shared across documents: OpenADR documents reuse a few hundred
- * names. Bounded so a hostile document of fresh names cannot grow it.
- */
-const SPLIT_CACHE = new Map<string, SplitName>();
-const SPLIT_CACHE_LIMIT = 2048;
-
-/**
- * In front of the map, a small table indexed by a hash of a name's length and two of its
- * characters: a fresh name from saxes is compared with one candidate instead of hashed whole.
- */
-const RECENT_SIZE = 256;
-const recentNames: string[] = new Array<string>(RECENT_SIZE).fill('');
-const recentSplits: SplitName[] = new Array<SplitName>(RECENT_SIZE).fill({ qname: '', prefix: '', local: '' });
+/** Names split at their colon, shared across documents (see {@link NameTable}). */
+const SPLIT_NAMES = new NameTable<SplitName>(splitNewName, (split) => split.qname);
 
 function splitName(qname: string): SplitName {
-  const n = qname.length;
-  const slot = (n * 7 + qname.charCodeAt(n >> 1) * 31 + qname.charCodeAt(n - 1)) & (RECENT_SIZE - 1);
-  if (recentNames[slot] === qname) return recentSplits[slot]!;
-  const split = splitNameInMap(qname);
-  // Kept across documents: a copy, not a view into this one (which it would keep alive).
-  recentNames[slot] = split.qname;
-  recentSplits[slot] = split;
-  return split;
+  return SPLIT_NAMES.get(qname);
 }
 
-function splitNameInMap(qname: string): SplitName {
-  const cached = SPLIT_CACHE.get(qname);
-  if (cached !== undefined) return cached;
+function splitNewName(qname: string): SplitName {
   const colon = qname.indexOf(':');
-  let split: SplitName;
   if (colon < 0) {
     const own = internalized(qname);
-    split = { qname: own, prefix: '', local: own };
-  } else {
-    const prefix = qname.slice(0, colon);
-    const local = qname.slice(colon + 1);
-    if (prefix === '' || local === '' || local.includes(':')) notXml(`'${qname}' is not a namespace-well-formed name`);
-    split = { qname: internalized(qname), prefix: internalized(prefix), local: internalized(local) };
+    return { qname: own, prefix: '', local: own };
   }
-  if (SPLIT_CACHE.size < SPLIT_CACHE_LIMIT) SPLIT_CACHE.set(split.qname, split);
-  return split;
+  const prefix = qname.slice(0, colon);
+  const local = qname.slice(colon + 1);
+  if (prefix === '' || local === '' || local.includes(':')) notXml(`'${qname}' is not a namespace-well-formed name`);
+  return { qname: internalized(qname), prefix: internalized(prefix), local: internalized(local) };
 }
 
 /**
@@ -214,14 +190,10 @@ function declaration(qname: string, uri: string): XmlNamespaceDeclaration {
 }
 
 /** Namespace URIs declared so far, internalized; bounded like the names (each document redeclares a few). */
-const URI_CACHE = new Map<string, string>();
+const URIS = new NameTable<string>(internalized, (uri) => uri);
 
 function internUri(uri: string): string {
-  const cached = URI_CACHE.get(uri);
-  if (cached !== undefined) return cached;
-  const interned = internalized(uri);
-  if (URI_CACHE.size < SPLIT_CACHE_LIMIT) URI_CACHE.set(interned, interned);
-  return interned;
+  return URIS.get(uri);
 }
 
 /**
