@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { XmlNamespaceDeclaration, XmlScanAttribute, XmlScanHandler, XmlScanTag } from '@rxadr/core/engine';
 import { internalized, NameTable } from '@rxadr/core/engine';
 
@@ -126,7 +126,8 @@ export class CanonicalWriter {
   private text_ = '';
   /** A high surrogate held back from the last chunk, so no character is split between two UTF-8 encodings. */
   private held = '';
-  private readonly hash = createHash('sha256');
+  /** Fed each chunk as it is made; undefined for a writer hashed only when asked (see the constructor). */
+  private readonly hash: Hash | undefined;
   private digested: string | undefined;
 
   private write(piece: string): void {
@@ -146,7 +147,7 @@ export class CanonicalWriter {
       chunk = chunk.slice(0, -1);
     }
     if (chunk === '') return;
-    if (this.digested === undefined) this.hash.update(chunk, 'utf8');
+    if (this.hash !== undefined && this.digested === undefined) this.hash.update(chunk, 'utf8');
     this.text_ = this.text_ === '' ? chunk : this.text_ + chunk;
   }
 
@@ -159,8 +160,11 @@ export class CanonicalWriter {
   /** SHA-256 of the UTF-8 bytes of the canonical text, base64; call once `done`. */
   digest(): string {
     if (this.digested === undefined) {
-      if (this.pieces.length > 0 || this.held !== '') this.flush();
-      this.digested = this.hash.digest('base64');
+      if (this.hash === undefined) this.digested = createHash('sha256').update(this.out, 'utf8').digest('base64');
+      else {
+        if (this.pieces.length > 0 || this.held !== '') this.flush();
+        this.digested = this.hash.digest('base64');
+      }
     }
     return this.digested;
   }
@@ -194,13 +198,18 @@ export class CanonicalWriter {
    *   written as one slice of it, not element by element.
    * @param verbatim whether a stretch of `source` can be canonical as it stands (false when the
    *   document holds a carriage return, which parsing turns into a line feed of the same length)
+   * @param hashWhileWriting whether each chunk is hashed as it is made (for an element whose
+   *   digest is all but certain to be asked, such as a reference's target); otherwise `digest()`
+   *   hashes the text once, when asked (SignedInfo, whose bytes only the signature check reads)
    */
   constructor(
     ancestorNamespaces: readonly NamespaceBinding[],
     private readonly sink?: XmlScanHandler,
     private readonly source = '',
     private readonly verbatim = false,
+    hashWhileWriting = true,
   ) {
+    this.hash = hashWhileWriting ? createHash('sha256') : undefined;
     this.apex = ancestorNamespaces;
     this.scope = ancestorNamespaces.slice();
   }

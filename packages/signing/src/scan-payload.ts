@@ -158,7 +158,8 @@ class PayloadScanner implements XmlScanHandler {
       writer = new CanonicalWriter(apexNamespaces(this.declarations, tag), this.reader, this.xml, this.verbatim);
       this.treeWriter = writer;
     } else if (ns === DS_NS && (local === 'SignedInfo' || local === 'Object') && parent !== undefined && parent.ns === DS_NS && parent.local === 'Signature') {
-      writer = new CanonicalWriter(apexNamespaces(this.declarations, tag), undefined, this.xml, this.verbatim);
+      // SignedInfo's bytes go to the signature check; they are hashed only should a reference name it.
+      writer = new CanonicalWriter(apexNamespaces(this.declarations, tag), undefined, this.xml, this.verbatim, local === 'Object');
     }
     if (writer !== undefined) {
       record!.canonical = writer;

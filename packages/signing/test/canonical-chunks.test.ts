@@ -11,8 +11,8 @@ import { parseXml } from '../src/xml-dom.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('base64');
 
-function written(xml: string): CanonicalWriter {
-  const writer = new CanonicalWriter([]);
+function written(xml: string, hashWhileWriting = true): CanonicalWriter {
+  const writer = new CanonicalWriter([], undefined, '', false, hashWhileWriting);
   const failure = scanXml(xml, writer);
   if (failure !== undefined) expect.fail(failure.message);
   return writer;
@@ -29,6 +29,10 @@ describe('chunked canonical text and its digest', () => {
       expect(writer.out).toBe(reference);
       expect(writer.digest()).toBe(sha256(reference));
       expect(writer.out).toBe(reference);
+      // A writer that hashes only when asked (SignedInfo's) gives the same text and digest.
+      const lazy = written(xml, false);
+      expect(lazy.digest()).toBe(sha256(reference));
+      expect(lazy.out).toBe(reference);
     });
   }
 
