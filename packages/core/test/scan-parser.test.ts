@@ -81,6 +81,11 @@ const edges = [
   '<?xml version="1.0" encoding="UTF-8"?>\n<r>x</r>\n',
   '<?xml version="1.1"?><r>nel\u0085ls\u2028x</r>',
   '<?xml version="1.1"?><r><a\u0085/></r>',
+  '<?xml version="1.1"?><r><a\u007f/></r>',
+  '<?xml version="1.1"?><r a\u007f="1"/>',
+  '<?xml version="1.1"?><r>del\u007f</r>',
+  '<r><a\r\n/></r>',
+  '<r a\r="1"/>',
 ];
 
 describe('the scan parser: saxes with fast paths for plain text and ASCII names', () => {

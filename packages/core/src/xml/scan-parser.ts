@@ -9,6 +9,8 @@ interface SaxesInternals {
   chunk: string;
   i: number;
   text: string;
+  /** The index of the last character read. */
+  prevI: number;
   /** The name being read (of a tag or an attribute): '' between names. */
   name: string;
   /** Set once a `text` handler is attached. */
@@ -28,7 +30,8 @@ export const SKIPS_BLANK_TEXT = saxesFits();
 function saxesFits(): boolean {
   if (typeof prototype.handleTextInRoot !== 'function' || typeof prototype.captureNameChars !== 'function') return false;
   const probe = new SaxesParser() as unknown as Record<string, unknown>;
-  if (!['chunk', 'text', 'name'].every((key) => typeof probe[key] === 'string') || typeof probe.i !== 'number') return false;
+  if (!['chunk', 'text', 'name'].every((key) => typeof probe[key] === 'string')) return false;
+  if (!['i', 'prevI'].every((key) => typeof probe[key] === 'number')) return false;
   if (probe.textHandler !== undefined) return false;
   (probe as unknown as SaxesParser).on('text', () => {});
   return typeof probe.textHandler === 'function';
@@ -56,8 +59,9 @@ const Saxes = SaxesParser as unknown as new (options: { xmlns: false; position: 
  * - other character data of printable ASCII, tabs and line feeds only, ending at `<`, is cut from
  *   the document in one slice and left for saxes to report at the `<` (a reference, a carriage
  *   return, a `]` (saxes watches for `]]>`) or any other character sends the run to saxes);
- * - the ASCII part of a tag or attribute name is read in a tight loop and cut in one slice; saxes
- *   reads the rest of the name (if any) and the character that ends it.
+ * - the ASCII part of a tag or attribute name is read in a tight loop and cut in one slice; when
+ *   printable ASCII, a tab or a line feed ends it, that character is read too (saxes' state
+ *   methods then judge it as they do); otherwise saxes reads the rest of the name and its end.
  * The overrides are methods of a subclass, not properties of each parser, so saxes' own code keeps
  * seeing parsers of one shape.
  */
@@ -105,6 +109,13 @@ class FastPathParser extends Saxes {
     let k = start;
     let c = chunk.charCodeAt(k);
     while (c < 0x80 && NAME_CHAR[c] === 1) c = chunk.charCodeAt(++k);
+    // Ended by printable ASCII, a tab or a line feed: read as saxes reads it (it returns the character).
+    if ((c >= 0x20 && c < 0x7f) || c === 0x09 || c === 0x0a) {
+      if (k > start) this.name += chunk.slice(start, k);
+      this.prevI = k;
+      this.i = k + 1;
+      return c;
+    }
     if (k > start) {
       this.name += chunk.slice(start, k);
       this.i = k;
