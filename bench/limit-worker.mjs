@@ -2,7 +2,7 @@
 // batch, as the main thread asks.
 import { createPublicKey, verify } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { rawSaxes } from './raw-saxes.mjs';
+import { rawSaxes, scanParser } from './raw-saxes.mjs';
 import { batch } from './timing.mjs';
 import { IDLE, REQUEST, DONE, QUIT } from './isolated.mjs';
 
@@ -18,6 +18,8 @@ function saxes() {
 const tasks = {
   /** Raw saxes tokenizing, `xmlns: false`, no handlers: the decode limit. */
   saxes: () => saxes,
+  /** rxadr's scan parser tokenizing, handlers doing nothing (a reference, not a limit). */
+  'scan-parser': () => () => scanParser(data.xml),
   /** Raw saxes tokenizing + sha256 + `crypto.verify` over the canonical bytes: the verification limit. */
   'saxes+verify': () => {
     const key = { key: createPublicKey(data.publicKeyPem), ...data.dsa };
