@@ -1,9 +1,10 @@
 import { SaxesParser } from 'saxes';
 
 /**
- * The parts of a saxes 6 parser that {@link createScanParser} reads: the chunk being parsed, the
- * index of the next character, the text and the name gathered so far, the text handler, and the
- * two methods it wraps. saxes declares them private; they are checked when this module loads.
+ * The parts of a saxes 6 parser that {@link createScanParser}'s fast paths read and set: the chunk
+ * being parsed and the position in it, what is gathered so far (text, name, tag, attributes), the
+ * state and the flags saxes' start-tag state keeps, and the methods overridden or called. saxes
+ * declares them private; they are checked when this module loads.
  */
 interface SaxesInternals {
   chunk: string;
@@ -62,7 +63,7 @@ const S_ATTRIB_VALUE_CLOSED = stateOf(prototype.sAttribValueClosed);
  * True when the saxes in use has the internals this module's fast paths read: otherwise every
  * parser is a plain one (correct, only slower).
  */
-export const SKIPS_BLANK_TEXT = saxesFits();
+export const FAST_PATHS = saxesFits();
 
 function saxesFits(): boolean {
   const methods = ['handleTextInRoot', 'captureNameChars', 'sOpenTag', 'openTag', 'sCloseTag', 'closeTag', 'processAttribsPlain', 'sAttribValueQuoted', 'fail'];
@@ -277,10 +278,11 @@ class FastPathParser extends Saxes {
 export type ScanParser = SaxesParser & { readonly offset?: number };
 
 /**
- * A parser for {@link scanXml}: one skipping blank text where `wantsBlank()` is false, when saxes
- * allows, and then telling `onBlank` the offsets of each run it skipped.
+ * A parser for {@link scanXml}: saxes with the fast paths of {@link FastPathParser} when the saxes
+ * in use allows ({@link FAST_PATHS}), skipping blank text where `wantsBlank()` is false and then
+ * telling `onBlank` the offsets of each run it skipped.
  */
 export function createScanParser(wantsBlank: () => boolean, onBlank?: (start: number, end: number) => void): ScanParser {
-  if (!SKIPS_BLANK_TEXT) return new SaxesParser({ xmlns: false, position: false });
+  if (!FAST_PATHS) return new SaxesParser({ xmlns: false, position: false });
   return new FastPathParser(wantsBlank, onBlank) as unknown as ScanParser;
 }
