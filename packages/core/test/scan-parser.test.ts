@@ -11,10 +11,10 @@ type Report = readonly [string, ...unknown[]];
  * Every event `parser` reports over `xml`, each with the parser's position (saxes' own `i`, read
  * the same way from both parsers), up to the first well-formedness error, which ends the list.
  */
-function reports(parser: SaxesParser, xml: string): Report[] {
+function reports(parser: SaxesParser, xml: string, tagAttributes = true): Report[] {
   const seen: Report[] = [];
   const at = (): number => (parser as unknown as { i: number }).i;
-  parser.on('opentag', (tag) => seen.push(['open', tag.name, { ...tag.attributes }, tag.isSelfClosing, at()]));
+  parser.on('opentag', (tag) => seen.push(['open', tag.name, tagAttributes ? { ...tag.attributes } : '-', tag.isSelfClosing, at()]));
   parser.on('attribute', (attribute) => seen.push(['attribute', attribute.name, attribute.value, at()]));
   parser.on('text', (text) => seen.push(['text', text, at()]));
   parser.on('cdata', (text) => seen.push(['cdata', text, at()]));
@@ -35,6 +35,15 @@ function reports(parser: SaxesParser, xml: string): Report[] {
 
 const stock = (xml: string): Report[] => reports(new SaxesParser({ xmlns: false, position: false }), xml);
 const fast = (xml: string): Report[] => reports(createScanParser(() => true), xml);
+/** Tags' attribute dictionaries left out of the comparison: the events-only parser leaves them empty. */
+const stockEvents = (xml: string): Report[] => reports(new SaxesParser({ xmlns: false, position: false }), xml, false);
+const fastEvents = (xml: string): Report[] => reports(createScanParser(() => true, undefined, { attributesInTag: false }), xml, false);
+
+/** Each parser of the scan parser's two kinds beside stock saxes. */
+const pairs = [
+  ['attributes in tags', fast, stock],
+  ['attributes in events only', fastEvents, stockEvents],
+] as const;
 
 const fixtureDir = new URL('../../../bench/fixtures/', import.meta.url);
 const fixtures = readdirSync(fixtureDir)
@@ -81,6 +90,10 @@ const edges = [
   '<r><a></a ></r>',
   '<r><a></ a></r>',
   '<r><a x="1" x="2"/></r>',
+  '<r><a x="1" y="2" x="3" y="4"/></r>',
+  '<r><a xmlns:p="u" xmlns:p="v"/></r>',
+  `<r><a ${Array.from({ length: 12 }, (_, k) => `a${k}="${k}"`).join(' ')} a3="again"/></r>`,
+  `<r><a ${Array.from({ length: 12 }, (_, k) => `a${k}="${k}"`).join(' ')}/></r>`,
   '<r><a x = "1"\ty=\'2\'\n/></r>',
   '<r><a/ ></r>',
   '<r><1a/></r>',
@@ -111,7 +124,15 @@ describe('the scan parser: saxes with fast paths for plain text and ASCII names'
   });
 
   it('reports what stock saxes reports, at the same offsets, on the edge cases of each fast path', () => {
-    for (const xml of edges) expect(fast(xml), JSON.stringify(xml)).toEqual(stock(xml));
+    for (const [kind, mine, theirs] of pairs) for (const xml of edges) expect(mine(xml), `${kind}: ${JSON.stringify(xml)}`).toEqual(theirs(xml));
+  });
+
+  it('leaves tags without an attributes dictionary when attributes go to events only', () => {
+    const parser = createScanParser(() => true, undefined, { attributesInTag: false });
+    const dictionaries: Record<string, string>[] = [];
+    parser.on('opentag', (tag) => dictionaries.push({ ...tag.attributes }));
+    parser.write('<r a="1"><b c="2" d="3"/></r>').close();
+    expect(dictionaries).toEqual([{}, {}]);
   });
 
   it('reports what stock saxes reports on the benchmark fixtures', () => {
@@ -120,6 +141,7 @@ describe('the scan parser: saxes with fast paths for plain text and ASCII names'
       const expected = stock(xml);
       expect(expected.some((report) => report[0] === 'error')).toBe(false);
       expect(fast(xml)).toEqual(expected);
+      expect(fastEvents(xml)).toEqual(stockEvents(xml));
     }
   });
 
@@ -127,7 +149,7 @@ describe('the scan parser: saxes with fast paths for plain text and ASCII names'
     const piece = fc.constantFrom(
       'a', 'Z9', 'x:y', '-', '.', '_', ':', '\u00e9', '\u00b7', '\u{1f600}', ' ', '\t', '\n', '\r', '\r\n', '\u0085', '\u2028',
       '&amp;', '&#65;', '&bogus;', '&', ']', ']]', ']]>', '>', '"', "'", '=', '/', '<', '\u0001', '\u007f',
-      '<a>', '</a>', '<b x="1">', '</b>', '<c/>', '<x:d y:z="&lt;">', '</x:d>', '<![CDATA[q]]>', '<!--c-->', '<?p q?>',
+      '<a>', '</a>', '<b x="1">', '<b x="1" x="2">', '<b x="1" y="2" z="3">', '</b>', '<c/>', '<x:d y:z="&lt;">', '</x:d>', '<![CDATA[q]]>', '<!--c-->', '<?p q?>',
     );
     const document = fc
       .record({ prolog: fc.constantFrom('', '<?xml version="1.0"?>', '<?xml version="1.1"?>'), body: fc.array(piece, { maxLength: 30 }) })
@@ -135,6 +157,7 @@ describe('the scan parser: saxes with fast paths for plain text and ASCII names'
     fc.assert(
       fc.property(document, (xml) => {
         expect(fast(xml)).toEqual(stock(xml));
+        expect(fastEvents(xml)).toEqual(stockEvents(xml));
       }),
       { numRuns: 3000 },
     );

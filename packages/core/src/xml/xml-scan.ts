@@ -215,6 +215,8 @@ export function scanXml(xml: string, handler: XmlScanHandler, limits: XmlReadLim
   const parser = createScanParser(
     handler.wantsBlankText === undefined ? always : () => handler.wantsBlankText!(),
     handler.blankText === undefined ? undefined : (start, end) => handler.blankText!(start, end),
+    // Attributes are read from saxes' `attribute` events (below), not from its per-tag dictionary.
+    { attributesInTag: false },
   );
   // Offsets are the parser's own only while it reads the document as one chunk (`write(xml)`;
   // `close()` reads what saxes held back, such as a final carriage return, as a chunk of its own).
