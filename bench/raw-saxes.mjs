@@ -21,7 +21,7 @@ const never = () => false;
  * tokenizing itself (the fast paths make it cheaper than raw saxes).
  */
 export function scanParser(xml) {
-  const parser = createScanParser(never);
+  const parser = createScanParser(never, undefined, { attributesInTag: false });
   parser.on('opentag', ignore);
   parser.on('attribute', ignore);
   parser.on('text', ignore);
