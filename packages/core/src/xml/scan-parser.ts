@@ -20,7 +20,6 @@ interface SaxesInternals {
   /** The tag being read; its `attributes` are filled once the tag is complete. */
   tag: SaxesTag | null;
   state: number;
-  stateTable: readonly unknown[];
   /** The open elements' tags, innermost last. */
   tags: SaxesTag[];
   sawRoot: boolean;
@@ -87,9 +86,9 @@ for (let c = 0; c < 128; c++) {
 }
 
 /**
- * The attributes of every tag whose name ends at `>` (it has none): one empty object, never
- * written (saxes fills a tag's attributes from the ones it read, and there are none), where saxes
- * makes a dictionary per tag, the most memory a parse allocates.
+ * The attributes of every tag whose name ends at `>` (it has none), and of every tag when
+ * attributes go to events only: one empty object, never written (`processAttribsPlain` fills
+ * nothing then), where saxes makes a dictionary per tag, the most memory a parse allocates.
  */
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 
