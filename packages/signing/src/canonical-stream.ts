@@ -9,6 +9,8 @@ export interface NamespaceBinding {
 }
 
 const CHUNK = 16 * 1024;
+/** A piece at least this long is hashed and joined as it is (see `CanonicalWriter`). */
+const DIRECT = 2048;
 const UNSAFE_URI = /[&<"\t\n\r]/;
 const TEXT_SPECIALS = /[&<>\r]/g;
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
@@ -116,44 +118,69 @@ function tagsOf(qname: string): TagStrings {
  */
 export class CanonicalWriter {
   /**
-   * The text written so far: the pieces since the last chunk, and the chunks of about `CHUNK`
-   * characters before them, each hashed (SHA-256) as it is made and joined into `text` as a rope
-   * (no one large copy: a reader of `out` that needs it flat gets it flattened once, and the
-   * verifier's own decode of it matches by identity without reading it).
+   * The text written so far, joined into `text_` as a rope (no one large copy: a reader of `out`
+   * that needs it flat gets it flattened once, and the verifier's own decode of it matches by
+   * identity without reading it), and hashed (SHA-256) as it is joined. Short pieces (start tags,
+   * texts) are gathered into chunks of about `CHUNK` characters first, so the hash is fed a few
+   * large strings; a long piece (a stretch of the source that is canonical as it stands, most of
+   * a VTN's document) is hashed and joined as it is, not copied into a chunk: copying it made a
+   * large message's canonical form a second copy of it in the young generation, all of it
+   * surviving, and collecting it was a tenth of verifying the 3.86 MB benchmark fixture. Such a
+   * piece is a slice of the document, so the canonical text keeps the document alive while it is.
    */
   private readonly pieces: string[] = [];
   private pending = 0;
   private text_ = '';
-  /** A high surrogate held back from the last chunk, so no character is split between two UTF-8 encodings. */
+  /**
+   * A high surrogate held back from the hash, so no character is split between two UTF-8
+   * encodings (only a lone one in the input can end a piece: pieces are whole texts and tags).
+   */
   private held = '';
   /** Fed each chunk as it is made; undefined for a writer hashed only when asked (see the constructor). */
   private readonly hash: Hash | undefined;
   private digested: string | undefined;
 
   private write(piece: string): void {
+    if (piece.length >= DIRECT) {
+      if (this.pieces.length > 0) this.flush();
+      this.append(piece);
+      return;
+    }
     this.pieces.push(piece);
     this.pending += piece.length;
     if (this.pending > CHUNK) this.flush();
   }
 
+  /** Joins the short pieces gathered so far into one chunk and appends it. */
   private flush(): void {
-    let chunk = this.held + this.pieces.join('');
-    this.pieces.length = 0;
+    const pieces = this.pieces;
+    if (pieces.length === 0) return;
+    const chunk = pieces.length === 1 ? pieces[0]! : pieces.join('');
+    pieces.length = 0;
     this.pending = 0;
-    this.held = '';
-    const last = chunk.length === 0 ? 0 : chunk.charCodeAt(chunk.length - 1);
-    if (last >= 0xd800 && last <= 0xdbff && !this.done) {
-      this.held = chunk.slice(-1);
-      chunk = chunk.slice(0, -1);
+    this.append(chunk);
+  }
+
+  private append(text: string): void {
+    this.text_ = this.text_ === '' ? text : this.text_ + text;
+    const hash = this.hash;
+    if (hash === undefined || this.digested !== undefined) return;
+    let bytes = text;
+    if (this.held !== '') {
+      bytes = this.held + text;
+      this.held = '';
     }
-    if (chunk === '') return;
-    if (this.hash !== undefined && this.digested === undefined) this.hash.update(chunk, 'utf8');
-    this.text_ = this.text_ === '' ? chunk : this.text_ + chunk;
+    const last = bytes.charCodeAt(bytes.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      this.held = bytes.slice(-1);
+      bytes = bytes.slice(0, -1);
+    }
+    if (bytes !== '') hash.update(bytes, 'utf8');
   }
 
   /** The canonical text; complete once `done`. */
   get out(): string {
-    if (this.pieces.length > 0 || this.held !== '') this.flush();
+    this.flush();
     return this.text_;
   }
 
@@ -162,7 +189,9 @@ export class CanonicalWriter {
     if (this.digested === undefined) {
       if (this.hash === undefined) this.digested = createHash('sha256').update(this.out, 'utf8').digest('base64');
       else {
-        if (this.pieces.length > 0 || this.held !== '') this.flush();
+        this.flush();
+        if (this.held !== '') this.hash.update(this.held, 'utf8');
+        this.held = '';
         this.digested = this.hash.digest('base64');
       }
     }

@@ -36,6 +36,40 @@ describe('chunked canonical text and its digest', () => {
     });
   }
 
+  // Long pieces (texts, stretches of the source) are hashed as they are, not copied into a chunk;
+  // a surrogate pair split between two of them still hashes as the one character it is.
+  it('a surrogate pair split between two long pieces', () => {
+    const writer = new CanonicalWriter([]);
+    const tag = { qname: 'r', prefix: '', local: 'r', ns: '', attrs: [], declarations: [] };
+    writer.open(tag);
+    writer.text('a'.repeat(3000) + '\uD83D');
+    writer.text('\uDE00' + 'b'.repeat(3000));
+    writer.text('\uD800');
+    writer.close();
+    const expected = `<r>${'a'.repeat(3000)}\u{1F600}${'b'.repeat(3000)}\uD800</r>`;
+    expect(writer.out).toBe(expected);
+    expect(writer.digest()).toBe(sha256(expected));
+  });
+
+  it('a stretch of the source canonical as it stands, longer than a chunk, hashed as it is', () => {
+    const body = '<t>x</t>\n'.repeat(5000);
+    const xml = `<r xmlns="urn:x">${body}<u a="1"/></r>`;
+    const writer = new CanonicalWriter([], undefined, xml, true);
+    const cursor = { end: -1 };
+    const failure = scanXml(xml, {
+      cursor,
+      open: (tag) => writer.open(tag, cursor.end),
+      text: (text) => writer.text(text, cursor.end),
+      close: () => writer.close(cursor.end),
+      wantsBlankText: () => false,
+      blankText: (start, end) => writer.blank(start, end),
+    });
+    if (failure !== undefined) expect.fail(failure.message);
+    const reference = canonicalize(parseXml(xml, 'test').documentElement!);
+    expect(writer.out).toBe(reference);
+    expect(writer.digest()).toBe(sha256(reference));
+  });
+
   it('a small document is one chunk, with the same digest', () => {
     const writer = written('<a b="1" xmlns="urn:y"><c>&amp;&lt;</c></a>');
     expect(writer.out).toBe('<a xmlns="urn:y" b="1"><c>&amp;&lt;</c></a>');
