@@ -85,7 +85,8 @@ function spreadText(values, format) {
   return sorted.length > 1 ? `${format(median)} [${format(sorted[0])}–${format(sorted.at(-1))}]` : format(median);
 }
 
-function argument(name, fallback) {
+/** The number after `--name` on the command line, or `fallback`. */
+export function argument(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
 }

@@ -157,7 +157,7 @@ export async function run() {
   console.log(`| of which JSON of the persisted slot | ${ms(m.savePerDelivery)} | — |`);
   const e = m.encode;
   console.log(
-    `| XML encoding of one delivery by the codec (${(m.encode.bytes / 1024 / 1024).toFixed(1)} MB), median [lowest–highest] of 5 after a first call | ${ms(e.median)} [${ms(e.low)}–${ms(e.high)}]; first call ${ms(e.first)} | — |`,
+    `| XML encoding of one delivery by the codec (${(e.bytes / 1024 / 1024).toFixed(1)} MB), median [lowest–highest] of 5 after a first call | ${ms(e.median)} [${ms(e.low)}–${ms(e.high)}]; first call ${ms(e.first)} | — |`,
   );
   console.log(`| CPU for the whole hour | ${ms(m.total)} | ${ms(ticks.perTick * 3600)} no-op ticks |`);
   console.log(`| ${gc ? 'peak live heap growth' : 'peak heap growth, garbage included (use --expose-gc)'} | ${mb(m.peak)} | ${mb(copy.peak)} bare copy |`);

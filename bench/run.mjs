@@ -3,11 +3,11 @@
 // script is started with --expose-gc (package.json), so heap figures are measured after a forced
 // collection and printed.
 import { readdirSync } from 'node:fs';
+import { argument } from './fleet.mjs';
 
 const order = ['codec.mjs', 'signing.mjs', 'http.mjs', 'fleet.mjs', 'reports.mjs', 'store.mjs'];
 const present = new Set(readdirSync(new URL('.', import.meta.url)));
-const vensAt = process.argv.indexOf('--vens');
-const vens = vensAt >= 0 ? Number(process.argv[vensAt + 1]) : 10_000;
+const vens = argument('vens', 10_000);
 console.log(`# rxadr benchmarks (node ${process.version}, ${process.platform}/${process.arch})`);
 if (typeof globalThis.gc !== 'function') console.log('(started without --expose-gc: heap figures are not printed)');
 for (const file of order.filter((f) => present.has(f))) {
