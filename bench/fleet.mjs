@@ -85,10 +85,17 @@ function spreadText(values, format) {
   return sorted.length > 1 ? `${format(median)} [${format(sorted[0])}–${format(sorted.at(-1))}]` : format(median);
 }
 
-/** The number after `--name` on the command line, or `fallback`. */
+/** The whole number (1 or more) after `--name` on the command line, or `fallback`; anything else stops the run. */
 export function argument(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (at < 0) return fallback;
+  const text = process.argv[at + 1];
+  const value = Number(text);
+  if (text === undefined || !/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+    console.error(`--${name} takes a whole number of 1 or more (got ${text === undefined ? 'nothing' : `'${text}'`})`);
+    process.exit(2);
+  }
+  return value;
 }
 
 /** CPU per firing of n bare timers, each re-armed every `period` ms for `seconds`. */
