@@ -1,58 +1,14 @@
 // The worker of isolated.mjs: runs one limit (or one candidate, for the same footing), batch by
 // batch, as the main thread asks.
-import { createPublicKey, verify } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { rawSaxes, scanParser } from './raw-saxes.mjs';
+import { makeTask } from './tasks.mjs';
 import { batch } from './timing.mjs';
 import { IDLE, REQUEST, DONE, QUIT } from './isolated.mjs';
 
 const { shared, task, data } = workerData;
 const state = new Int32Array(shared, 0, 1);
 const numbers = new Float64Array(shared, 8, 2);
-
-function saxes() {
-  rawSaxes(data.xml, false);
-}
-
-/** Each task makes the function timed (rxadr's modules are loaded only by the tasks that time rxadr). */
-const tasks = {
-  /** Raw saxes tokenizing, `xmlns: false`, no handlers: the decode limit. */
-  saxes: () => saxes,
-  /** rxadr's scan parser tokenizing, handlers doing nothing (a reference, not a limit). */
-  'scan-parser': () => () => scanParser(data.xml),
-  /** Raw saxes tokenizing + sha256 + `crypto.verify` over the canonical bytes: the verification limit. */
-  'saxes+verify': () => {
-    const key = { key: createPublicKey(data.publicKeyPem), ...data.dsa };
-    const canonical = Buffer.from(data.canonical);
-    const signature = Buffer.from(data.signature);
-    return () => {
-      saxes();
-      if (!verify('sha256', canonical, key, signature)) throw new Error('limit: signature did not verify');
-    };
-  },
-  /** rxadr's decode, alone in its isolate like the limit. */
-  decode: async () => {
-    const { decodeMessage } = await import('../packages/core/dist/index.js');
-    return () => {
-      if (!decodeMessage(data.xml).ok) throw new Error('decode failed');
-    };
-  },
-  /** rxadr's verify + decode (pinned certificate, no replay cache), alone in its isolate like the limit. */
-  'verify+decode': async () => {
-    const { decodeMessage } = await import('../packages/core/dist/index.js');
-    const { verifyPayload } = await import('../packages/signing/dist/index.js');
-    const trust = { certificates: [data.certPem] };
-    const now = new Date(data.now);
-    return () => {
-      const verified = verifyPayload(data.xml, trust, { now });
-      if (!verified.ok || !decodeMessage(verified.signedObjectXml).ok) throw new Error('verification failed');
-    };
-  },
-};
-
-const make = tasks[task];
-if (make === undefined) throw new Error(`unknown limit ${task}`);
-const fn = await make();
+const fn = await makeTask(task, data);
 
 // Warm-up before the first round: a fresh isolate takes tens of calls to compile its hot code (the
 // main thread's candidates were warmed by everything before them), so at least 30 calls and 400 ms;
